@@ -1,0 +1,24 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Patients;
+using KneeClinic.Core.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KneeClinic.Core.Data.Configurations;
+
+internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
+{
+    public void Configure(EntityTypeBuilder<Case> b)
+    {
+        b.HasOne<Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ClinicUser>().WithMany().HasForeignKey(c => c.AssignedClinicianId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(c => c.Knee).HasConversion<string>().HasMaxLength(8);
+        b.Property(c => c.CellSource).HasConversion<string>().HasMaxLength(24);
+        b.Property(c => c.Stage).HasConversion<string>().HasMaxLength(24);
+        b.Property(c => c.CloseReason).HasMaxLength(2000);
+        b.HasIndex(c => new { c.AssignedClinicianId, c.Stage });
+        b.Ignore(c => c.ScreeningIsOpen);
+        b.OwnsOne(c => c.Screening, ScreeningConfiguration.Configure);
+        b.Navigation(c => c.Screening).IsRequired();
+    }
+}

@@ -1,0 +1,31 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KneeClinic.Core.Data.Configurations;
+
+internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<ConsentDocument>
+{
+    public void Configure(EntityTypeBuilder<ConsentDocument> b)
+    {
+        b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ConsentTemplateVersion>().WithMany().HasForeignKey(d => d.TemplateVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(d => d.DocumentNumber).HasMaxLength(32);
+        b.HasIndex(d => d.DocumentNumber).IsUnique();
+        b.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(d => d.WithdrawalReason).HasMaxLength(2000);
+        b.Property(d => d.VoidReason).HasMaxLength(2000);
+        b.OwnsOne(d => d.Signature, s =>
+        {
+            s.ToTable("ConsentSignatures");
+            s.Property(x => x.WitnessName).HasMaxLength(200);
+            s.Property(x => x.InterpreterName).HasMaxLength(200);
+            s.Property(x => x.InterpreterLanguage).HasMaxLength(64);
+            s.Property(x => x.ScanFileName).HasMaxLength(100);
+            s.Property(x => x.ScanContentType).HasMaxLength(64);
+            s.Property(x => x.ScanSha256).HasMaxLength(64).IsFixedLength();
+        });
+    }
+}

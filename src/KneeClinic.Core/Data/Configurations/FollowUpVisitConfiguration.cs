@@ -1,0 +1,30 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.FollowUp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KneeClinic.Core.Data.Configurations;
+
+internal sealed class FollowUpVisitConfiguration : IEntityTypeConfiguration<FollowUpVisit>
+{
+    public void Configure(EntityTypeBuilder<FollowUpVisit> b)
+    {
+        b.HasOne<Case>().WithMany().HasForeignKey(v => v.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(v => new { v.CaseId, v.DueOn });
+        b.Property(v => v.Label).HasMaxLength(32);
+        b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(v => v.ClinicianId).HasMaxLength(450);
+        b.Property(v => v.RehabilitationStage).HasConversion<string>().HasMaxLength(32);
+        b.Property(v => v.Notes).HasMaxLength(4000);
+        b.OwnsOne(v => v.Koos, k =>
+        {
+            // Its own table: a row exists exactly when KOOS was scored, even if every subscale is null.
+            k.ToTable("FollowUpKoosScores");
+            k.Property(x => x.Pain).HasPrecision(5, 2);
+            k.Property(x => x.Symptoms).HasPrecision(5, 2);
+            k.Property(x => x.DailyLiving).HasPrecision(5, 2);
+            k.Property(x => x.SportRecreation).HasPrecision(5, 2);
+            k.Property(x => x.QualityOfLife).HasPrecision(5, 2);
+        });
+    }
+}

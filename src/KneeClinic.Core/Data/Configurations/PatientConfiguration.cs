@@ -1,0 +1,23 @@
+using KneeClinic.Core.Patients;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KneeClinic.Core.Data.Configurations;
+
+internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
+{
+    public void Configure(EntityTypeBuilder<Patient> b)
+    {
+        b.Property(p => p.Mrn).HasMaxLength(Patient.MrnMaxLength);
+        b.HasIndex(p => p.Mrn).IsUnique();
+        b.Property(p => p.GivenName).HasMaxLength(Patient.NameMaxLength);
+        b.Property(p => p.FamilyName).HasMaxLength(Patient.NameMaxLength);
+        b.HasIndex(p => new { p.FamilyName, p.GivenName });
+        b.HasIndex(p => p.DateOfBirth);
+        b.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
+        b.Property(p => p.Phone).HasMaxLength(40);
+        b.Property(p => p.Email).HasMaxLength(254);
+        b.Property(p => p.Notes).HasMaxLength(4000);
+        b.Ignore(p => p.FullName);
+    }
+}

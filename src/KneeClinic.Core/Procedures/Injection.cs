@@ -1,0 +1,41 @@
+using KneeClinic.Core.Cases;
+
+namespace KneeClinic.Core.Procedures;
+
+/// <summary>The ultrasound-guided injection of a released product into the case's knee.</summary>
+public sealed class Injection
+{
+    private Injection() { }
+
+    public Injection(Guid caseId, Guid productId, string productCodeChecked, KneeSide knee, decimal volumeMl,
+        string approach, bool ultrasoundGuided, string clinicianId, DateTimeOffset performedAt,
+        string? immediateReaction, bool dischargeInstructionsGiven)
+    {
+        CaseId = caseId;
+        ProductId = productId;
+        ProductCodeChecked = productCodeChecked;
+        Knee = knee;
+        VolumeMl = volumeMl;
+        Approach = approach;
+        UltrasoundGuided = ultrasoundGuided;
+        ClinicianId = clinicianId;
+        PerformedAt = performedAt;
+        ImmediateReaction = immediateReaction;
+        DischargeInstructionsGiven = dischargeInstructionsGiven;
+    }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public Guid CaseId { get; private set; }
+    public Guid ProductId { get; private set; }
+
+    /// <summary>The code read off the product at the bedside, checked against the case's product.</summary>
+    public string ProductCodeChecked { get; private set; } = "";
+    public KneeSide Knee { get; private set; }
+    public decimal VolumeMl { get; private set; }
+    public string Approach { get; private set; } = "";
+    public bool UltrasoundGuided { get; private set; }
+    public string ClinicianId { get; private set; } = "";
+    public DateTimeOffset PerformedAt { get; private set; }
+    public string? ImmediateReaction { get; private set; }
+    public bool DischargeInstructionsGiven { get; private set; }
+}

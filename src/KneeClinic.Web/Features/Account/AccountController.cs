@@ -1,0 +1,112 @@
+using System.ComponentModel.DataAnnotations;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KneeClinic.Web.Features.Account;
+
+/// <summary>Sign-in, two-factor sign-in and sign-out. There is no self-registration: administrators create accounts.</summary>
+[AllowAnonymous]
+public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<AccountController> logger) : Controller
+{
+    [HttpGet]
+    public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
+
+    [HttpPost]
+    public async Task<IActionResult> Login(LoginForm form)
+    {
+        if (!ModelState.IsValid) return View(form);
+
+        // lockoutOnFailure: the fifth wrong password locks the account for 15 minutes.
+        var result = await signIn.PasswordSignInAsync(form.Email, form.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        if (result.RequiresTwoFactor) return RedirectToAction(nameof(LoginWith2fa), new { form.ReturnUrl });
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("Sign-in refused: account locked out");
+            return RedirectToAction(nameof(Lockout));
+        }
+        ModelState.AddModelError("", "The email or password is not right, or the account is disabled.");
+        return View(form);
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> LoginWith2fa(string? returnUrl = null) =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? RedirectToAction(nameof(Login))
+            : View(new TwoFactorForm { ReturnUrl = returnUrl });
+
+    [HttpPost]
+    public async Task<IActionResult> LoginWith2fa(TwoFactorForm form)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return RedirectToAction(nameof(Login));
+        if (!ModelState.IsValid) return View(form);
+
+        var code = form.Code.Replace(" ", "").Replace("-", "");
+        var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
+        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
+        ModelState.AddModelError(nameof(form.Code), "That code is not right. Codes change every 30 seconds.");
+        return View(form);
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> LoginWithRecoveryCode(string? returnUrl = null) =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? RedirectToAction(nameof(Login))
+            : View(new RecoveryCodeForm { ReturnUrl = returnUrl });
+
+    [HttpPost]
+    public async Task<IActionResult> LoginWithRecoveryCode(RecoveryCodeForm form)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return RedirectToAction(nameof(Login));
+        if (!ModelState.IsValid) return View(form);
+
+        var result = await signIn.TwoFactorRecoveryCodeSignInAsync(form.RecoveryCode.Replace(" ", ""));
+        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
+        ModelState.AddModelError(nameof(form.RecoveryCode), "That recovery code is not right or has been used.");
+        return View(form);
+    }
+
+    [HttpGet]
+    public IActionResult Lockout() => View();
+
+    [HttpPost]
+    public async Task<IActionResult> Logout()
+    {
+        await signIn.SignOutAsync();
+        return RedirectToAction(nameof(Login));
+    }
+
+    private string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+}
+
+public sealed class LoginForm
+{
+    [Required, EmailAddress, StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required, DataType(DataType.Password), StringLength(256)]
+    public string Password { get; set; } = "";
+
+    public string? ReturnUrl { get; set; }
+}
+
+public sealed class TwoFactorForm
+{
+    [Required, StringLength(12, MinimumLength = 6), Display(Name = "Authenticator code")]
+    public string Code { get; set; } = "";
+
+    public string? ReturnUrl { get; set; }
+}
+
+public sealed class RecoveryCodeForm
+{
+    [Required, StringLength(32), Display(Name = "Recovery code")]
+    public string RecoveryCode { get; set; } = "";
+
+    public string? ReturnUrl { get; set; }
+}

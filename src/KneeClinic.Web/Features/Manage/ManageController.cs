@@ -1,0 +1,125 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Encodings.Web;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using QRCoder;
+
+namespace KneeClinic.Web.Features.Manage;
+
+/// <summary>A signed-in user's own account: password and two-factor login with an authenticator app.</summary>
+public sealed class ManageController(UserManager<ClinicUser> users, SignInManager<ClinicUser> signIn, UrlEncoder urlEncoder) : Controller
+{
+    private const string Issuer = "KneeClinic";
+
+    [HttpGet]
+    public async Task<IActionResult> Index()
+    {
+        var user = await CurrentUserAsync();
+        return View(new AccountOverview(user.Email ?? "", user.DisplayName, await users.GetTwoFactorEnabledAsync(user),
+            await users.CountRecoveryCodesAsync(user), new ChangePasswordForm()));
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> ChangePassword([Bind(Prefix = "Password")] ChangePasswordForm form)
+    {
+        var user = await CurrentUserAsync();
+        if (ModelState.IsValid)
+        {
+            var result = await users.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
+            if (result.Succeeded)
+            {
+                await signIn.RefreshSignInAsync(user);
+                TempData["Message"] = "Your password has been changed.";
+                return RedirectToAction(nameof(Index));
+            }
+            foreach (var error in result.Errors)
+                ModelState.AddModelError("Password." + (error.Code.Contains("Mismatch") ? nameof(form.CurrentPassword) : nameof(form.NewPassword)), error.Description);
+        }
+        return View(nameof(Index), new AccountOverview(user.Email ?? "", user.DisplayName, await users.GetTwoFactorEnabledAsync(user),
+            await users.CountRecoveryCodesAsync(user), form));
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> EnableAuthenticator() => View(await SetupAsync(await CurrentUserAsync(), new VerifyCodeForm()));
+
+    [HttpPost]
+    public async Task<IActionResult> EnableAuthenticator(VerifyCodeForm form)
+    {
+        var user = await CurrentUserAsync();
+        if (!ModelState.IsValid) return View(await SetupAsync(user, form));
+
+        var code = form.Code.Replace(" ", "").Replace("-", "");
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            ModelState.AddModelError(nameof(form.Code), "That code is not right. Check the time on your phone and try the newest code.");
+            return View(await SetupAsync(user, form));
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? [];
+        return View("RecoveryCodes", codes.ToArray());
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> DisableTwoFactor()
+    {
+        var user = await CurrentUserAsync();
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        TempData["Message"] = "Two-factor login is off. You can set it up again at any time.";
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> NewRecoveryCodes()
+    {
+        var user = await CurrentUserAsync();
+        if (!await users.GetTwoFactorEnabledAsync(user)) return RedirectToAction(nameof(Index));
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? [];
+        return View("RecoveryCodes", codes.ToArray());
+    }
+
+    private async Task<ClinicUser> CurrentUserAsync() =>
+        await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
+
+    /// <summary>The shared key and its QR code, rendered here as SVG so no script or third party sees the secret.</summary>
+    private async Task<AuthenticatorSetup> SetupAsync(ClinicUser user, VerifyCodeForm form)
+    {
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user) ?? "";
+        }
+        var uri = $"otpauth://totp/{urlEncoder.Encode(Issuer)}:{urlEncoder.Encode(user.Email ?? "")}?secret={key}&issuer={urlEncoder.Encode(Issuer)}&digits=6";
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        var svg = new SvgQRCode(data).GetGraphic(4);
+        var grouped = string.Join(" ", key.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
+        return new AuthenticatorSetup(grouped, svg, form);
+    }
+}
+
+public sealed record AccountOverview(string Email, string DisplayName, bool TwoFactorEnabled, int RecoveryCodesLeft, ChangePasswordForm Password);
+
+public sealed record AuthenticatorSetup(string SharedKey, string QrCodeSvg, VerifyCodeForm Form);
+
+public sealed class ChangePasswordForm
+{
+    [Required, DataType(DataType.Password), Display(Name = "Current password"), StringLength(256)]
+    public string CurrentPassword { get; set; } = "";
+
+    [Required, DataType(DataType.Password), Display(Name = "New password"), StringLength(256, MinimumLength = 12,
+        ErrorMessage = "The new password must be at least 12 characters.")]
+    public string NewPassword { get; set; } = "";
+
+    [DataType(DataType.Password), Display(Name = "Repeat new password"), Compare(nameof(NewPassword), ErrorMessage = "The two new passwords are not the same.")]
+    public string ConfirmPassword { get; set; } = "";
+}
+
+public sealed class VerifyCodeForm
+{
+    [Required, StringLength(12, MinimumLength = 6), Display(Name = "Code from the app")]
+    public string Code { get; set; } = "";
+}

@@ -1,0 +1,107 @@
+using System.ComponentModel.DataAnnotations;
+using KneeClinic.Core.Patients;
+using Microsoft.EntityFrameworkCore;
+using KneeClinic.Core.Data;
+
+namespace KneeClinic.Web.Features.Patients;
+
+public sealed class PatientForm
+{
+    [Required, StringLength(Patient.MrnMaxLength), Display(Name = "MRN"),
+     RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]*$", ErrorMessage = "The MRN may contain letters, digits and hyphens.")]
+    public string Mrn { get; set; } = "";
+
+    [Required, StringLength(Patient.NameMaxLength), Display(Name = "Given name")]
+    public string GivenName { get; set; } = "";
+
+    [Required, StringLength(Patient.NameMaxLength), Display(Name = "Family name")]
+    public string FamilyName { get; set; } = "";
+
+    [Required, DataType(DataType.Date), Display(Name = "Date of birth")]
+    public DateOnly? DateOfBirth { get; set; }
+
+    [Required]
+    public Sex? Sex { get; set; }
+
+    [Phone, StringLength(40)]
+    public string? Phone { get; set; }
+
+    [EmailAddress, StringLength(254)]
+    public string? Email { get; set; }
+
+    [StringLength(4000)]
+    public string? Notes { get; set; }
+
+    public Guid Version { get; set; }
+
+    public static PatientForm From(Patient p) => new()
+    {
+        Mrn = p.Mrn,
+        GivenName = p.GivenName,
+        FamilyName = p.FamilyName,
+        DateOfBirth = p.DateOfBirth,
+        Sex = p.Sex,
+        Phone = p.Phone,
+        Email = p.Email,
+        Notes = p.Notes,
+        Version = p.Version,
+    };
+}
+
+public sealed class PatientSearchForm
+{
+    [StringLength(100), Display(Name = "Name")]
+    public string? Name { get; set; }
+
+    [StringLength(Patient.MrnMaxLength), Display(Name = "MRN")]
+    public string? Mrn { get; set; }
+
+    [DataType(DataType.Date), Display(Name = "Date of birth")]
+    public DateOnly? DateOfBirth { get; set; }
+
+    [Range(1, 100_000)]
+    public int Page { get; set; } = 1;
+}
+
+public sealed record PatientRow(Guid Id, string Mrn, string GivenName, string FamilyName, DateOnly DateOfBirth, int OpenCases);
+
+public sealed record PatientSearchResult(PatientSearchForm Form, IReadOnlyList<PatientRow> Rows, int Total)
+{
+    public int Pages => Math.Max(1, (Total + PatientSearch.PageSize - 1) / PatientSearch.PageSize);
+}
+
+public static class PatientSearch
+{
+    public const int PageSize = 20;
+
+    public static async Task<PatientSearchResult> RunAsync(ClinicDbContext db, PatientSearchForm form)
+    {
+        var query = db.Patients.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(form.Name))
+        {
+            foreach (var word in form.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var pattern = $"%{EscapeLike(word)}%";
+                query = query.Where(p => EF.Functions.Like(p.GivenName, pattern, "\\") || EF.Functions.Like(p.FamilyName, pattern, "\\"));
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(form.Mrn))
+            query = query.Where(p => EF.Functions.Like(p.Mrn, $"{EscapeLike(form.Mrn.Trim())}%", "\\"));
+        if (form.DateOfBirth is { } dob)
+            query = query.Where(p => p.DateOfBirth == dob);
+
+        var total = await query.CountAsync();
+        var page = Math.Clamp(form.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        form.Page = page;
+        var rows = await query
+            .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).ThenBy(p => p.Mrn)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
+                db.Cases.Count(c => c.PatientId == p.Id && c.Stage != Core.Cases.CaseStage.Closed && c.Stage != Core.Cases.CaseStage.Completed)))
+            .ToListAsync();
+        return new PatientSearchResult(form, rows, total);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

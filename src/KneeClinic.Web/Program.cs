@@ -1,0 +1,17 @@
+using KneeClinic.Web;
+using KneeClinic.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddKneeClinic();
+var app = builder.Build();
+
+if (args.FirstOrDefault() == CreateAdminCommand.Name)
+    return await CreateAdminCommand.RunAsync(app, args.Skip(1).ToArray(), Console.In, Console.Out);
+
+await app.PrepareDatabaseAsync();
+app.UseKneeClinic();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

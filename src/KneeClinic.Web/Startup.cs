@@ -1,0 +1,118 @@
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
+using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
+
+namespace KneeClinic.Web;
+
+/// <summary>The composition root: services in <see cref="AddKneeClinic"/>, the pipeline in <see cref="UseKneeClinic"/>.</summary>
+public static class Startup
+{
+    public const string ClinicalPolicy = "Clinical";
+    public const string AdministrationPolicy = "Administration";
+
+    public static void AddKneeClinic(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<IAuditActor, HttpAuditActor>();
+        services.AddClinicDatabase(builder.Configuration, builder.Environment);
+
+        services.AddIdentity<ClinicUser, IdentityRole>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B): 12 characters or more, any characters.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                options.Stores.MaxLengthForKeys = 128;
+            })
+            .AddEntityFrameworkStores<ClinicDbContext>()
+            .AddSignInManager<ClinicSignInManager>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "KneeClinic.Auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.ExpireTimeSpan = TimeSpan.FromMinutes(20);
+            options.SlidingExpiration = true;
+            options.LoginPath = "/Account/Login";
+            options.LogoutPath = "/Account/Logout";
+            // A signed-in user without the role gets a real 403 (rendered by the status-code page), not a redirect.
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        // A disabled account or a changed password ends existing sessions at their next request.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ClinicalPolicy, p => p.RequireRole(Roles.Clinician))
+            .AddPolicy(AdministrationPolicy, p => p.RequireRole(Roles.Administrator));
+
+        services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.Configure<RazorViewEngineOptions>(o =>
+        {
+            o.ViewLocationFormats.Clear();
+            o.ViewLocationFormats.Add("/Features/{1}/{0}.cshtml");
+            o.ViewLocationFormats.Add("/Features/Shared/{0}.cshtml");
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "KneeClinic.Antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        // Keys that protect cookies live in the data folder, so a redeploy does not sign everyone out.
+        services.AddDataProtection()
+            .SetApplicationName("KneeClinic")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(builder.Configuration, builder.Environment), "keys")));
+        services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database");
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+        await RoleSetup.EnsureRolesAsync(app.Services);
+        if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Seed:Demo", true))
+            await DemoData.SeedAsync(app.Services, Console.Out);
+    }
+
+    public static void UseKneeClinic(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Home/Error");
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
+    }
+}
