@@ -4,9 +4,14 @@ using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 
 namespace KneeClinic.Web;
 
@@ -22,7 +27,7 @@ public static class Startup
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<IAuditActor, HttpAuditActor>();
-        services.AddClinicDatabase(builder.Configuration, builder.Environment);
+        services.AddClinicDatabase();
 
         services.AddIdentity<ClinicUser, IdentityRole>(options =>
             {
@@ -69,6 +74,8 @@ public static class Startup
             .AddPolicy(ClinicalPolicy, p => p.RequireRole(Roles.Clinician))
             .AddPolicy(AdministrationPolicy, p => p.RequireRole(Roles.Administrator));
 
+        // Names such as "Zoë Müller-Øvergård" are written as they are, not as numeric character references.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
         services.Configure<RazorViewEngineOptions>(o =>
         {
@@ -82,9 +89,10 @@ public static class Startup
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         // Keys that protect cookies live in the data folder, so a redeploy does not sign everyone out.
-        services.AddDataProtection()
-            .SetApplicationName("KneeClinic")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(builder.Configuration, builder.Environment), "keys")));
+        services.AddDataProtection().SetApplicationName("KneeClinic");
+        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, IHostEnvironment, ILoggerFactory>((o, configuration, environment, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(configuration, environment), "keys")), logs));
         services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database");
     }
 

@@ -20,21 +20,27 @@ public static class DatabaseSetup
     public static DatabaseProvider Provider(IConfiguration configuration) =>
         configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
 
-    public static IServiceCollection AddClinicDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>
+    /// Registers <see cref="ClinicDbContext"/> on the configured provider. Configuration is read when the
+    /// first context is made, so hosts and tests can still change it after the services are registered.
+    /// </summary>
+    public static IServiceCollection AddClinicDatabase(this IServiceCollection services)
     {
         services.AddScoped<AuditInterceptor>();
-        var provider = Provider(configuration);
-        var connectionString = provider == DatabaseProvider.Sqlite
-            ? SqliteConnectionString(configuration, environment)
-            : configuration.GetConnectionString("SqlServer")
-              ?? throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is not set.");
-
         services.AddDbContext<ClinicDbContext>((sp, options) =>
         {
-            if (provider == DatabaseProvider.Sqlite)
-                options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrations));
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            if (Provider(configuration) == DatabaseProvider.Sqlite)
+            {
+                options.UseSqlite(SqliteConnectionString(configuration, sp.GetRequiredService<IHostEnvironment>()),
+                    o => o.MigrationsAssembly(SqliteMigrations));
+            }
             else
+            {
+                var connectionString = configuration.GetConnectionString("SqlServer") is { Length: > 0 } value ? value
+                    : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is not set.");
                 options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure());
+            }
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
         });
         return services;

@@ -90,6 +90,8 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
         if (string.IsNullOrEmpty(key))
         {
             await users.ResetAuthenticatorKeyAsync(user);
+            // The reset renews the security stamp, which would end this very session at its next request.
+            await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user) ?? "";
         }
         var uri = $"otpauth://totp/{urlEncoder.Encode(Issuer)}:{urlEncoder.Encode(user.Email ?? "")}?secret={key}&issuer={urlEncoder.Encode(Issuer)}&digits=6";

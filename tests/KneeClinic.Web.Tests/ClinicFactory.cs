@@ -1,0 +1,80 @@
+using KneeClinic.Core.Data;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>The real app on its own fresh SQLite file and data folder, in the Testing environment.</summary>
+public class ClinicFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "correct horse battery staple";
+
+    public ClinicFactory() : this("Testing") { }
+
+    protected ClinicFactory(string environment)
+    {
+        Environment = environment;
+        DataDirectory = Directory.CreateTempSubdirectory("kneeclinic-web-").FullName;
+    }
+
+    public string Environment { get; }
+    public string DataDirectory { get; }
+    public string DatabaseFile => Path.Combine(DataDirectory, "kneeclinic.db");
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        builder.UseStaticWebAssets();
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:DataDirectory", DataDirectory);
+        builder.UseSetting("ConnectionStrings:Sqlite", "");
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public WebSession Session() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    public async Task<WebSession> SignedInAsync(string role)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@clinic.test";
+        await CreateUserAsync(email, role);
+        var session = Session();
+        await session.LogInAsync(email, Password);
+        return session;
+    }
+
+    public async Task<ClinicUser> CreateUserAsync(string email, params string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ClinicUser>>();
+        var user = new ClinicUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Test " + email.Split('@')[0] };
+        var result = await users.CreateAsync(user, Password);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        if (roles.Length > 0) Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
+        return user;
+    }
+
+    /// <summary>A separate context on the same file, for checking what was really stored.</summary>
+    public async Task<T> QueryAsync<T>(Func<ClinicDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        return await query(db);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>The app as it runs for a developer: Development environment, demo data seeded at start.</summary>
+public sealed class DevelopmentClinicFactory() : ClinicFactory("Development");
