@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KneeClinic.Web.Tests;
@@ -27,6 +28,7 @@ public class ClinicFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; }
     public string DatabaseFile => Path.Combine(DataDirectory, "kneeclinic.db");
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -36,6 +38,7 @@ public class ClinicFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("ConnectionStrings:Sqlite", "");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 
     public WebSession Session() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));

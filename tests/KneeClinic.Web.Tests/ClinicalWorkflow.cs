@@ -85,6 +85,12 @@ public sealed class ClinicalWorkflow(ClinicFactory factory, ITestOutputHelper ou
         Assert.Contains(audit, e => e.Entity.EndsWith("CaseScreening") && e.Action == AuditAction.Updated && e.NewValues!.Contains("EligibleWithOverride"));
         Assert.Contains(audit, e => e.Entity == "Case" && e.Action == AuditAction.Updated && e.NewValues!.Contains("\"Stage\":\"Eligible\""));
         output.WriteLine($"{audit.Count} audit entries for the workflow");
+
+        // Debug-level logs of the whole workflow, SQL included, carry no patient data.
+        var lines = factory.Logs.Lines.ToList();
+        Assert.NotEmpty(lines);
+        foreach (var phi in new[] { "Müller", "Zoë", "1961-03-14", "Apixaban", "zoe@example.test", "555 0100" })
+            Assert.DoesNotContain(lines, line => line.Contains(phi));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
     [HttpPost]
     public async Task<IActionResult> Create(NewStaffForm form)
     {
+        RequireARole(form);
         if (!ModelState.IsValid) return View(form);
         if (await users.FindByEmailAsync(form.Email) is not null)
         {
@@ -71,6 +72,7 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
         if (await users.FindByIdAsync(form.Id) is not { } user) return NotFound();
         form.Email = user.Email ?? "";
         form.IsDisabled = user.IsDisabled;
+        RequireARole(form);
         if (user.Id == users.GetUserId(User) && !form.Administrator)
             ModelState.AddModelError(nameof(form.Administrator), "You cannot remove your own administrator role.");
         if (!ModelState.IsValid) return View(form);
@@ -122,6 +124,12 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
         TempData["Message"] = $"{user.DisplayName} can log in again.";
         return RedirectToAction(nameof(Index));
     }
+
+    private void RequireARole(StaffRolesForm form)
+    {
+        if (form.SelectedRoles().Count == 0)
+            ModelState.AddModelError(nameof(form.Clinician), "Choose at least one role.");
+    }
 }
 
 public sealed record StaffRow(string Id, string DisplayName, string Email, IList<string> Roles, bool IsDisabled, bool IsLockedOut, bool TwoFactor);
@@ -138,7 +146,7 @@ public abstract class StaffRolesForm
         [.. Administrator ? [Roles.Administrator] : Array.Empty<string>(), .. Clinician ? [Roles.Clinician] : Array.Empty<string>()];
 }
 
-public sealed class NewStaffForm : StaffRolesForm, IValidatableObject
+public sealed class NewStaffForm : StaffRolesForm
 {
     [Required, EmailAddress, StringLength(256)]
     public string Email { get; set; } = "";
@@ -146,12 +154,6 @@ public sealed class NewStaffForm : StaffRolesForm, IValidatableObject
     [Required, DataType(DataType.Password), StringLength(256, MinimumLength = 12, ErrorMessage = "The initial password must be at least 12 characters."),
      Display(Name = "Initial password")]
     public string InitialPassword { get; set; } = "";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!Administrator && !Clinician)
-            yield return new ValidationResult("Choose at least one role.", [nameof(Clinician)]);
-    }
 }
 
 public sealed class EditStaffForm : StaffRolesForm

@@ -1,0 +1,81 @@
+using KneeClinic.Core.Data;
+using KneeClinic.Web.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Xunit.Abstractions;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>
+/// The migrations of both providers match the model the app really builds. The context comes from the
+/// app's own services, because the Identity part of the model depends on options registered there.
+/// </summary>
+public sealed class DatabaseModel(ITestOutputHelper output)
+{
+    private static WebApplication App(string provider)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration["Database:Provider"] = provider;
+        builder.Configuration["Database:DataDirectory"] = Path.GetTempPath();
+        // No SQL Server runs here: a one-second timeout makes any accidental connection fail fast.
+        builder.Configuration["ConnectionStrings:SqlServer"] = "Server=127.0.0.1,1;Database=KneeClinic;Connect Timeout=1;TrustServerCertificate=True";
+        builder.Configuration["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"kneeclinic-model-{Guid.NewGuid():N}.db")}";
+        builder.AddKneeClinic();
+        return builder.Build();
+    }
+
+    [Theory]
+    [InlineData("Sqlite", DatabaseSetup.SqliteMigrations)]
+    [InlineData("SqlServer", DatabaseSetup.SqlServerMigrations)]
+    public async Task TheModelHasNoChangesMissingFromTheMigrations(string provider, string migrationsAssembly)
+    {
+        await using var app = App(provider);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+
+        Assert.Equal(migrationsAssembly, db.GetService<IMigrationsAssembly>().Assembly.GetName().Name);
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} model has changes without a migration: add one to {migrationsAssembly}.");
+    }
+
+    [Fact]
+    public async Task TheSqlServerIdempotentScriptParsesWithoutErrors()
+    {
+        await using var app = App("SqlServer");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        var batches = script.Split("\nGO", StringSplitOptions.RemoveEmptyEntries);
+        var errors = new List<ParseError>();
+        foreach (var batch in batches)
+        {
+            using var reader = new StringReader(batch);
+            parser.Parse(reader, out var batchErrors);
+            errors.AddRange(batchErrors);
+        }
+
+        output.WriteLine($"{script.Length} characters in {batches.Length} batches");
+        Assert.Empty(errors.Select(e => $"line {e.Line}: {e.Message}"));
+        Assert.Contains("CREATE TABLE [Cases]", script);
+        Assert.Contains("IF NOT EXISTS", script);
+    }
+
+    [Fact]
+    public async Task SqliteIsMigratedAtStartInWalMode()
+    {
+        await using var app = App("Sqlite");
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        var mode = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+        Assert.Equal("wal", mode.Single());
+    }
+}
