@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
@@ -9,8 +11,6 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 
 namespace KneeClinic.Web;

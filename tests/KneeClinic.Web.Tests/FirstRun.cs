@@ -115,7 +115,7 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         try
         {
             using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
-                { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             HttpResponseMessage? login = null;
             for (var attempt = 0; attempt < 120 && login is null && !process.HasExited; attempt++)
             {
@@ -130,7 +130,9 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
             var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
             var signedIn = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["Email"] = DemoData.ClinicianEmail, ["Password"] = DemoData.Password, ["__RequestVerificationToken"] = token,
+                ["Email"] = DemoData.ClinicianEmail,
+                ["Password"] = DemoData.Password,
+                ["__RequestVerificationToken"] = token,
             }));
             Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Patients")).StatusCode);

@@ -31,8 +31,11 @@ public sealed class RoleAccess(ClinicFactory factory) : IClassFixture<ClinicFact
 
         using var response = await clinician.Client.PostAsync("/Staff/Create", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["DisplayName"] = "Sneaky", ["Email"] = "sneaky@clinic.test",
-            ["InitialPassword"] = "long enough password", ["Administrator"] = "true",
+            ["__RequestVerificationToken"] = token,
+            ["DisplayName"] = "Sneaky",
+            ["Email"] = "sneaky@clinic.test",
+            ["InitialPassword"] = "long enough password",
+            ["Administrator"] = "true",
         }));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);

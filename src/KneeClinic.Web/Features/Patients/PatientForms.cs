@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using KneeClinic.Core.Data;
 using KneeClinic.Core.Patients;
 using Microsoft.EntityFrameworkCore;
-using KneeClinic.Core.Data;
 
 namespace KneeClinic.Web.Features.Patients;
 
