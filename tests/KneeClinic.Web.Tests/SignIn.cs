@@ -72,6 +72,23 @@ public sealed class SignIn(ClinicFactory factory) : IClassFixture<ClinicFactory>
     }
 
     [Fact]
+    public async Task UnderHttpsTheAuthCookieIsSecure()
+    {
+        var email = $"https-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Clinician);
+        using var session = new WebSession(factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            BaseAddress = new Uri("https://localhost"),
+        }));
+
+        var page = await session.LogInAsync(email, ClinicFactory.Password);
+
+        var cookie = page.Response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("KneeClinic.Auth="));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task LoggingOutEndsTheSession()
     {
         using var session = await factory.SignedInAsync(Roles.Clinician);
