@@ -1,0 +1,35 @@
+namespace KneeClinic.Documents.Consent;
+
+public enum Knee
+{
+    Left,
+    Right,
+}
+
+public sealed record ClinicDetails(string Name, string Phone, string Address);
+
+/// <summary>Everything a consent form is made from, besides its template.</summary>
+public sealed record ConsentRequest(
+    string PatientName,
+    DateOnly PatientDateOfBirth,
+    string PatientMrn,
+    Knee Knee,
+    string ClinicianName,
+    ClinicDetails Clinic,
+    string CostEstimate,
+    string DocumentNumber,
+    DateTimeOffset GeneratedAt,
+    IReadOnlyList<string> PatientNotes,
+    string VerificationUrl)
+{
+    /// <summary>Made-up data for previews and template checks; clearly not a real person.</summary>
+    public static ConsentRequest Sample(DateTimeOffset at) => new(
+        "Zoë Müller-Øvergård", new DateOnly(1961, 3, 14), "SAMPLE-00042", Knee.Left, "Dr Sam Example",
+        new ClinicDetails("Example Knee Clinic", "(555) 010-0199", "100 Sample Street, Springfield"),
+        "$4,800 to $6,500", "KC-SAMPLE-0001", at,
+        ["Apixaban (a blood thinner): stop on the date your clinician gives you, and start again when they say."],
+        "https://clinic.example/verify");
+}
+
+/// <summary>A rendered consent: the exact bytes to store and hand out, their SHA-256, and the content hash printed on every page.</summary>
+public sealed record RenderedConsent(byte[] Pdf, string Sha256, string ContentHash, int Pages, string Title);

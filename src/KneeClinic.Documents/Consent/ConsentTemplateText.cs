@@ -1,0 +1,266 @@
+using System.Text;
+using Fluid;
+using Fluid.Values;
+using KneeClinic.Documents.Fonts;
+using Markdig;
+using Markdig.Extensions.CustomContainers;
+using Markdig.Extensions.Tables;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace KneeClinic.Documents.Consent;
+
+/// <summary>The header of a consent template file (YAML front matter).</summary>
+public sealed class ConsentTemplateHeader
+{
+    public string Code { get; set; } = "";
+    public int Version { get; set; }
+    public string Language { get; set; } = "";
+    public string CellSource { get; set; } = "";
+    public DateOnly EffectiveDate { get; set; }
+    public bool RequiresReconsent { get; set; }
+    public string Title { get; set; } = "";
+}
+
+public sealed class TemplateFormatException(string message) : Exception(message);
+
+/// <summary>A placeholder the template uses that the data for this document does not fill.</summary>
+public sealed class MissingPlaceholderException(string name) : Exception($"The consent template uses {{{{ {name} }}}} but no value was given for it.")
+{
+    public string Placeholder { get; } = name;
+}
+
+/// <summary>A piece of template text in one emphasis, with its Liquid placeholders parsed once.</summary>
+public sealed record TemplateRun(IFluidTemplate Text, FontFace Face, string Source, IReadOnlyList<string> Placeholders);
+
+public abstract record TemplateBlock;
+public sealed record HeadingBlock(int Level, IReadOnlyList<TemplateRun> Runs) : TemplateBlock;
+public sealed record ParagraphBlock(IReadOnlyList<TemplateRun> Runs) : TemplateBlock;
+public sealed record BulletsBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> Items) : TemplateBlock;
+public sealed record TableBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> Header, IReadOnlyList<IReadOnlyList<IReadOnlyList<TemplateRun>>> Rows) : TemplateBlock;
+public sealed record InvestigationalBlock(IReadOnlyList<TemplateBlock> Content) : TemplateBlock;
+public sealed record TeachBackBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> Items) : TemplateBlock;
+
+/// <summary>
+/// A consent template file: YAML header, then Markdown (headings, paragraphs, bullet lists, pipe tables
+/// and the <c>::: investigational</c> and <c>::: teach-back</c> containers) with Liquid placeholders.
+/// Markdown is parsed before any value is filled in, so a patient's name can never become markup.
+/// </summary>
+public sealed class ConsentTemplateText
+{
+    public static readonly IReadOnlyList<string> Placeholders =
+    [
+        "patient.name", "patient.date_of_birth", "patient.mrn", "case.knee", "clinician.name",
+        "clinic.name", "clinic.phone", "clinic.address", "cost.estimate",
+    ];
+
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseYamlFrontMatter().UseCustomContainers().UsePipeTables().DisableHtml().Build();
+
+    private static readonly FluidParser Liquid = new();
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+
+    private ConsentTemplateText(ConsentTemplateHeader header, IReadOnlyList<TemplateBlock> blocks, TemplateRun title, string source)
+    {
+        Header = header;
+        Blocks = blocks;
+        Title = title;
+        Source = source;
+    }
+
+    public ConsentTemplateHeader Header { get; }
+    public TemplateRun Title { get; }
+    public IReadOnlyList<TemplateBlock> Blocks { get; }
+    public string Source { get; }
+
+    /// <summary>Every placeholder the template uses; each needs a non-empty value to render.</summary>
+    public IReadOnlyList<string> UsedPlaceholders => [.. Runs().SelectMany(r => r.Placeholders).Distinct().Order()];
+
+    /// <summary>All the template's text, for reading-level and glyph checks.</summary>
+    public IEnumerable<TemplateRun> Runs() => Blocks.SelectMany(RunsOf).Prepend(Title);
+
+    private static IEnumerable<TemplateRun> RunsOf(TemplateBlock block) => block switch
+    {
+        HeadingBlock h => h.Runs,
+        ParagraphBlock p => p.Runs,
+        BulletsBlock l => l.Items.SelectMany(i => i),
+        TableBlock t => t.Header.SelectMany(c => c).Concat(t.Rows.SelectMany(r => r.SelectMany(c => c))),
+        InvestigationalBlock i => i.Content.SelectMany(RunsOf),
+        TeachBackBlock t => t.Items.SelectMany(i => i),
+        _ => [],
+    };
+
+    public static ConsentTemplateText Parse(string source)
+    {
+        var markdown = Markdown.Parse(source, Pipeline);
+        var front = markdown.Descendants<YamlFrontMatterBlock>().FirstOrDefault()
+            ?? throw new TemplateFormatException("The template must start with a YAML header between --- lines.");
+        ConsentTemplateHeader header;
+        try
+        {
+            header = Yaml.Deserialize<ConsentTemplateHeader>(string.Join('\n', front.Lines.Lines.Take(front.Lines.Count).Select(l => l.ToString())))
+                ?? throw new TemplateFormatException("The YAML header is empty.");
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new TemplateFormatException($"The YAML header cannot be read (line {e.Start.Line}): {e.Message}");
+        }
+        if (string.IsNullOrWhiteSpace(header.Code) || header.Version < 1 || string.IsNullOrWhiteSpace(header.Language)
+            || string.IsNullOrWhiteSpace(header.Title) || string.IsNullOrWhiteSpace(header.CellSource))
+            throw new TemplateFormatException("The header needs code, version (1 or more), language, cell_source and title.");
+
+        var blocks = markdown.Where(b => b is not YamlFrontMatterBlock).Select(Block).ToList();
+        if (blocks.FirstOrDefault() is not InvestigationalBlock)
+            throw new TemplateFormatException("The template must open with the '::: investigational' box.");
+        if (!blocks.OfType<TeachBackBlock>().Any())
+            throw new TemplateFormatException("The template needs a '::: teach-back' list.");
+        return new ConsentTemplateText(header, blocks, Run(header.Title, FontFace.Bold), source);
+    }
+
+    /// <summary>The template with every placeholder filled; fails on any placeholder without a value.</summary>
+    public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values)
+    {
+        if (UsedPlaceholders.FirstOrDefault(p => string.IsNullOrWhiteSpace(values.GetValueOrDefault(p))) is { } missing)
+            throw new MissingPlaceholderException(missing);
+        var context = Context(values);
+        return new ResolvedConsentText(Header, Text(Title, context), Blocks.Select(b => Resolve(b, context)).ToList());
+    }
+
+    private static ResolvedBlock Resolve(TemplateBlock block, TemplateContext context) => block switch
+    {
+        HeadingBlock h => new ResolvedHeading(h.Level, Runs(h.Runs, context)),
+        ParagraphBlock p => new ResolvedParagraph(Runs(p.Runs, context)),
+        BulletsBlock l => new ResolvedBullets(l.Items.Select(i => Runs(i, context)).ToList()),
+        TableBlock t => new ResolvedTable(t.Header.Select(c => Runs(c, context)).ToList(),
+            t.Rows.Select(r => (IReadOnlyList<IReadOnlyList<ResolvedRun>>)r.Select(c => Runs(c, context)).ToList()).ToList()),
+        InvestigationalBlock i => new ResolvedInvestigational(i.Content.Select(b => Resolve(b, context)).ToList()),
+        TeachBackBlock t => new ResolvedTeachBack(t.Items.Select(i => Runs(i, context)).ToList()),
+        _ => throw new InvalidOperationException(block.GetType().Name),
+    };
+
+    private static IReadOnlyList<ResolvedRun> Runs(IReadOnlyList<TemplateRun> runs, TemplateContext context) =>
+        runs.Select(r => new ResolvedRun(Text(r, context), r.Face)).ToList();
+
+    private static string Text(TemplateRun run, TemplateContext context) =>
+        run.Text.Render(context, NullEncoder.Default);
+
+    private static TemplateContext Context(IReadOnlyDictionary<string, string> values)
+    {
+        var context = new TemplateContext();
+        foreach (var group in values.Where(kv => kv.Value is not null).GroupBy(kv => kv.Key.Split('.')[0]))
+            context.SetValue(group.Key, group.ToDictionary(kv => kv.Key[(group.Key.Length + 1)..], kv => (object)kv.Value));
+        return context;
+    }
+
+    private static TemplateBlock Block(Block block) => block switch
+    {
+        Markdig.Syntax.HeadingBlock h => new HeadingBlock(h.Level, Inlines(h.Inline)),
+        Markdig.Syntax.ParagraphBlock p => new ParagraphBlock(Inlines(p.Inline)),
+        ListBlock { IsOrdered: false } list => new BulletsBlock(Items(list)),
+        Table table => TableOf(table),
+        CustomContainer { Info: "investigational" } c => new InvestigationalBlock(c.Select(Block).ToList()),
+        CustomContainer { Info: "teach-back" } c when c.SingleOrDefault() is ListBlock list => new TeachBackBlock(Items(list)),
+        _ => throw new TemplateFormatException(
+            $"Line {block.Line + 1}: {block.GetType().Name.Replace("Block", "").ToLowerInvariant()} is not allowed in a consent template."),
+    };
+
+    private static List<IReadOnlyList<TemplateRun>> Items(ListBlock list) =>
+        list.Cast<ListItemBlock>().Select(item => item.SingleOrDefault() is Markdig.Syntax.ParagraphBlock p
+            ? Inlines(p.Inline)
+            : throw new TemplateFormatException($"Line {item.Line + 1}: a list item must be one paragraph.")).ToList();
+
+    private static TableBlock TableOf(Table table)
+    {
+        var rows = table.Cast<TableRow>().Select(row => (IReadOnlyList<IReadOnlyList<TemplateRun>>)row.Cast<TableCell>()
+            .Select(cell => cell.FirstOrDefault() is Markdig.Syntax.ParagraphBlock p ? Inlines(p.Inline) : []).ToList()).ToList();
+        return new TableBlock(rows[0], rows.Skip(1).ToList());
+    }
+
+    /// <summary>Flattens Markdown inlines into runs of one emphasis each, then parses their placeholders.</summary>
+    private static IReadOnlyList<TemplateRun> Inlines(ContainerInline? inline)
+    {
+        var pieces = new List<(string Text, FontFace Face)>();
+        Walk(inline, bold: false, italic: false);
+        var merged = new List<(StringBuilder Text, FontFace Face)>();
+        foreach (var (text, face) in pieces)
+        {
+            if (merged.Count > 0 && merged[^1].Face == face) merged[^1].Text.Append(text);
+            else merged.Add((new StringBuilder(text), face));
+        }
+        return merged.Select(m => Run(m.Text.ToString(), m.Face)).ToList();
+
+        void Walk(ContainerInline? container, bool bold, bool italic)
+        {
+            for (var node = container?.FirstChild; node is not null; node = node.NextSibling)
+            {
+                switch (node)
+                {
+                    case LiteralInline literal:
+                        pieces.Add((literal.Content.ToString(), Face(bold, italic)));
+                        break;
+                    case EmphasisInline emphasis:
+                        Walk(emphasis, bold || emphasis.DelimiterCount >= 2, italic || emphasis.DelimiterCount == 1);
+                        break;
+                    case LineBreakInline:
+                        pieces.Add((" ", Face(bold, italic)));
+                        break;
+                    case ContainerInline other:
+                        Walk(other, bold, italic);
+                        break;
+                    default:
+                        throw new TemplateFormatException($"Line {node.Line + 1}: '{node}' is not allowed in a consent template.");
+                }
+            }
+        }
+    }
+
+    private static FontFace Face(bool bold, bool italic) =>
+        bold && italic ? FontFace.BoldItalic : bold ? FontFace.Bold : italic ? FontFace.Italic : FontFace.Regular;
+
+    /// <summary>
+    /// Parses the Liquid in one run. Only plain placeholders from <see cref="Placeholders"/> are allowed:
+    /// no tags, no filters, so a template author cannot hide logic or misspell a name unnoticed.
+    /// </summary>
+    private static TemplateRun Run(string text, FontFace face)
+    {
+        if (!Liquid.TryParse(text, out var template, out var error))
+            throw new TemplateFormatException($"A placeholder cannot be read in \"{text}\": {error}");
+        var used = new List<string>();
+        foreach (var statement in ((Fluid.Parser.FluidTemplate)template).Statements)
+        {
+            switch (statement)
+            {
+                case Fluid.Ast.TextSpanStatement:
+                    break;
+                case Fluid.Ast.OutputStatement { Expression: Fluid.Ast.MemberExpression member }
+                    when member.Segments.All(s => s is Fluid.Ast.IdentifierSegment):
+                    var name = string.Join('.', member.Segments.Cast<Fluid.Ast.IdentifierSegment>().Select(s => s.Identifier));
+                    if (!Placeholders.Contains(name))
+                        throw new TemplateFormatException($"Unknown placeholder {{{{ {name} }}}}. Known: {string.Join(", ", Placeholders)}.");
+                    used.Add(name);
+                    break;
+                default:
+                    throw new TemplateFormatException($"Only plain placeholders such as {{{{ patient.name }}}} are allowed, in \"{text}\".");
+            }
+        }
+        return new TemplateRun(template, face, text, used);
+    }
+
+}
+
+public sealed record ResolvedRun(string Text, FontFace Face);
+public abstract record ResolvedBlock;
+public sealed record ResolvedHeading(int Level, IReadOnlyList<ResolvedRun> Runs) : ResolvedBlock;
+public sealed record ResolvedParagraph(IReadOnlyList<ResolvedRun> Runs) : ResolvedBlock;
+public sealed record ResolvedBullets(IReadOnlyList<IReadOnlyList<ResolvedRun>> Items) : ResolvedBlock;
+public sealed record ResolvedTable(IReadOnlyList<IReadOnlyList<ResolvedRun>> Header, IReadOnlyList<IReadOnlyList<IReadOnlyList<ResolvedRun>>> Rows) : ResolvedBlock;
+public sealed record ResolvedInvestigational(IReadOnlyList<ResolvedBlock> Content) : ResolvedBlock;
+public sealed record ResolvedTeachBack(IReadOnlyList<IReadOnlyList<ResolvedRun>> Items) : ResolvedBlock;
+
+/// <summary>A template with its placeholders filled: plain text in structure, ready for PDF or HTML.</summary>
+public sealed record ResolvedConsentText(ConsentTemplateHeader Header, string Title, IReadOnlyList<ResolvedBlock> Blocks);

@@ -1,0 +1,88 @@
+using SkiaSharp;
+
+namespace KneeClinic.Documents.Fonts;
+
+public enum FontFace
+{
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+}
+
+/// <summary>Thrown at start when the font files are not where configuration says.</summary>
+public sealed class FontsMissingException(string message) : Exception(message);
+
+/// <summary>
+/// The document fonts, loaded from files (never a system default), each kept ready for HarfBuzz
+/// so every document can embed a subset with just the characters it draws.
+/// </summary>
+public sealed class FontSet : IDisposable
+{
+    public const string DefaultDirectory = "/usr/share/fonts/truetype/dejavu";
+
+    private static readonly IReadOnlyDictionary<FontFace, string> Files = new Dictionary<FontFace, string>
+    {
+        [FontFace.Regular] = "DejaVuSans.ttf",
+        [FontFace.Bold] = "DejaVuSans-Bold.ttf",
+        [FontFace.Italic] = "DejaVuSans-Oblique.ttf",
+        [FontFace.BoldItalic] = "DejaVuSans-BoldOblique.ttf",
+    };
+
+    private readonly Dictionary<FontFace, HarfBuzzSubsetter> _subsetters;
+    private readonly Dictionary<FontFace, SKTypeface> _full;
+
+    private FontSet(Dictionary<FontFace, HarfBuzzSubsetter> subsetters, Dictionary<FontFace, SKTypeface> full)
+    {
+        _subsetters = subsetters;
+        _full = full;
+    }
+
+    public static FontSet Load(string? directory = null)
+    {
+        directory ??= DefaultDirectory;
+        var missing = Files.Values.Where(f => !File.Exists(Path.Combine(directory, f))).ToList();
+        if (missing.Count > 0)
+            throw new FontsMissingException(
+                $"Consent PDFs need the DejaVu Sans fonts, but {string.Join(", ", missing)} not found in {directory}. " +
+                "Install Debian's fonts-dejavu-core package, or set Documents:FontDirectory to a folder that has them.");
+
+        var subsetters = new Dictionary<FontFace, HarfBuzzSubsetter>();
+        var full = new Dictionary<FontFace, SKTypeface>();
+        foreach (var (face, file) in Files)
+        {
+            var path = Path.Combine(directory, file);
+            var bytes = File.ReadAllBytes(path);
+            subsetters[face] = new HarfBuzzSubsetter(bytes, path);
+            full[face] = SKTypeface.FromData(SKData.CreateCopy(bytes))
+                ?? throw new FontsMissingException($"{path} could not be read as a font.");
+        }
+        return new FontSet(subsetters, full);
+    }
+
+    /// <summary>The whole font, for measuring and glyph checks; documents embed <see cref="Subset"/>s.</summary>
+    public SKTypeface Full(FontFace face) => _full[face];
+
+    /// <summary>A typeface holding only the glyphs for the given characters.</summary>
+    public SKTypeface Subset(FontFace face, IEnumerable<int> codepoints)
+    {
+        var bytes = _subsetters[face].Subset(codepoints);
+        return SKTypeface.FromData(SKData.CreateCopy(bytes))
+            ?? throw new InvalidOperationException($"The {face} subset could not be loaded.");
+    }
+
+    /// <summary>Characters of <paramref name="text"/> the fonts have no glyph for.</summary>
+    public IReadOnlyList<string> MissingGlyphs(string text, FontFace face = FontFace.Regular)
+    {
+        using var font = new SKFont(_full[face]);
+        return text.EnumerateRunes()
+            .Where(r => !char.IsControl((char)Math.Min(r.Value, 0xFFFF)) && font.GetGlyph(r.Value) == 0)
+            .Select(r => r.ToString()).Distinct().ToList();
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _subsetters.Values) s.Dispose();
+        foreach (var t in _full.Values) t.Dispose();
+    }
+}

@@ -1,0 +1,268 @@
+using SkiaSharp;
+
+namespace KneeClinic.Documents.Layout;
+
+/// <summary>Wrapped text; each line is its own slice, so paragraphs split across pages.</summary>
+public sealed class Paragraph(IReadOnlyList<Run> runs, float spaceBefore = 5, bool keepWithNext = false, float indent = 0) : IComponent
+{
+    public Paragraph(string text, TextStyle style, float spaceBefore = 5, bool keepWithNext = false)
+        : this([new Run(text, style)], spaceBefore, keepWithNext) { }
+
+    public IEnumerable<Run> Runs() => runs;
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var lines = TextLayout.Lines(fonts, runs, width - indent);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            yield return new Slice(line.Height, (c, x, y) => line.Draw(c, fonts, x + indent, y))
+            {
+                SpaceBefore = i == 0 ? spaceBefore : 0,
+                // Headings stay with what follows; a paragraph's first line stays with its second.
+                KeepWithNext = keepWithNext || (i == 0 && lines.Count > 1),
+            };
+        }
+    }
+}
+
+/// <summary>A bulleted list; items wrap under their own text.</summary>
+public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float spaceBefore = 4) : IComponent
+{
+    private const float Indent = 14;
+
+    public IEnumerable<Run> Runs() => items.SelectMany(i => i);
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var first = true;
+        foreach (var item in items)
+        {
+            var lines = TextLayout.Lines(fonts, item, width - Indent);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var line = lines[i];
+                var bullet = i == 0;
+                yield return new Slice(line.Height, (c, x, y) =>
+                {
+                    if (bullet)
+                    {
+                        using var paint = new SKPaint { Color = Typography.Accent, IsAntialias = true };
+                        c.DrawCircle(x + 5, y + line.Ascent - item[0].Style.Size * 0.32f, 1.8f, paint);
+                    }
+                    line.Draw(c, fonts, x + Indent, y);
+                })
+                { SpaceBefore = i == 0 ? (first ? spaceBefore : 2.5f) : 0 };
+            }
+            first = false;
+        }
+    }
+}
+
+/// <summary>
+/// A table with proportional columns. Rows never split; when a row starts a new page the header row
+/// is drawn again above it.
+/// </summary>
+public sealed class Table(IReadOnlyList<float> columnWeights, IReadOnlyList<IReadOnlyList<Run>> header,
+    IReadOnlyList<IReadOnlyList<IReadOnlyList<Run>>> rows, float spaceBefore = 6) : IComponent
+{
+    private const float Padding = 4;
+
+    public IEnumerable<Run> Runs() => header.SelectMany(c => c).Concat(rows.SelectMany(r => r.SelectMany(c => c)));
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var total = columnWeights.Sum();
+        var widths = columnWeights.Select(w => w / total * width).ToArray();
+        var headerSlice = Row(fonts, widths, header, shaded: true) with { SpaceBefore = spaceBefore, KeepWithNext = true };
+        yield return headerSlice;
+        foreach (var row in rows)
+            yield return Row(fonts, widths, row, shaded: false) with { RepeatedHeader = headerSlice };
+    }
+
+    private static Slice Row(DocumentFonts fonts, float[] widths, IReadOnlyList<IReadOnlyList<Run>> cells, bool shaded)
+    {
+        var laidOut = cells.Select((cell, i) => TextLayout.Lines(fonts, cell, widths[i] - 2 * Padding)).ToList();
+        var height = laidOut.Max(lines => lines.Sum(l => l.Height)) + 2 * Padding;
+        return new Slice(height, (c, x, y) =>
+        {
+            using var fill = new SKPaint { Color = Typography.Shade, Style = SKPaintStyle.Fill };
+            using var stroke = new SKPaint { Color = Typography.Rule, Style = SKPaintStyle.Stroke, StrokeWidth = 0.6f };
+            if (shaded) c.DrawRect(x, y, widths.Sum(), height, fill);
+            var cx = x;
+            for (var i = 0; i < widths.Length; i++)
+            {
+                c.DrawRect(cx, y, widths[i], height, stroke);
+                var ly = y + Padding;
+                foreach (var line in laidOut[i])
+                {
+                    line.Draw(c, fonts, cx + Padding, ly);
+                    ly += line.Height;
+                }
+                cx += widths[i];
+            }
+        });
+    }
+}
+
+/// <summary>Components inside a bordered, shaded box that is kept on one page.</summary>
+public sealed class Box(IReadOnlyList<IComponent> content, SKColor border, SKColor background, float spaceBefore = 8) : IComponent
+{
+    private const float Padding = 8;
+
+    public IEnumerable<Run> Runs() => content.SelectMany(c => c.Runs());
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var inner = content.SelectMany(c => c.Compose(fonts, width - 2 * Padding)).ToList();
+        var offsets = new List<float>();
+        var y = 0f;
+        foreach (var slice in inner)
+        {
+            y += offsets.Count == 0 ? 0 : slice.SpaceBefore;
+            offsets.Add(y);
+            y += slice.Height;
+        }
+        var height = y + 2 * Padding;
+        yield return new Slice(height, (c, x, top) =>
+        {
+            using var fill = new SKPaint { Color = background, Style = SKPaintStyle.Fill };
+            using var stroke = new SKPaint { Color = border, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
+            c.DrawRect(x, top, width, height, fill);
+            c.DrawRect(x, top, width, height, stroke);
+            for (var i = 0; i < inner.Count; i++) inner[i].Draw(c, x + Padding, top + Padding + offsets[i]);
+        })
+        { SpaceBefore = spaceBefore };
+    }
+}
+
+/// <summary>Items with a box at the right for the patient's initials (teach-back).</summary>
+public sealed class Checklist(IReadOnlyList<IReadOnlyList<Run>> items, string boxLabel, float spaceBefore = 4) : IComponent
+{
+    private const float BoxWidth = 54;
+
+    public IEnumerable<Run> Runs() => items.SelectMany(i => i).Append(new Run(boxLabel, Typography.Small));
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var first = true;
+        foreach (var item in items)
+        {
+            var lines = TextLayout.Lines(fonts, item, width - BoxWidth - 10);
+            var height = Math.Max(lines.Sum(l => l.Height), 24) + 6;
+            yield return new Slice(height, (c, x, y) =>
+            {
+                var ly = y + 3;
+                foreach (var line in lines)
+                {
+                    line.Draw(c, fonts, x, ly);
+                    ly += line.Height;
+                }
+                using var stroke = new SKPaint { Color = Typography.Ink, Style = SKPaintStyle.Stroke, StrokeWidth = 0.8f };
+                c.DrawRect(x + width - BoxWidth, y + 3, BoxWidth, height - 6, stroke);
+                using var paint = new SKPaint { Color = Typography.Muted, IsAntialias = true };
+                c.DrawText(boxLabel, x + width - BoxWidth + 3, y + 3 + Typography.Small.Size + 1, SKTextAlign.Left, fonts.For(Typography.Small), paint);
+            })
+            { SpaceBefore = first ? spaceBefore : 2 };
+            first = false;
+        }
+    }
+}
+
+/// <summary>A signature block: who signs, with lines for printed name, signature, date and time, kept together.</summary>
+public sealed class SignatureBlock(string role, string meaning, IReadOnlyList<string> lineLabels, float spaceBefore = 10) : IComponent
+{
+    public IEnumerable<Run> Runs() => lineLabels.Select(l => new Run(l, Typography.Small))
+        .Prepend(new Run(meaning, Typography.Small)).Prepend(new Run(role, Typography.SubHeading));
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var titleLines = TextLayout.Lines(fonts, [new Run(role, Typography.SubHeading)], width);
+        var meaningLines = TextLayout.Lines(fonts, [new Run(meaning, Typography.Small)], width);
+        const float rowHeight = 26;
+        var headerHeight = titleLines.Sum(l => l.Height) + meaningLines.Sum(l => l.Height);
+        var rowsNeeded = (lineLabels.Count + 1) / 2;
+        var height = headerHeight + rowsNeeded * rowHeight + 4;
+        yield return new Slice(height, (c, x, y) =>
+        {
+            var ly = y;
+            foreach (var line in titleLines.Concat(meaningLines))
+            {
+                line.Draw(c, fonts, x, ly);
+                ly += line.Height;
+            }
+            using var rule = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.7f };
+            using var label = new SKPaint { Color = Typography.Muted, IsAntialias = true };
+            var column = (width - 16) / 2;
+            for (var i = 0; i < lineLabels.Count; i++)
+            {
+                var cx = x + (i % 2) * (column + 16);
+                var cy = ly + (i / 2) * rowHeight + 17;
+                c.DrawLine(cx, cy, cx + column, cy, rule);
+                c.DrawText(lineLabels[i], cx, cy + 8, SKTextAlign.Left, fonts.For(Typography.Small), label);
+            }
+        })
+        { SpaceBefore = spaceBefore };
+    }
+}
+
+/// <summary>Label/value pairs in two columns (the patient block).</summary>
+public sealed class FieldGrid(IReadOnlyList<(string Label, string Value)> fields, float spaceBefore = 8) : IComponent
+{
+    public IEnumerable<Run> Runs() => fields.SelectMany(f => new[] { new Run(f.Label, Typography.Label), new Run(f.Value, Typography.Body) });
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        var column = width / 2;
+        for (var i = 0; i < fields.Count; i += 2)
+        {
+            var pair = fields.Skip(i).Take(2).Select(f => (
+                Label: TextLayout.Lines(fonts, [new Run(f.Label, Typography.Label)], column - 8),
+                Value: TextLayout.Lines(fonts, [new Run(f.Value, Typography.Body)], column - 8))).ToList();
+            var height = pair.Max(p => p.Label.Sum(l => l.Height) + p.Value.Sum(l => l.Height)) + 4;
+            yield return new Slice(height, (c, x, y) =>
+            {
+                for (var j = 0; j < pair.Count; j++)
+                {
+                    var ly = y;
+                    foreach (var line in pair[j].Label.Concat(pair[j].Value))
+                    {
+                        line.Draw(c, fonts, x + j * column, ly);
+                        ly += line.Height;
+                    }
+                }
+            })
+            { SpaceBefore = i == 0 ? spaceBefore : 2 };
+        }
+    }
+}
+
+/// <summary>A QR code drawn as vector squares beside a caption.</summary>
+public sealed class QrCode(string payload, IReadOnlyList<Run> caption, float size = 72, float spaceBefore = 12) : IComponent
+{
+    public IEnumerable<Run> Runs() => caption;
+
+    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
+    {
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(payload, QRCoder.QRCodeGenerator.ECCLevel.M);
+        var modules = data.ModuleMatrix.Select(row => Enumerable.Range(0, row.Length).Select(i => row[i]).ToArray()).ToArray();
+        var lines = TextLayout.Lines(fonts, caption, width - size - 12);
+        var height = Math.Max(size, lines.Sum(l => l.Height));
+        yield return new Slice(height, (c, x, y) =>
+        {
+            var cell = size / modules.Length;
+            using var paint = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Fill };
+            for (var r = 0; r < modules.Length; r++)
+                for (var k = 0; k < modules[r].Length; k++)
+                    if (modules[r][k]) c.DrawRect(x + k * cell, y + r * cell, cell, cell, paint);
+            var ly = y;
+            foreach (var line in lines)
+            {
+                line.Draw(c, fonts, x + size + 12, ly);
+                ly += line.Height;
+            }
+        })
+        { SpaceBefore = spaceBefore };
+    }
+}

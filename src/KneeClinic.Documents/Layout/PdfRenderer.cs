@@ -1,0 +1,111 @@
+using System.Globalization;
+using KneeClinic.Documents.Fonts;
+using SkiaSharp;
+
+namespace KneeClinic.Documents.Layout;
+
+/// <summary>What a document says about itself: PDF metadata and the text of every page's header and footer.</summary>
+public sealed record DocumentFrame(
+    string Title,
+    string Author,
+    string Subject,
+    DateTimeOffset CreatedAt,
+    string HeaderLeft,
+    string HeaderRight,
+    string FooterLeft,
+    string FooterRight,
+    string PageLabel = "Page {0} of {1}");
+
+/// <summary>A document made of components, composed the way QuestPDF's IDocument is.</summary>
+public interface IDocument
+{
+    DocumentFrame Frame { get; }
+
+    IReadOnlyList<IComponent> Compose();
+}
+
+/// <summary>
+/// Lays components out on US Letter pages and writes a PDF with SkiaSharp. The fonts are subset per
+/// document to exactly the characters drawn, header, footer and page numbers included.
+/// </summary>
+public sealed class PdfRenderer(FontSet fontSet)
+{
+    public const float PageWidth = 612, PageHeight = 792, Margin = 54;
+    private const float HeaderHeight = 24, FooterHeight = 22;
+
+    public RenderedPdf Render(IDocument document)
+    {
+        var frame = document.Frame;
+        var content = document.Compose();
+        using var fonts = SubsetFonts(content, frame);
+
+        var width = PageWidth - 2 * Margin;
+        var slices = content.SelectMany(c => c.Compose(fonts, width)).ToList();
+        var pages = Paginator.Paginate(slices, PageHeight - 2 * Margin - HeaderHeight - FooterHeight);
+
+        using var stream = new MemoryStream();
+        var metadata = new SKDocumentPdfMetadata
+        {
+            Title = frame.Title,
+            Author = frame.Author,
+            Subject = frame.Subject,
+            Creator = "KneeClinic",
+            Producer = "KneeClinic",
+            Creation = frame.CreatedAt.UtcDateTime,
+            Modified = frame.CreatedAt.UtcDateTime,
+            PdfA = true,
+            RasterDpi = 300,
+            EncodingQuality = 101,
+        };
+        using (var pdf = SKDocument.CreatePdf(stream, metadata))
+        {
+            for (var i = 0; i < pages.Count; i++)
+            {
+                var canvas = pdf.BeginPage(PageWidth, PageHeight);
+                DrawFrame(canvas, fonts, frame, i + 1, pages.Count);
+                var top = Margin + HeaderHeight;
+                foreach (var placed in pages[i]) placed.Slice.Draw(canvas, Margin, top + placed.Y);
+                pdf.EndPage();
+            }
+            pdf.Close();
+        }
+        return new RenderedPdf(DocumentId.MakeDeterministic(stream.ToArray()), pages.Count);
+    }
+
+    private static void DrawFrame(SKCanvas canvas, DocumentFonts fonts, DocumentFrame frame, int page, int total)
+    {
+        using var text = new SKPaint { Color = Typography.Muted, IsAntialias = true };
+        using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.6f };
+        var small = fonts.For(Typography.Footer);
+        var headerY = Margin + 8;
+        canvas.DrawText(frame.HeaderLeft, Margin, headerY, SKTextAlign.Left, small, text);
+        canvas.DrawText(Fit(frame.HeaderRight, fonts, PageWidth / 2 - Margin), PageWidth - Margin, headerY, SKTextAlign.Right, small, text);
+        canvas.DrawLine(Margin, headerY + 6, PageWidth - Margin, headerY + 6, rule);
+
+        var footerY = PageHeight - Margin;
+        canvas.DrawLine(Margin, footerY - 12, PageWidth - Margin, footerY - 12, rule);
+        canvas.DrawText(frame.FooterLeft, Margin, footerY, SKTextAlign.Left, small, text);
+        canvas.DrawText(string.Format(CultureInfo.InvariantCulture, frame.PageLabel, page, total), PageWidth / 2, footerY, SKTextAlign.Center, small, text);
+        canvas.DrawText(frame.FooterRight, PageWidth - Margin, footerY, SKTextAlign.Right, small, text);
+    }
+
+    private static string Fit(string text, DocumentFonts fonts, float width)
+    {
+        if (fonts.Width(text, Typography.Footer) <= width) return text;
+        while (text.Length > 1 && fonts.Width(text + "…", Typography.Footer) > width) text = text[..^1];
+        return text + "…";
+    }
+
+    private DocumentFonts SubsetFonts(IReadOnlyList<IComponent> content, DocumentFrame frame)
+    {
+        var framing = new[] { frame.HeaderLeft, frame.HeaderRight, frame.FooterLeft, frame.FooterRight, frame.PageLabel, "0123456789…" }
+            .Select(t => new Run(t, Typography.Footer));
+        var byFace = content.SelectMany(c => c.Runs()).Concat(framing)
+            .GroupBy(r => r.Style.Face)
+            .ToDictionary(g => g.Key, g => g.SelectMany(r => r.Text.EnumerateRunes()).Select(r => r.Value).Append(' ').ToHashSet());
+        var typefaces = byFace.ToDictionary(kv => kv.Key, kv => fontSet.Subset(kv.Key, kv.Value.Order()));
+        return new DocumentFonts(typefaces);
+    }
+}
+
+public sealed record RenderedPdf(byte[] Bytes, int Pages);
