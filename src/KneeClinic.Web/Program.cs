@@ -1,6 +1,9 @@
 using KneeClinic.Web;
 using KneeClinic.Web.Infrastructure;
 
+if (args.FirstOrDefault() == RenderConsentCommand.Name)
+    return RenderConsentCommand.Run(args.Skip(1).ToArray(), Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKneeClinic();
 var app = builder.Build();

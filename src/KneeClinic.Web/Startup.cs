@@ -3,6 +3,8 @@ using System.Text.Unicode;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
+using KneeClinic.Documents.Consent;
+using KneeClinic.Documents.Fonts;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -93,11 +95,15 @@ public static class Startup
         services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, IHostEnvironment, ILoggerFactory>((o, configuration, environment, logs) =>
             o.XmlRepository = new FileSystemXmlRepository(
                 new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(configuration, environment), "keys")), logs));
+        // Consent PDFs draw with fonts loaded from files; a missing font stops the app at start, not at the first consent.
+        services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
+        services.AddSingleton<ConsentRenderer>();
         services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database");
     }
 
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        app.Services.GetRequiredService<FontSet>();
         await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
         await RoleSetup.EnsureRolesAsync(app.Services);
         if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Seed:Demo", true))

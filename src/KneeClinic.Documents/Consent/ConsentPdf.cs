@@ -95,7 +95,7 @@ public sealed class ConsentPdf : IDocument
         yield return new BulletList(_request.PatientNotes.Select(n => (IReadOnlyList<Run>)[new Run(n, Typography.Body)]).ToList());
     }
 
-    private static IEnumerable<IComponent> Components(ResolvedBlock block) => block switch
+    private IEnumerable<IComponent> Components(ResolvedBlock block) => block switch
     {
         ResolvedHeading { Level: <= 2 } h => [new Paragraph(Runs(h.Runs, Typography.Heading), spaceBefore: 12, keepWithNext: true)],
         ResolvedHeading h => [new Paragraph(Runs(h.Runs, Typography.SubHeading), spaceBefore: 8, keepWithNext: true)],
@@ -104,7 +104,7 @@ public sealed class ConsentPdf : IDocument
         ResolvedTable t => [new Table(Weights(t.Header.Count), t.Header.Select(h => Runs(h, Typography.TableHeader)).ToList(),
             t.Rows.Select(r => (IReadOnlyList<IReadOnlyList<Run>>)r.Select(cell => Runs(cell, Typography.TableBody)).ToList()).ToList())],
         ResolvedInvestigational i => [new Box(i.Content.SelectMany(Components).ToList(), Typography.Accent, Typography.Shade)],
-        ResolvedTeachBack t => [new Checklist(t.Items.Select(i => Runs(i, Typography.Body)).ToList(), "")],
+        ResolvedTeachBack t => [new Checklist(t.Items.Select(i => Runs(i, Typography.Body)).ToList(), _labels.Initials)],
         _ => [],
     };
 
@@ -129,18 +129,8 @@ public sealed class ConsentPdf : IDocument
 
     private string KneeWord() => _request.Knee == Knee.Left ? _labels.Left : _labels.Right;
 
-    private Dictionary<string, string> Values(ConsentTemplateText template, ConsentRequest r) => new()
-    {
-        ["patient.name"] = r.PatientName,
-        ["patient.date_of_birth"] = Date(r.PatientDateOfBirth),
-        ["patient.mrn"] = r.PatientMrn,
-        ["case.knee"] = KneeWord(),
-        ["clinician.name"] = r.ClinicianName,
-        ["clinic.name"] = r.Clinic.Name,
-        ["clinic.phone"] = r.Clinic.Phone,
-        ["clinic.address"] = r.Clinic.Address,
-        ["cost.estimate"] = r.CostEstimate,
-    };
+    private Dictionary<string, string> Values(ConsentTemplateText template, ConsentRequest r) =>
+        ConsentPdfValues.For(r, template.Header.Language);
 
     private string CanonicalText()
     {
@@ -163,6 +153,30 @@ public sealed class ConsentPdf : IDocument
         ResolvedTeachBack t => t.Items.SelectMany(i => i).Select(r => r.Text),
         _ => [],
     };
+}
+
+/// <summary>The placeholder values of a consent, in the template's language.</summary>
+public static class ConsentPdfValues
+{
+    public static Dictionary<string, string> For(ConsentRequest r, string language)
+    {
+        var labels = ConsentLabels.For(language);
+        var culture = CultureInfo.GetCultureInfo(language.StartsWith("es", StringComparison.OrdinalIgnoreCase) ? "es-US" : "en-US");
+        return new()
+        {
+            ["patient.name"] = r.PatientName,
+            ["patient.date_of_birth"] = r.PatientDateOfBirth.ToString(labels.DateFormat, culture),
+            ["patient.mrn"] = r.PatientMrn,
+            ["case.knee"] = r.Knee == Knee.Left ? labels.Left : labels.Right,
+            ["clinician.name"] = r.ClinicianName,
+            ["clinic.name"] = r.Clinic.Name,
+            ["clinic.phone"] = r.Clinic.Phone,
+            ["clinic.address"] = r.Clinic.Address,
+            ["cost.estimate"] = r.CostEstimate,
+        };
+    }
+
+    public static Dictionary<string, string> Sample(string language) => For(ConsentRequest.Sample(DateTimeOffset.UnixEpoch), language);
 }
 
 /// <summary>Renders consent forms: the only entry point the app needs.</summary>
