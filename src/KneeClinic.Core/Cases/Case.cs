@@ -141,6 +141,29 @@ public sealed class Case : Aggregate
 
     public void AssignTo(string clinicianId) => AssignedClinicianId = clinicianId;
 
+    /// <summary>A consent form can be made once the patient is eligible, and again (re-consent) until the injection.</summary>
+    public RuleViolation? CanGenerateConsent() => Stage switch
+    {
+        CaseStage.Closed => Consent.ConsentRules.CaseClosed,
+        CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed => Consent.ConsentRules.TooLateInPathway,
+        _ when !Screening.IsEligible => Consent.ConsentRules.NotEligible,
+        _ => null,
+    };
+
+    /// <summary>The signed consent moves an eligible case on; later stages keep theirs.</summary>
+    public RuleViolation? ConsentSigned()
+    {
+        if (CanGenerateConsent() is { } violation) return violation;
+        if (Stage == CaseStage.Eligible) Stage = CaseStage.Consented;
+        return null;
+    }
+
+    /// <summary>A withdrawal before anything was done returns the case to eligible; the procedure gates stop everything else.</summary>
+    public void ConsentWithdrawn()
+    {
+        if (Stage == CaseStage.Consented) Stage = CaseStage.Eligible;
+    }
+
     private RuleViolation? Guard() => Stage == CaseStage.Closed ? CaseRules.CaseClosed
         : ScreeningIsOpen ? null
         : CaseRules.ScreeningLocked;

@@ -42,6 +42,24 @@ public sealed class ConsentTemplate : Aggregate
         _versions.Add(draft);
         return draft;
     }
+
+    /// <summary>A new draft in <paramref name="language"/>, numbered after the newest version in that language.</summary>
+    public ConsentTemplateVersion NewDraft(string language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at) =>
+        AddDraft(NextVersion(language), language, effectiveDate, requiresReconsent, body, at);
+
+    public int NextVersion(string language) =>
+        _versions.Where(v => v.Language == language).Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
+
+    /// <summary>The version new consents use: the newest published one in the language, if any.</summary>
+    public ConsentTemplateVersion? Current(string language) => _versions
+        .Where(v => v.Language == language && v.Status == TemplateVersionStatus.Published)
+        .MaxBy(v => v.Version);
+
+    public RuleViolation? Publish(Guid versionId, DateTimeOffset at) =>
+        _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Publish(at) : TemplateRules.VersionNotFound;
+
+    public RuleViolation? Retire(Guid versionId, DateTimeOffset at) =>
+        _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Retire(at) : TemplateRules.VersionNotFound;
 }
 
 /// <summary>One version of a template in one language. Once published its wording never changes.</summary>
@@ -77,6 +95,45 @@ public sealed class ConsentTemplateVersion
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? PublishedAt { get; private set; }
     public DateTimeOffset? RetiredAt { get; private set; }
+
+    /// <summary>Changes a draft's wording; a published or retired version never changes.</summary>
+    public RuleViolation? EditDraft(string body, DateOnly effectiveDate, bool requiresReconsent)
+    {
+        if (Status != TemplateVersionStatus.Draft) return TemplateRules.NotADraft;
+        Body = body;
+        EffectiveDate = effectiveDate;
+        RequiresReconsent = requiresReconsent;
+        return null;
+    }
+
+    internal RuleViolation? Publish(DateTimeOffset at)
+    {
+        if (Status != TemplateVersionStatus.Draft) return TemplateRules.NotADraft;
+        Status = TemplateVersionStatus.Published;
+        PublishedAt = at;
+        return null;
+    }
+
+    internal RuleViolation? Retire(DateTimeOffset at)
+    {
+        if (Status != TemplateVersionStatus.Published) return TemplateRules.NotPublished;
+        Status = TemplateVersionStatus.Retired;
+        RetiredAt = at;
+        return null;
+    }
+
+    /// <summary>Published later than <paramref name="signed"/>, for the same template and language, and asks for new consent.</summary>
+    public bool Supersedes(ConsentTemplateVersion signed) =>
+        RequiresReconsent && Status != TemplateVersionStatus.Draft && TemplateId == signed.TemplateId
+        && Language == signed.Language && Version > signed.Version;
+}
+
+public static class TemplateRules
+{
+    public static readonly RuleViolation NotADraft = new(nameof(NotADraft),
+        "A published version never changes. Make a new draft version instead.");
+    public static readonly RuleViolation NotPublished = new(nameof(NotPublished), "Only a published version can be retired.");
+    public static readonly RuleViolation VersionNotFound = new(nameof(VersionNotFound), "That version is not part of this template.");
 }
 
 /// <summary>
@@ -118,6 +175,61 @@ public sealed class ConsentDocument : Aggregate
     public DateTimeOffset? VoidedAt { get; private set; }
     public string? VoidReason { get; private set; }
     public string? VoidedById { get; private set; }
+
+    /// <summary>Records the patient's signature on the printed form. After this the record never changes, except by withdrawal.</summary>
+    public RuleViolation? RecordSignature(ConsentSignature signature, DateTimeOffset now)
+    {
+        if (Status != ConsentStatus.Generated) return ConsentRules.NotAwaitingSignature;
+        if (signature.SignedAt > now) return ConsentRules.SignedInFuture;
+        if (signature.SignedAt < GeneratedAt) return ConsentRules.SignedBeforeGenerated;
+        if (!signature.TeachBackConfirmed) return ConsentRules.TeachBackRequired;
+        if (signature.InterpreterName is not null && signature.InterpreterLanguage is null) return ConsentRules.InterpreterLanguageRequired;
+        if (signature.InterpreterName is not null && signature.WitnessName is null) return ConsentRules.WitnessRequiredWithInterpreter;
+        if (string.IsNullOrEmpty(signature.ScanFileName)) return ConsentRules.ScanRequired;
+        Signature = signature;
+        Status = ConsentStatus.Signed;
+        return null;
+    }
+
+    public RuleViolation? Withdraw(DateTimeOffset withdrawnAt, string reason, string byId, DateTimeOffset now)
+    {
+        if (Status != ConsentStatus.Signed) return ConsentRules.NotSigned;
+        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.ReasonRequired;
+        if (withdrawnAt > now) return ConsentRules.WithdrawnInFuture;
+        if (withdrawnAt < Signature!.SignedAt) return ConsentRules.WithdrawnBeforeSigned;
+        Status = ConsentStatus.Withdrawn;
+        WithdrawnAt = withdrawnAt;
+        WithdrawalReason = reason.Trim();
+        WithdrawnById = byId;
+        return null;
+    }
+
+    public RuleViolation? Void(string reason, string byId, DateTimeOffset now)
+    {
+        if (Status != ConsentStatus.Generated) return ConsentRules.NotVoidable;
+        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.ReasonRequired;
+        Status = ConsentStatus.Voided;
+        VoidedAt = now;
+        VoidReason = reason.Trim();
+        VoidedById = byId;
+        return null;
+    }
+
+    /// <summary>
+    /// Whether this consent covers a procedure at <paramref name="procedureAt"/>: signed, not withdrawn, not
+    /// superseded by a published version that asks for new consent, and signed at most
+    /// <paramref name="validityDays"/> days before. The procedure gates call this; null means valid.
+    /// </summary>
+    public RuleViolation? ValidFor(DateTimeOffset procedureAt, ConsentTemplateVersion signedVersion,
+        IEnumerable<ConsentTemplateVersion> versionsOfTemplate, int validityDays = ConsentRules.DefaultValidityDays)
+    {
+        if (Status == ConsentStatus.Withdrawn && WithdrawnAt <= procedureAt) return ConsentRules.ConsentWithdrawn;
+        if (Signature is null || Status is ConsentStatus.Generated or ConsentStatus.Voided) return ConsentRules.ConsentMissing;
+        if (Signature.SignedAt > procedureAt) return ConsentRules.SignedAfterProcedure;
+        if (procedureAt - Signature.SignedAt > TimeSpan.FromDays(validityDays)) return ConsentRules.ConsentExpired(validityDays);
+        if (versionsOfTemplate.Any(v => v.Supersedes(signedVersion) && v.PublishedAt <= procedureAt)) return ConsentRules.ConsentSuperseded;
+        return null;
+    }
 }
 
 /// <summary>The record of a patient's signature on paper, and the scan the clinic keeps of it.</summary>

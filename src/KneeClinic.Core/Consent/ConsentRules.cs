@@ -1,0 +1,54 @@
+namespace KneeClinic.Core.Consent;
+
+/// <summary>The named consent rules, with the message staff see when one is broken.</summary>
+public static class ConsentRules
+{
+    public const int DefaultValidityDays = 90;
+
+    public static readonly RuleViolation NotEligible = new(nameof(NotEligible),
+        "A consent form can only be made once screening has found the patient eligible.");
+    public static readonly RuleViolation CaseClosed = new(nameof(CaseClosed),
+        "This case is closed. No consent can be made or recorded on it.");
+    public static readonly RuleViolation TooLateInPathway = new(nameof(TooLateInPathway),
+        "The injection has already been given, so a new consent form is not needed for it.");
+    public static readonly RuleViolation NotPublished = new(nameof(NotPublished),
+        "Only a published template version can be used for a patient.");
+
+    public static readonly RuleViolation NotAwaitingSignature = new(nameof(NotAwaitingSignature),
+        "Only a consent that is waiting for its signature can be signed. A signed, withdrawn or voided consent cannot change.");
+    public static readonly RuleViolation SignedInFuture = new(nameof(SignedInFuture),
+        "The signing time cannot be in the future.");
+    public static readonly RuleViolation SignedBeforeGenerated = new(nameof(SignedBeforeGenerated),
+        "The signing time is before this form was printed. Check the date and time.");
+    public static readonly RuleViolation TeachBackRequired = new(nameof(TeachBackRequired),
+        "Confirm that the patient explained the key points back in their own words (teach-back) before recording the signature.");
+    public static readonly RuleViolation InterpreterLanguageRequired = new(nameof(InterpreterLanguageRequired),
+        "Give the language the interpreter used.");
+    public static readonly RuleViolation WitnessRequiredWithInterpreter = new(nameof(WitnessRequiredWithInterpreter),
+        "A witness must sign when the form was explained through an interpreter.");
+    public static readonly RuleViolation ScanRequired = new(nameof(ScanRequired),
+        "Upload the scan of the signed paper form.");
+
+    public static readonly RuleViolation NotSigned = new(nameof(NotSigned),
+        "Only a signed consent can be withdrawn. An unsigned form can be voided instead.");
+    public static readonly RuleViolation NotVoidable = new(nameof(NotVoidable),
+        "Only a form that has not been signed can be voided. A signed consent can be withdrawn.");
+    public static readonly RuleViolation ReasonRequired = new(nameof(ReasonRequired), "Give a reason.");
+    public static readonly RuleViolation WithdrawnInFuture = new(nameof(WithdrawnInFuture),
+        "The withdrawal date cannot be in the future.");
+    public static readonly RuleViolation WithdrawnBeforeSigned = new(nameof(WithdrawnBeforeSigned),
+        "The withdrawal date is before the consent was signed.");
+
+    public static readonly RuleViolation ConsentMissing = new(nameof(ConsentMissing),
+        "There is no signed consent for this case.");
+    public static readonly RuleViolation ConsentWithdrawn = new(nameof(ConsentWithdrawn),
+        "The patient withdrew consent. Nothing more may be done until a new consent is signed.");
+    public static readonly RuleViolation ConsentSuperseded = new(nameof(ConsentSuperseded),
+        "A newer version of the consent form has been published that requires the patient to consent again.");
+
+    public static RuleViolation ConsentExpired(int days) => new(nameof(ConsentExpired),
+        $"The consent was signed more than {days} days before this procedure. The patient must consent again.");
+
+    public static RuleViolation SignedAfterProcedure => new(nameof(SignedAfterProcedure),
+        "The consent was signed after the time of this procedure.");
+}

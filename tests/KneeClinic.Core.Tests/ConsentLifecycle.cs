@@ -1,0 +1,204 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+
+namespace KneeClinic.Core.Tests;
+
+public sealed class ConsentLifecycle
+{
+    private static readonly DateTimeOffset Generated = CaseBuilder.Now;
+
+    private static ConsentDocument NewDocument() =>
+        new(Guid.NewGuid(), Guid.NewGuid(), "KC-2026-000001", [1, 2, 3], new string('a', 64), "clinician-1", Generated);
+
+    private static ConsentSignature Signature(DateTimeOffset? signedAt = null, bool teachBack = true, string? witness = null,
+        string? interpreter = null, string? language = null, string scan = "scan-1.pdf") =>
+        new(signedAt ?? Generated.AddMinutes(30), "clinician-1", witness, interpreter, language, teachBack, scan, "application/pdf",
+            new string('b', 64), Generated.AddHours(1));
+
+    [Fact]
+    public void ASignatureRecordedAfterPrintingMakesTheConsentSigned()
+    {
+        var document = NewDocument();
+
+        Assert.Null(document.RecordSignature(Signature(), Generated.AddHours(1)));
+
+        Assert.Equal(ConsentStatus.Signed, document.Status);
+        Assert.Equal("clinician-1", document.Signature!.ObtainedById);
+    }
+
+    [Fact]
+    public void ASignedConsentCannotBeSignedAgainOrVoided()
+    {
+        var document = NewDocument();
+        document.RecordSignature(Signature(), Generated.AddHours(1));
+
+        Assert.Equal(ConsentRules.NotAwaitingSignature, document.RecordSignature(Signature(Generated.AddMinutes(40)), Generated.AddHours(2)));
+        Assert.Equal(ConsentRules.NotVoidable, document.Void("printed twice", "admin", Generated.AddHours(2)));
+        Assert.Equal(Generated.AddMinutes(30), document.Signature!.SignedAt);
+    }
+
+    [Fact]
+    public void RefusesASigningTimeInTheFutureOrBeforeThePrintout()
+    {
+        var document = NewDocument();
+
+        Assert.Equal(ConsentRules.SignedInFuture, document.RecordSignature(Signature(Generated.AddHours(3)), Generated.AddHours(1)));
+        Assert.Equal(ConsentRules.SignedBeforeGenerated, document.RecordSignature(Signature(Generated.AddMinutes(-1)), Generated.AddHours(1)));
+        Assert.Equal(ConsentStatus.Generated, document.Status);
+    }
+
+    [Fact]
+    public void NeedsTeachBackTheScanAndAWitnessWithAnInterpreter()
+    {
+        var document = NewDocument();
+        var now = Generated.AddHours(1);
+
+        Assert.Equal(ConsentRules.TeachBackRequired, document.RecordSignature(Signature(teachBack: false), now));
+        Assert.Equal(ConsentRules.ScanRequired, document.RecordSignature(Signature(scan: ""), now));
+        Assert.Equal(ConsentRules.InterpreterLanguageRequired, document.RecordSignature(Signature(interpreter: "Luis Pérez", witness: "W"), now));
+        Assert.Equal(ConsentRules.WitnessRequiredWithInterpreter, document.RecordSignature(Signature(interpreter: "Luis Pérez", language: "Spanish"), now));
+        Assert.Null(document.RecordSignature(Signature(interpreter: "Luis Pérez", language: "Spanish", witness: "Ana Ruiz"), now));
+    }
+
+    [Fact]
+    public void OnlyAnUnsignedFormCanBeVoidedAndOnlyWithAReason()
+    {
+        var document = NewDocument();
+
+        Assert.Equal(ConsentRules.ReasonRequired, document.Void(" ", "admin", Generated));
+        Assert.Null(document.Void("Wrong knee printed.", "admin", Generated.AddMinutes(5)));
+        Assert.Equal(ConsentStatus.Voided, document.Status);
+        Assert.Equal(ConsentRules.NotAwaitingSignature, document.RecordSignature(Signature(), Generated.AddHours(1)));
+    }
+
+    [Fact]
+    public void WithdrawalNeedsASignedConsentAReasonAndAPlausibleDate()
+    {
+        var document = NewDocument();
+        var now = Generated.AddDays(2);
+        Assert.Equal(ConsentRules.NotSigned, document.Withdraw(now, "changed mind", "c", now));
+        document.RecordSignature(Signature(), Generated.AddHours(1));
+
+        Assert.Equal(ConsentRules.ReasonRequired, document.Withdraw(now, "", "c", now));
+        Assert.Equal(ConsentRules.WithdrawnInFuture, document.Withdraw(now.AddDays(1), "x", "c", now));
+        Assert.Equal(ConsentRules.WithdrawnBeforeSigned, document.Withdraw(Generated, "x", "c", now));
+        Assert.Null(document.Withdraw(now, "Changed her mind after talking to family.", "c", now));
+        Assert.Equal(ConsentStatus.Withdrawn, document.Status);
+    }
+}
+
+public sealed class ConsentValidity
+{
+    private static readonly DateTimeOffset Signed = CaseBuilder.Now;
+    private readonly ConsentTemplate _template = new("consent-bone-marrow", "Bone marrow", CellSource.BoneMarrow);
+    private readonly ConsentTemplateVersion _v1;
+    private readonly ConsentDocument _document;
+
+    public ConsentValidity()
+    {
+        _v1 = _template.NewDraft("en", CaseBuilder.Today, false, "body", Signed.AddDays(-30));
+        _template.Publish(_v1.Id, Signed.AddDays(-30));
+        _document = new ConsentDocument(Guid.NewGuid(), _v1.Id, "KC-1", [1], new string('a', 64), "c", Signed.AddHours(-1));
+        _document.RecordSignature(new ConsentSignature(Signed, "c", null, null, null, true, "scan", "application/pdf", new string('b', 64), Signed),
+            Signed.AddMinutes(1));
+    }
+
+    private RuleViolation? ValidAt(DateTimeOffset at, int days = ConsentRules.DefaultValidityDays) =>
+        _document.ValidFor(at, _v1, _template.Versions, days);
+
+    [Fact]
+    public void ASignedConsentIsValidWithinItsWindow()
+    {
+        Assert.Null(ValidAt(Signed.AddDays(1)));
+        Assert.Null(ValidAt(Signed.AddDays(90)));
+    }
+
+    [Fact]
+    public void ItExpiresAfterTheConfiguredNumberOfDays()
+    {
+        Assert.Equal(nameof(ConsentRules.ConsentExpired), ValidAt(Signed.AddDays(90).AddMinutes(1))?.Code);
+        Assert.Equal(nameof(ConsentRules.ConsentExpired), ValidAt(Signed.AddDays(31), days: 30)?.Code);
+    }
+
+    [Fact]
+    public void AProcedureBeforeTheSignatureIsNotCovered() =>
+        Assert.Equal(nameof(ConsentRules.SignedAfterProcedure), ValidAt(Signed.AddMinutes(-5))?.Code);
+
+    [Fact]
+    public void WithdrawalEndsValidityFromItsDate()
+    {
+        Assert.Null(_document.Withdraw(Signed.AddDays(5), "Changed mind.", "c", Signed.AddDays(5)));
+
+        Assert.Null(ValidAt(Signed.AddDays(4)));
+        Assert.Equal(ConsentRules.ConsentWithdrawn, ValidAt(Signed.AddDays(6)));
+    }
+
+    [Fact]
+    public void PublishingAVersionThatRequiresReconsentSupersedesOlderSignedConsents()
+    {
+        var v2 = _template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new body", Signed.AddDays(10));
+        Assert.Equal(2, v2.Version);
+        Assert.Null(ValidAt(Signed.AddDays(11)));
+
+        Assert.Null(_template.Publish(v2.Id, Signed.AddDays(12)));
+
+        Assert.Null(ValidAt(Signed.AddDays(11)));
+        Assert.Equal(ConsentRules.ConsentSuperseded, ValidAt(Signed.AddDays(13)));
+    }
+
+    [Fact]
+    public void AVersionWithoutTheReconsentFlagOrInAnotherLanguageSupersedesNothing()
+    {
+        var v2 = _template.NewDraft("en", CaseBuilder.Today, requiresReconsent: false, "typo fixed", Signed.AddDays(1));
+        var es = _template.NewDraft("es", CaseBuilder.Today, requiresReconsent: true, "cuerpo", Signed.AddDays(1));
+        _template.Publish(v2.Id, Signed.AddDays(2));
+        _template.Publish(es.Id, Signed.AddDays(2));
+
+        Assert.Null(ValidAt(Signed.AddDays(3)));
+        Assert.Equal(1, es.Version);
+    }
+}
+
+public sealed class TemplateVersions
+{
+    [Fact]
+    public void APublishedVersionNeverChangesAndEditingMeansANewDraft()
+    {
+        var template = new ConsentTemplate("consent-adipose", "Adipose", CellSource.Adipose);
+        var v1 = template.NewDraft("en", CaseBuilder.Today, false, "first", CaseBuilder.Now);
+        Assert.Null(v1.EditDraft("first, fixed", CaseBuilder.Today, false));
+        Assert.Null(template.Publish(v1.Id, CaseBuilder.Now));
+
+        Assert.Equal(TemplateRules.NotADraft, v1.EditDraft("changed", CaseBuilder.Today, false));
+        Assert.Equal(TemplateRules.NotADraft, template.Publish(v1.Id, CaseBuilder.Now));
+        Assert.Equal("first, fixed", v1.Body);
+        Assert.Equal(v1, template.Current("en"));
+
+        var v2 = template.NewDraft("en", CaseBuilder.Today, false, "second", CaseBuilder.Now);
+        Assert.Equal(2, v2.Version);
+        Assert.Equal(v1, template.Current("en"));
+        template.Publish(v2.Id, CaseBuilder.Now);
+        Assert.Equal(v2, template.Current("en"));
+        Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
+        Assert.Equal(v1, template.Current("en"));
+        Assert.Equal(TemplateRules.NotPublished, template.Retire(v2.Id, CaseBuilder.Now));
+    }
+
+    [Fact]
+    public void ACaseGetsAConsentOnlyWhenEligibleAndBeforeTheInjection()
+    {
+        var screening = new CaseBuilder().Build();
+        Assert.Equal(ConsentRules.NotEligible, screening.CanGenerateConsent());
+
+        var eligible = new CaseBuilder().BuildEligible();
+        Assert.Null(eligible.CanGenerateConsent());
+        Assert.Null(eligible.ConsentSigned());
+        Assert.Equal(CaseStage.Consented, eligible.Stage);
+        Assert.Null(eligible.CanGenerateConsent());
+
+        eligible.ConsentWithdrawn();
+        Assert.Equal(CaseStage.Eligible, eligible.Stage);
+        eligible.Close("moved away", CaseBuilder.Now);
+        Assert.Equal(ConsentRules.CaseClosed, eligible.CanGenerateConsent());
+    }
+}
