@@ -5,6 +5,7 @@ using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
 using KneeClinic.Documents.Consent;
 using KneeClinic.Documents.Fonts;
+using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -22,6 +23,7 @@ public static class Startup
 {
     public const string ClinicalPolicy = "Clinical";
     public const string AdministrationPolicy = "Administration";
+    public const string StaffPolicy = "Staff";
 
     public static void AddKneeClinic(this WebApplicationBuilder builder)
     {
@@ -74,7 +76,8 @@ public static class Startup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ClinicalPolicy, p => p.RequireRole(Roles.Clinician))
-            .AddPolicy(AdministrationPolicy, p => p.RequireRole(Roles.Administrator));
+            .AddPolicy(AdministrationPolicy, p => p.RequireRole(Roles.Administrator))
+            .AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Clinician, Roles.Administrator));
 
         // Names such as "Zoë Müller-Øvergård" are written as they are, not as numeric character references.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -98,6 +101,10 @@ public static class Startup
         // Consent PDFs draw with fonts loaded from files; a missing font stops the app at start, not at the first consent.
         services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
         services.AddSingleton<ConsentRenderer>();
+        services.AddOptions<ClinicOptions>().BindConfiguration("Clinic");
+        services.AddSingleton<ConsentTemplateLibrary>();
+        services.AddSingleton<ScanStore>();
+        services.AddScoped<ConsentGeneration>();
         services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database");
     }
 
@@ -106,6 +113,11 @@ public static class Startup
         app.Services.GetRequiredService<FontSet>();
         await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
         await RoleSetup.EnsureRolesAsync(app.Services);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConsentTemplateLibrary>()
+                .ImportAsync(scope.ServiceProvider.GetRequiredService<ClinicDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>());
+        }
         if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Seed:Demo", true))
             await DemoData.SeedAsync(app.Services, Console.Out);
     }

@@ -58,6 +58,25 @@ public sealed class WebSession(HttpClient client) : IDisposable
         return await Page.ReadAsync(await Client.PostAsync(action, new FormUrlEncodedContent(values)));
     }
 
+    /// <summary>Posts a multipart form (with a file) the way a browser does, antiforgery token included.</summary>
+    public async Task<Page> UploadAsync(Page page, string formSelector, IReadOnlyDictionary<string, string?> fields,
+        string fileField, string fileName, byte[] content, string contentType)
+    {
+        var form = page.Document.QuerySelector(formSelector) as IHtmlFormElement
+            ?? throw new InvalidOperationException($"No form '{formSelector}' on {page.Url}");
+        using var body = new MultipartFormDataContent();
+        var values = form.Elements.OfType<IHtmlInputElement>()
+            .Where(i => i.Name is { Length: > 0 } && i.Type is not ("file" or "submit" or "checkbox"))
+            .ToDictionary(i => i.Name!, i => (string?)i.Value);
+        foreach (var (name, value) in fields) values[name] = value;
+        foreach (var (name, value) in values)
+            if (value is not null) body.Add(new StringContent(value), name);
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        body.Add(file, fileField, fileName);
+        return await Page.ReadAsync(await Client.PostAsync(form.GetAttribute("action"), body));
+    }
+
     public async Task<Page> FollowAsync(Page page)
     {
         while (page.Status is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther)

@@ -138,6 +138,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("DocumentNumber")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -190,12 +195,12 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
-
                     b.HasIndex("DocumentNumber")
                         .IsUnique();
 
                     b.HasIndex("TemplateVersionId");
+
+                    b.HasIndex("CaseId", "Status");
 
                     b.ToTable("ConsentDocuments");
                 });

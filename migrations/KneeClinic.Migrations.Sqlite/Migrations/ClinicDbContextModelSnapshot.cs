@@ -131,6 +131,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DocumentNumber")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -183,12 +188,12 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
-
                     b.HasIndex("DocumentNumber")
                         .IsUnique();
 
                     b.HasIndex("TemplateVersionId");
+
+                    b.HasIndex("CaseId", "Status");
 
                     b.ToTable("ConsentDocuments");
                 });

@@ -145,8 +145,9 @@ public sealed class ConsentDocument : Aggregate
     private ConsentDocument() { }
 
     public ConsentDocument(Guid caseId, Guid templateVersionId, string documentNumber, byte[] content, string sha256,
-        string generatedById, DateTimeOffset generatedAt)
+        string generatedById, DateTimeOffset generatedAt, string contentHash = "")
     {
+        ContentHash = contentHash;
         CaseId = caseId;
         TemplateVersionId = templateVersionId;
         DocumentNumber = documentNumber;
@@ -162,6 +163,9 @@ public sealed class ConsentDocument : Aggregate
     public string DocumentNumber { get; private set; } = "";
     public byte[] Content { get; private set; } = [];
     public string Sha256 { get; private set; } = "";
+
+    /// <summary>SHA-256 of the form's text and data; its first 16 characters are printed on every page.</summary>
+    public string ContentHash { get; private set; } = "";
     public ConsentStatus Status { get; private set; }
     public string GeneratedById { get; private set; } = "";
     public DateTimeOffset GeneratedAt { get; private set; }
@@ -181,7 +185,8 @@ public sealed class ConsentDocument : Aggregate
     {
         if (Status != ConsentStatus.Generated) return ConsentRules.NotAwaitingSignature;
         if (signature.SignedAt > now) return ConsentRules.SignedInFuture;
-        if (signature.SignedAt < GeneratedAt) return ConsentRules.SignedBeforeGenerated;
+        // Staff type the signing time to the minute, so a form signed in the minute it was printed is accepted.
+        if (signature.SignedAt < GeneratedAt.AddTicks(-(GeneratedAt.Ticks % TimeSpan.TicksPerMinute))) return ConsentRules.SignedBeforeGenerated;
         if (!signature.TeachBackConfirmed) return ConsentRules.TeachBackRequired;
         if (signature.InterpreterName is not null && signature.InterpreterLanguage is null) return ConsentRules.InterpreterLanguageRequired;
         if (signature.InterpreterName is not null && signature.WitnessName is null) return ConsentRules.WitnessRequiredWithInterpreter;

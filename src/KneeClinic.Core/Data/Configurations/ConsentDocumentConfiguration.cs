@@ -14,6 +14,8 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
         b.Property(d => d.DocumentNumber).HasMaxLength(32);
         b.HasIndex(d => d.DocumentNumber).IsUnique();
         b.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
+        b.Property(d => d.ContentHash).HasMaxLength(64);
+        b.HasIndex(d => new { d.CaseId, d.Status });
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.WithdrawalReason).HasMaxLength(2000);
         b.Property(d => d.VoidReason).HasMaxLength(2000);

@@ -21,6 +21,11 @@ public sealed class CasePage
     public DecisionForm Decision { get; set; } = new();
     public CloseCaseForm Close { get; set; } = new();
 
+    public IReadOnlyList<Consents.ConsentRow> Consents { get; init; } = [];
+
+    /// <summary>Languages with a published template for this case's cell source.</summary>
+    public IReadOnlyList<string> ConsentLanguages { get; init; } = [];
+
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 
     public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id)
@@ -35,8 +40,14 @@ public sealed class CasePage
         var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById }.OfType<string>().Distinct().ToList();
         var staff = await db.Users.Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         var s = c.Screening;
+        var languages = await db.ConsentTemplateVersions
+            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
+                && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.CellSource == c.CellSource))
+            .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
         return new CasePage
         {
+            Consents = await Features.Consents.ConsentRows.ForCaseAsync(db, id),
+            ConsentLanguages = languages,
             Case = c,
             PatientName = $"{found.FamilyName}, {found.GivenName}",
             PatientMrn = found.Mrn,
@@ -66,7 +77,10 @@ public sealed class CasePage
         CaseStage.Screening when Case.Screening.CheckupDate is null => "Record the check-up.",
         CaseStage.Screening when Case.Screening.Imaging.Count == 0 => "Record the imaging.",
         CaseStage.Screening => "Decide eligibility.",
+        CaseStage.Eligible when Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated) =>
+            "Have the patient read and sign the printed consent form, then record the signature.",
         CaseStage.Eligible => "Generate the consent form and have the patient sign it.",
+        CaseStage.Consented => "Record the harvest or the receipt of the cell product.",
         CaseStage.NotEligible => "Nothing: the patient is not eligible. Close the case, or update the screening if things change.",
         CaseStage.Closed => "Nothing: the case is closed.",
         _ => "Continue the pathway.",

@@ -1,0 +1,35 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+
+namespace KneeClinic.Web.Features.Consents;
+
+/// <summary>The clinic's own details printed on consent forms, and its consent policy (section "Clinic").</summary>
+public sealed class ClinicOptions
+{
+    public string Name { get; set; } = "KneeClinic demo clinic";
+    public string Phone { get; set; } = "(555) 010-0100";
+    public string Address { get; set; } = "1 Example Way, Springfield";
+
+    /// <summary>IANA time zone in which staff type dates and times (signing time, withdrawal date).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public int ConsentValidityDays { get; set; } = ConsentRules.DefaultValidityDays;
+
+    /// <summary>The cost estimate printed on the form, per cell source.</summary>
+    public Dictionary<CellSource, string> CostEstimates { get; set; } = new()
+    {
+        [CellSource.BoneMarrow] = "$5,000 to $8,000",
+        [CellSource.Adipose] = "$6,000 to $9,000",
+        [CellSource.UmbilicalCord] = "$4,000 to $7,000",
+    };
+
+    /// <summary>The folder of template files imported at start; empty: templates/consent found above the content root.</summary>
+    public string TemplateDirectory { get; set; } = "";
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    public DateTimeOffset ToUtc(DateTime local) =>
+        new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified))).ToUniversalTime();
+
+    public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KneeClinic.Web.Features.Consents;
+
+public sealed class GenerateConsentForm
+{
+    [Required(ErrorMessage = "Choose the language of the form."), StringLength(16)]
+    public string Language { get; set; } = "en";
+
+    public Guid Version { get; set; }
+}
+
+public sealed class SignatureForm
+{
+    [Required, DataType(DataType.DateTime), Display(Name = "Date and time the patient signed")]
+    public DateTime? SignedAt { get; set; }
+
+    [StringLength(200), Display(Name = "Witness name")]
+    public string? WitnessName { get; set; }
+
+    [StringLength(200), Display(Name = "Interpreter name")]
+    public string? InterpreterName { get; set; }
+
+    [StringLength(64), Display(Name = "Interpreter's language")]
+    public string? InterpreterLanguage { get; set; }
+
+    [Display(Name = "The patient explained the key points back in their own words (teach-back)")]
+    public bool TeachBackConfirmed { get; set; }
+
+    [Display(Name = "Scan of the signed form (PDF, PNG or JPEG, up to 10 MB)")]
+    public IFormFile? Scan { get; set; }
+
+    public Guid Version { get; set; }
+}
+
+public sealed class WithdrawForm
+{
+    [Required, DataType(DataType.DateTime), Display(Name = "When the patient withdrew")]
+    public DateTime? WithdrawnAt { get; set; }
+
+    [Required, StringLength(2000), Display(Name = "Reason")]
+    public string Reason { get; set; } = "";
+
+    public Guid Version { get; set; }
+}
+
+public sealed class VoidForm
+{
+    [Required, StringLength(2000), Display(Name = "Why this form is voided")]
+    public string Reason { get; set; } = "";
+
+    public Guid Version { get; set; }
+}
+
+public sealed class VerifyForm
+{
+    [Required, StringLength(32), Display(Name = "Document number")]
+    public string Number { get; set; } = "";
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace KneeClinic.Web.Features.Consents;
+
+public sealed record ConsentRow(Guid Id, string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, string Language,
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string? WithdrawalReason, string? VoidReason, Guid Version, bool HasScan);
+
+public static class ConsentRows
+{
+    public static async Task<List<ConsentRow>> ForCaseAsync(ClinicDbContext db, Guid caseId)
+    {
+        // A case has a handful of consent forms: load them (without their PDF bytes) and their template versions.
+        var documents = await db.ConsentDocuments.AsNoTracking().Where(d => d.CaseId == caseId)
+            .Select(d => new { d.Id, d.DocumentNumber, d.Status, d.TemplateVersionId, d.GeneratedAt, d.Signature, d.WithdrawalReason, d.VoidReason, d.Version })
+            .ToListAsync();
+        var versionIds = documents.Select(d => d.TemplateVersionId).Distinct().ToList();
+        var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
+            .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { v.Id, t.Code, v.Version, v.Language })
+            .ToDictionaryAsync(v => v.Id);
+        return documents
+            .Select(d => new ConsentRow(d.Id, d.DocumentNumber, d.Status, versions[d.TemplateVersionId].Code, versions[d.TemplateVersionId].Version,
+                versions[d.TemplateVersionId].Language, d.GeneratedAt, d.Signature?.SignedAt, d.WithdrawalReason, d.VoidReason, d.Version, d.Signature is not null))
+            .OrderByDescending(r => r.GeneratedAt)
+            .ToList();
+    }
+}
+
+public sealed class SignPage
+{
+    public required ConsentRow Consent { get; init; }
+    public required string PatientName { get; init; }
+    public required Guid CaseId { get; init; }
+    public SignatureForm Form { get; set; } = new();
+
+    public static async Task<SignPage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic)
+    {
+        var caseId = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => (Guid?)d.CaseId).FirstOrDefaultAsync();
+        if (caseId is null) return null;
+        var row = (await ConsentRows.ForCaseAsync(db, caseId.Value)).Single(r => r.Id == id);
+        var patient = await db.Cases.Where(c => c.Id == caseId).Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => p.FamilyName + ", " + p.GivenName).SingleAsync();
+        return new SignPage { Consent = row, PatientName = patient, CaseId = caseId.Value, Form = new SignatureForm { Version = row.Version } };
+    }
+}
+
+/// <summary>What the verification page shows: the record behind a document number, and whether its stored bytes are intact.</summary>
+public sealed record VerifyPage(VerifyForm Form, VerifyResult? Result, bool Searched = false)
+{
+    public static async Task<VerifyPage> FindAsync(ClinicDbContext db, string number)
+    {
+        var form = new VerifyForm { Number = number.Trim().ToUpperInvariant() };
+        var document = await db.ConsentDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.DocumentNumber == form.Number);
+        if (document is null) return new VerifyPage(form, null, Searched: true);
+        var version = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(v => v.Id == document.TemplateVersionId);
+        var code = await db.ConsentTemplates.Where(t => t.Id == version.TemplateId).Select(t => t.Code).SingleAsync();
+        var intact = Convert.ToHexStringLower(SHA256.HashData(document.Content)) == document.Sha256;
+        return new VerifyPage(form, new VerifyResult(document.DocumentNumber, document.Status, code, version.Version, version.Language,
+            document.GeneratedAt, document.Signature?.SignedAt, document.Sha256, document.ContentHash, intact, document.CaseId, document.Id), true);
+    }
+}
+
+public sealed record VerifyResult(string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, string Language,
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string Sha256, string ContentHash, bool BytesMatch, Guid CaseId, Guid DocumentId);

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using KneeClinic.Documents.Consent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.Consents;
+
+/// <summary>
+/// Imports the template files into the database at start, and keeps each version's parsed text, so a
+/// consent is rendered without parsing Markdown and Liquid again.
+/// </summary>
+public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHostEnvironment environment, ILogger<ConsentTemplateLibrary> logger)
+{
+    private readonly ConcurrentDictionary<Guid, ConsentTemplateText> _parsed = new();
+
+    public ConsentTemplateText Parsed(ConsentTemplateVersion version) =>
+        _parsed.GetOrAdd(version.Id, _ => ConsentTemplateText.Parse(version.Body));
+
+    public string Folder()
+    {
+        if (options.Value.TemplateDirectory is { Length: > 0 } configured)
+            return Path.GetFullPath(Path.Combine(environment.ContentRootPath, configured));
+        for (var dir = new DirectoryInfo(environment.ContentRootPath); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "templates", "consent");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException($"No templates/consent folder above {environment.ContentRootPath}; set Clinic:TemplateDirectory.");
+    }
+
+    /// <summary>
+    /// Adds every template file whose code, version and language is not in the database yet, as a published
+    /// version. A file that differs from its published version is reported and left out: published wording
+    /// never changes, a new version number must be used.
+    /// </summary>
+    public async Task<int> ImportAsync(ClinicDbContext db, TimeProvider clock)
+    {
+        var added = 0;
+        foreach (var file in Directory.GetFiles(Folder(), "*.md").Order())
+        {
+            var source = await File.ReadAllTextAsync(file);
+            var text = ConsentTemplateText.Parse(source);
+            var header = text.Header;
+            var cellSource = Enum.Parse<CellSource>(header.CellSource);
+            // The English and Spanish files share a template: look among those added by this import first.
+            var template = db.ConsentTemplates.Local.FirstOrDefault(t => t.Code == header.Code)
+                ?? await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Code == header.Code);
+            if (template is null)
+            {
+                template = new ConsentTemplate(header.Code, TitleFor(cellSource), cellSource);
+                db.ConsentTemplates.Add(template);
+            }
+            var existing = template.Versions.FirstOrDefault(v => v.Version == header.Version && v.Language == header.Language);
+            if (existing is not null)
+            {
+                if (existing.Body != source)
+                    logger.LogWarning("Template file {File} differs from published {Code} v{Version} ({Language}); give it a new version number",
+                        Path.GetFileName(file), header.Code, header.Version, header.Language);
+                continue;
+            }
+            var version = template.AddDraft(header.Version, header.Language, header.EffectiveDate, header.RequiresReconsent, source, clock.GetUtcNow());
+            template.Publish(version.Id, clock.GetUtcNow());
+            added++;
+        }
+        await db.SaveChangesAsync();
+        if (added > 0) logger.LogInformation("Imported {Count} consent template versions", added);
+        return added;
+    }
+
+    public static string TitleFor(CellSource source) => source switch
+    {
+        CellSource.BoneMarrow => "Bone-marrow cell injection",
+        CellSource.Adipose => "Fat-derived cell injection",
+        _ => "Umbilical-cord cell injection",
+    };
+}

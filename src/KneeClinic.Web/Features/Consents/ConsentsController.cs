@@ -1,0 +1,161 @@
+using KneeClinic.Core;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.Consents;
+
+/// <summary>The consent form of a case: generate and print it, record the signing with its scan, withdraw or void it.</summary>
+[Authorize(Policy = Startup.ClinicalPolicy)]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUser> users, ScanStore scans,
+    IOptions<ClinicOptions> options, TimeProvider clock) : Controller
+{
+    private ClinicOptions Clinic => options.Value;
+
+    [HttpPost]
+    public async Task<IActionResult> Generate(Guid id, [FromServices] ConsentGeneration generation, [Bind(Prefix = "Consent")] GenerateConsentForm form)
+    {
+        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == id);
+        if (@case is null) return NotFound();
+        if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
+
+        var verify = Url.Action(nameof(Verify), "Consents", null, Request.Scheme) ?? "/Consents/Verify";
+        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, verify);
+        if (violation is not null) return CaseWithMessage(id, violation.Message);
+        await db.SaveChangesAsync();
+        TempData["Message"] = $"Consent form {document!.DocumentNumber} is ready to print.";
+        return RedirectToAction("Details", "Cases", new { id }, "consent");
+    }
+
+    [HttpGet]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    public async Task<IActionResult> Download(Guid id)
+    {
+        var document = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id)
+            .Select(d => new { d.Content, d.DocumentNumber }).FirstOrDefaultAsync();
+        return document is null ? NotFound() : File(document.Content, "application/pdf", $"{document.DocumentNumber}.pdf");
+    }
+
+    [HttpGet]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    public async Task<IActionResult> Scan(Guid id)
+    {
+        var signature = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Signature, d.DocumentNumber }).FirstOrDefaultAsync();
+        if (signature?.Signature is not { } s) return NotFound();
+        var extension = Path.GetExtension(s.ScanFileName);
+        return File(scans.Open(s.ScanFileName), s.ScanContentType, $"{signature.DocumentNumber}-signed{extension}");
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Sign(Guid id)
+    {
+        var page = await SignPage.LoadAsync(db, id, Clinic);
+        if (page is null) return NotFound();
+        page.Form.SignedAt = Clinic.ToLocal(clock.GetUtcNow()).AddSeconds(-Clinic.ToLocal(clock.GetUtcNow()).Second);
+        return View(page);
+    }
+
+    [HttpPost]
+    [RequestSizeLimit(ScanStore.MaxBytes + 1024 * 1024)]
+    [RequestFormLimits(MultipartBodyLengthLimit = ScanStore.MaxBytes + 1024 * 1024)]
+    public async Task<IActionResult> Sign(Guid id, [Bind(Prefix = "Form")] SignatureForm form)
+    {
+        var document = await db.ConsentDocuments.FirstOrDefaultAsync(d => d.Id == id);
+        if (document is null) return NotFound();
+        if (ScanStore.Check(form.Scan, out var contentType) is { } problem) ModelState.AddModelError("Form.Scan", problem);
+        if (!ModelState.IsValid) return await SignAgain(id, form);
+
+        var stored = await scans.SaveAsync(form.Scan!, contentType);
+        var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
+        db.Entry(document).Property(d => d.Version).OriginalValue = form.Version;
+        var now = clock.GetUtcNow();
+        var signature = new ConsentSignature(Clinic.ToUtc(form.SignedAt!.Value), users.GetUserId(User)!, Text(form.WitnessName),
+            Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now);
+        var violation = document.RecordSignature(signature, now) ?? @case.ConsentSigned();
+        if (violation is null && await SavedAsync())
+        {
+            TempData["Message"] = $"Signature recorded. Consent {document.DocumentNumber} is signed.";
+            return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
+        }
+        scans.Delete(stored.FileName);
+        if (violation is not null) ModelState.AddModelError("", violation.Message);
+        return await SignAgain(id, form);
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Withdraw(Guid id, [Bind(Prefix = "Withdraw")] WithdrawForm form) =>
+        await ChangeAsync(id, form.Version, (document, @case, now) =>
+        {
+            if (!ModelState.IsValid) return new RuleViolation("Invalid", "Give the date and time and the reason for the withdrawal.");
+            var violation = document.Withdraw(Clinic.ToUtc(form.WithdrawnAt!.Value), form.Reason, users.GetUserId(User)!, now);
+            if (violation is null) @case.ConsentWithdrawn();
+            return violation;
+        }, "Withdrawal recorded. The consent no longer allows any procedure.");
+
+    [HttpPost]
+    public async Task<IActionResult> Void(Guid id, [Bind(Prefix = "Void")] VoidForm form) =>
+        await ChangeAsync(id, form.Version, (document, _, now) => ModelState.IsValid
+            ? document.Void(form.Reason, users.GetUserId(User)!, now)
+            : new RuleViolation("Invalid", "Give the reason for voiding the form."), "The form is voided. It stays on record.");
+
+    [HttpGet]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    public async Task<IActionResult> Verify(string? n) =>
+        View(string.IsNullOrWhiteSpace(n) ? new VerifyPage(new VerifyForm(), null) : await VerifyPage.FindAsync(db, n));
+
+    [HttpPost]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    [ActionName(nameof(Verify))]
+    public async Task<IActionResult> VerifyPost(VerifyForm form) =>
+        View(nameof(Verify), ModelState.IsValid ? await VerifyPage.FindAsync(db, form.Number) : new VerifyPage(form, null));
+
+    private async Task<IActionResult> ChangeAsync(Guid id, Guid version, Func<ConsentDocument, Core.Cases.Case, DateTimeOffset, RuleViolation?> change, string done)
+    {
+        var document = await db.ConsentDocuments.FirstOrDefaultAsync(d => d.Id == id);
+        if (document is null) return NotFound();
+        var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
+        db.Entry(document).Property(d => d.Version).OriginalValue = version;
+        if (change(document, @case, clock.GetUtcNow()) is { } violation) return CaseWithMessage(document.CaseId, violation.Message);
+        if (!await SavedAsync()) return CaseWithMessage(document.CaseId, Conflicts.Message);
+        TempData["Message"] = done;
+        return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
+    }
+
+    private async Task<bool> SavedAsync()
+    {
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            ModelState.AddModelError("", Conflicts.Message);
+            return false;
+        }
+    }
+
+    private async Task<IActionResult> SignAgain(Guid id, SignatureForm form)
+    {
+        db.ChangeTracker.Clear();
+        var page = await SignPage.LoadAsync(db, id, Clinic);
+        if (page is null) return NotFound();
+        page.Form = form;
+        return View(nameof(Sign), page);
+    }
+
+    // The case page shows the message; the redirect keeps the browser's back button and refresh safe.
+    private RedirectToActionResult CaseWithMessage(Guid caseId, string message)
+    {
+        TempData["Error"] = message;
+        return RedirectToAction("Details", "Cases", new { id = caseId }, "consent");
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

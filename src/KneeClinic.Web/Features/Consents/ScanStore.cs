@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using KneeClinic.Web.Infrastructure;
+
+namespace KneeClinic.Web.Features.Consents;
+
+public sealed record StoredScan(string FileName, string ContentType, string Sha256);
+
+/// <summary>
+/// Keeps scans of signed consent forms in the data folder under names the server chooses. The type is
+/// decided by the file's first bytes (PDF, PNG or JPEG), never by its name or the browser's claim.
+/// </summary>
+public sealed class ScanStore(IConfiguration configuration, IHostEnvironment environment)
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+
+    private static readonly (byte[] Magic, string Type, string Extension)[] Kinds =
+    [
+        ("%PDF-"u8.ToArray(), "application/pdf", ".pdf"),
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "image/png", ".png"),
+        ([0xFF, 0xD8, 0xFF], "image/jpeg", ".jpg"),
+    ];
+
+    private string Folder => Path.Combine(DatabaseSetup.DataDirectory(configuration, environment), "scans");
+
+    /// <summary>The problem with an upload, in words for the person who sent it; null when it is acceptable.</summary>
+    public static string? Check(IFormFile? file, out string contentType)
+    {
+        contentType = "";
+        if (file is null || file.Length == 0) return "Choose the scan of the signed form (PDF, PNG or JPEG).";
+        if (file.Length > MaxBytes) return "The scan is larger than 10 MB. Scan at a lower resolution or as a PDF.";
+        Span<byte> head = stackalloc byte[8];
+        using var stream = file.OpenReadStream();
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        foreach (var (magic, type, _) in Kinds)
+        {
+            if (read >= magic.Length && head[..magic.Length].SequenceEqual(magic))
+            {
+                contentType = type;
+                return null;
+            }
+        }
+        return "The file is not a PDF, PNG or JPEG, whatever its name says. Upload the scan itself.";
+    }
+
+    public async Task<StoredScan> SaveAsync(IFormFile file, string contentType, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Folder);
+        var extension = Kinds.First(k => k.Type == contentType).Extension;
+        var name = $"{Guid.NewGuid():N}{extension}";
+        var path = Path.Combine(Folder, name);
+        await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        await using (var source = file.OpenReadStream())
+            await source.CopyToAsync(target, cancellationToken);
+        await using var check = File.OpenRead(path);
+        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(check, cancellationToken));
+        return new StoredScan(name, contentType, hash);
+    }
+
+    public void Delete(string fileName)
+    {
+        var path = PathOf(fileName);
+        if (File.Exists(path)) File.Delete(path);
+    }
+
+    public Stream Open(string fileName) => File.OpenRead(PathOf(fileName));
+
+    // Names come only from our own records, but never let one leave the folder.
+    private string PathOf(string fileName) => Path.Combine(Folder, Path.GetFileName(fileName));
+}
