@@ -49,7 +49,7 @@ public sealed record TeachBackBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> It
 /// and the <c>::: investigational</c> and <c>::: teach-back</c> containers) with Liquid placeholders.
 /// Markdown is parsed before any value is filled in, so a patient's name can never become markup.
 /// </summary>
-public sealed class ConsentTemplateText
+public sealed partial class ConsentTemplateText
 {
     public static readonly IReadOnlyList<string> Placeholders =
     [
@@ -121,6 +121,13 @@ public sealed class ConsentTemplateText
             throw new TemplateFormatException("The template needs a '::: teach-back' list.");
         return new ConsentTemplateText(header, blocks, Run(header.Title, FontFace.Bold), source);
     }
+
+    /// <summary>The same file with its header's version number changed: the starting point of a new draft.</summary>
+    public static string WithVersion(string source, int version) =>
+        VersionLine().Replace(source, $"version: {version}", 1);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^version:[ \t]*\d+[ \t]*$")]
+    private static partial System.Text.RegularExpressions.Regex VersionLine();
 
     /// <summary>The template with every placeholder filled; fails on any placeholder without a value.</summary>
     public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values)

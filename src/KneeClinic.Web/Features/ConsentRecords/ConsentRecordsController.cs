@@ -1,0 +1,87 @@
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.ConsentRecords;
+
+/// <summary>
+/// Administrators review every consent record. The filters hold no patient data, so they may stay in
+/// the address and a filtered list can be bookmarked.
+/// </summary>
+[Authorize(Policy = Startup.AdministrationPolicy)]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class ConsentRecordsController(ClinicDbContext db, IOptions<ClinicOptions> options) : Controller
+{
+    public const int PageSize = 25;
+
+    [HttpGet]
+    public async Task<IActionResult> Index(ConsentRecordFilter filter)
+    {
+        if (!ModelState.IsValid) return View(new ConsentRecordList(filter, [], 0, await CodesAsync()));
+
+        var rows = db.ConsentDocuments.AsNoTracking()
+            .Join(db.ConsentTemplateVersions, d => d.TemplateVersionId, v => v.Id, (d, v) => new { d, v })
+            .Join(db.ConsentTemplates, x => x.v.TemplateId, t => t.Id, (x, t) => new { x.d, x.v, t });
+        if (filter.Status is { } status) rows = rows.Where(x => x.d.Status == status);
+        if (!string.IsNullOrEmpty(filter.Template)) rows = rows.Where(x => x.t.Code == filter.Template);
+        if (filter.Version is { } version) rows = rows.Where(x => x.v.Version == version);
+        if (!string.IsNullOrEmpty(filter.Language)) rows = rows.Where(x => x.v.Language == filter.Language);
+        var zone = options.Value;
+        if (filter.From is { } from) { var start = zone.ToUtc(from.ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt >= start); }
+        if (filter.To is { } to) { var end = zone.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt < end); }
+        // A signed or withdrawn consent must have its scan; one without is a gap in the record.
+        if (filter.MissingScan) rows = rows.Where(x => x.d.Status != ConsentStatus.Generated && x.d.Status != ConsentStatus.Voided && x.d.Signature == null);
+
+        var total = await rows.CountAsync();
+        var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        filter.Page = page;
+        var list = await rows.OrderByDescending(x => x.d.GeneratedAt).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(x => new ConsentRecordRow(x.d.Id, x.d.DocumentNumber, x.t.Code, x.v.Version, x.v.Language, x.d.Status, x.d.GeneratedAt,
+                x.d.Signature!.SignedAt, x.d.Signature != null))
+            .ToListAsync();
+        return View(new ConsentRecordList(filter, list, total, await CodesAsync()));
+    }
+
+    private Task<List<string>> CodesAsync() => db.ConsentTemplates.OrderBy(t => t.Code).Select(t => t.Code).ToListAsync();
+}
+
+public sealed class ConsentRecordFilter
+{
+    public ConsentStatus? Status { get; set; }
+    public string? Template { get; set; }
+
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int? Version { get; set; }
+
+    public string? Language { get; set; }
+    public DateOnly? From { get; set; }
+    public DateOnly? To { get; set; }
+    public bool MissingScan { get; set; }
+
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int Page { get; set; } = 1;
+
+    public Dictionary<string, string> RouteValues(int page) => new Dictionary<string, string?>
+    {
+        ["Status"] = Status?.ToString(),
+        ["Template"] = Template,
+        ["Version"] = Version?.ToString(),
+        ["Language"] = Language,
+        ["From"] = From?.ToString("yyyy-MM-dd"),
+        ["To"] = To?.ToString("yyyy-MM-dd"),
+        ["MissingScan"] = MissingScan ? "true" : null,
+        ["Page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
+}
+
+public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Template, int Version, string Language, ConsentStatus Status,
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan);
+
+public sealed record ConsentRecordList(ConsentRecordFilter Filter, IReadOnlyList<ConsentRecordRow> Rows, int Total, IReadOnlyList<string> Templates)
+{
+    public int Pages => Math.Max(1, (Total + ConsentRecordsController.PageSize - 1) / ConsentRecordsController.PageSize);
+}

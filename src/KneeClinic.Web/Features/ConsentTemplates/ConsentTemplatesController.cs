@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using KneeClinic.Core;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using KneeClinic.Documents.Consent;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace KneeClinic.Web.Features.ConsentTemplates;
+
+/// <summary>Administrators look after the consent wording: versions, previews, drafts, publishing and retiring.</summary>
+[Authorize(Policy = Startup.AdministrationPolicy)]
+public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer, TimeProvider clock) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index()
+    {
+        var templates = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).OrderBy(t => t.Code).ToListAsync();
+        var rows = templates.Select(t => new TemplateRow(t, t.Versions.OrderBy(v => v.Language).ThenByDescending(v => v.Version)
+            .Select(v => new VersionRow(v, Level(v))).ToList())).ToList();
+        return View(rows);
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Preview(Guid id)
+    {
+        if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
+        var (text, error) = Resolve(version);
+        return View(new PreviewPage(version, text, error, Level(version)));
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Pdf(Guid id)
+    {
+        if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
+        var rendered = renderer.Render(library.Parsed(version), ConsentRequest.Sample(clock.GetUtcNow()));
+        return File(rendered.Pdf, "application/pdf");
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> NewDraft(Guid id)
+    {
+        var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
+        if (template is null) return NotFound();
+        var from = template.Versions.Single(v => v.Id == id);
+        var next = template.NextVersion(from.Language);
+        var draft = template.NewDraft(from.Language, from.EffectiveDate, from.RequiresReconsent,
+            ConsentTemplateText.WithVersion(from.Body, next), clock.GetUtcNow());
+        await db.SaveChangesAsync();
+        TempData["Message"] = $"Draft version {next} ({from.Language}) made from version {from.Version}.";
+        return RedirectToAction(nameof(Edit), new { id = draft.Id });
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Edit(Guid id) =>
+        await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is { } version
+            ? View(new DraftForm { Id = version.Id, Body = version.Body, Label = Label(version), IsDraft = version.Status == TemplateVersionStatus.Draft })
+            : NotFound();
+
+    [HttpPost]
+    public async Task<IActionResult> Edit(DraftForm form)
+    {
+        var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == form.Id));
+        if (template is null) return NotFound();
+        var version = template.Versions.Single(v => v.Id == form.Id);
+        form.Label = Label(version);
+        form.IsDraft = version.Status == TemplateVersionStatus.Draft;
+        if (!ModelState.IsValid) return View(form);
+
+        ConsentTemplateText? text = null;
+        try
+        {
+            text = ConsentTemplateText.Parse(form.Body);
+            text.Resolve(ConsentPdfValues.Sample(version.Language));
+        }
+        catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
+        {
+            ModelState.AddModelError(nameof(form.Body), e.Message);
+        }
+        if (text is not null && (text.Header.Code != template.Code || text.Header.Version != version.Version || text.Header.Language != version.Language))
+            ModelState.AddModelError(nameof(form.Body),
+                $"The header must say code: {template.Code}, version: {version.Version}, language: {version.Language}.");
+        if (!ModelState.IsValid) return View(form);
+
+        if (version.EditDraft(form.Body, text!.Header.EffectiveDate, text.Header.RequiresReconsent) is { } violation)
+        {
+            ModelState.AddModelError("", violation.Message);
+            return View(form);
+        }
+        await db.SaveChangesAsync();
+        TempData["Message"] = $"{form.Label} saved.";
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost]
+    public Task<IActionResult> Publish(Guid id) => ChangeAsync(id, (t, v) => t.Publish(v.Id, clock.GetUtcNow()), "published");
+
+    [HttpPost]
+    public Task<IActionResult> Retire(Guid id) => ChangeAsync(id, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
+
+    private async Task<IActionResult> ChangeAsync(Guid id, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
+    {
+        var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
+        if (template is null) return NotFound();
+        var version = template.Versions.Single(v => v.Id == id);
+        if (done == "published" && Resolve(version).Error is { } error)
+        {
+            TempData["Error"] = $"{Label(version)} cannot be published: {error}";
+            return RedirectToAction(nameof(Index));
+        }
+        if (change(template, version) is { } violation)
+        {
+            TempData["Error"] = violation.Message;
+            return RedirectToAction(nameof(Index));
+        }
+        await db.SaveChangesAsync();
+        TempData["Message"] = $"{Label(version)} {done}." + (done == "published" && version.RequiresReconsent
+            ? " Consents signed on earlier versions of this form no longer allow procedures: those patients must consent again." : "");
+        return RedirectToAction(nameof(Index));
+    }
+
+    private (ResolvedConsentText? Text, string? Error) Resolve(ConsentTemplateVersion version)
+    {
+        try
+        {
+            return (library.Parsed(version).Resolve(ConsentPdfValues.Sample(version.Language)), null);
+        }
+        catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private ReadingLevelResult? Level(ConsentTemplateVersion version) =>
+        Resolve(version).Text is { } text ? ReadingLevel.Of(text, version.Language) : null;
+
+    private static string Label(ConsentTemplateVersion v) => $"Version {v.Version} ({v.Language})";
+}
+
+public sealed record TemplateRow(ConsentTemplate Template, IReadOnlyList<VersionRow> Versions);
+
+public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level);
+
+public sealed record PreviewPage(ConsentTemplateVersion Version, ResolvedConsentText? Text, string? Error, ReadingLevelResult? Level);
+
+public sealed class DraftForm
+{
+    public Guid Id { get; set; }
+
+    [Required, StringLength(200_000), Display(Name = "Template text")]
+    public string Body { get; set; } = "";
+
+    public string Label { get; set; } = "";
+    public bool IsDraft { get; set; }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Patients;
+using KneeClinic.Core.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>Administrators manage template versions and review consent records.</summary>
+public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
+{
+    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Value);
+
+    /// <summary>A signed consent on the published English bone-marrow version 1, stored the way the app stores it.</summary>
+    private async Task<Guid> SignedConsentAsync(bool withScanRecord = true)
+    {
+        return await factory.QueryAsync(async db =>
+        {
+            var now = factory.Clock.GetUtcNow();
+            var clinician = await db.Users.FirstAsync();
+            var patient = new Patient($"A-{Guid.NewGuid():N}"[..14], "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
+            var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, 2, clinician.Id, now);
+            var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 1 && v.Language == "en"
+                && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
+            var document = new ConsentDocument(c.Id, v1.Id, $"KC-T-{Guid.NewGuid():N}"[..16], [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
+            document.RecordSignature(new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf", "application/pdf",
+                new string('b', 64), now), now);
+            db.AddRange(patient, c, document);
+            await db.SaveChangesAsync();
+            if (!withScanRecord)
+                await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ConsentSignatures WHERE ConsentDocumentId = {document.Id}");
+            return document.Id;
+        });
+    }
+
+    [Fact]
+    public async Task TheTemplatesPageListsEveryVersionWithItsReadingGradeAndPreviews()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        var page = await admin.GetAsync("/ConsentTemplates");
+
+        Assert.Equal(3, page.Document.QuerySelectorAll("section[data-code]").Length);
+        var english = page.Document.QuerySelectorAll("tr[data-language=en][data-version='1'] .reading-grade");
+        Assert.Equal(3, english.Length);
+        Assert.All(english, cell => Assert.True(double.Parse(cell.QuerySelector("span")!.TextContent) <= 8));
+        Assert.Equal(3, page.Document.QuerySelectorAll("tr[data-language=es][data-version='1'] .reading-grade").Count(c => c.TextContent.Contains("(guide)")));
+
+        var previewLink = page.Document.QuerySelector("section[data-code=consent-adipose] tr[data-language=es] a[href^='/ConsentTemplates/Preview']")!;
+        var preview = await admin.GetAsync(previewLink.GetAttribute("href")!);
+        Assert.Contains("en investigación", preview.Document.QuerySelector("#investigational")!.TextContent);
+        Assert.Contains("Zoë Müller-Øvergård", preview.Document.QuerySelector("#preview")!.TextContent);
+
+        using var pdf = await admin.Client.GetAsync(previewLink.GetAttribute("href")!.Replace("Preview", "Pdf"));
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task PublishingADraftThatRequiresReconsentInvalidatesEarlierSignedConsents()
+    {
+        var signed = await SignedConsentAsync();
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        var list = await admin.GetAsync("/ConsentTemplates");
+
+        var draft = await admin.FollowAsync(await admin.SubmitAsync(list,
+            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='1'] form[action^='/ConsentTemplates/NewDraft']"));
+        var body = draft.Document.QuerySelector("textarea[name=Body]")!.TextContent;
+        Assert.Contains("version: 2", body);
+
+        var broken = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("{{ clinic.phone }}", "{{ clinic.fax }}"))));
+        Assert.Contains(broken.Errors, e => e.StartsWith("Unknown placeholder {{ clinic.fax }}"));
+        var wrongVersion = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("version: 2", "version: 1"))));
+        Assert.Contains(wrongVersion.Errors, e => e.StartsWith("The header must say code: consent-bone-marrow, version: 2"));
+
+        var saved = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("requires_reconsent: false", "requires_reconsent: true"))));
+        Assert.Equal("/ConsentTemplates", saved.Location);
+
+        var (document, v1, before) = await Validity(signed);
+        Assert.Null(document.ValidFor(factory.Clock.GetUtcNow(), v1, before));
+
+        list = await admin.GetAsync("/ConsentTemplates");
+        var published = await admin.FollowAsync(await admin.SubmitAsync(list,
+            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/Publish']"));
+        Assert.Contains("must consent again", published.Text);
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var (again, version1, after) = await Validity(signed);
+        Assert.Equal(ConsentRules.ConsentSuperseded, again.ValidFor(factory.Clock.GetUtcNow(), version1, after));
+
+        // The published version is now frozen: posting an edit to it changes nothing.
+        var v2 = after.Single(v => v.Version == 2);
+        var edit = await admin.GetAsync($"/ConsentTemplates/Edit/{v2.Id}");
+        var refused = await admin.SubmitAsync(edit, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", v2.Body + "\nMore text.\n")));
+        Assert.Contains("A published version never changes. Make a new draft version instead.", refused.Errors);
+        Assert.Equal(v2.Body, await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Id == v2.Id).Select(v => v.Body).SingleAsync()));
+    }
+
+    private Task<(ConsentDocument, ConsentTemplateVersion, List<ConsentTemplateVersion>)> Validity(Guid documentId) =>
+        factory.QueryAsync(async db =>
+        {
+            var d = await db.ConsentDocuments.AsNoTracking().SingleAsync(x => x.Id == documentId);
+            var v = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(x => x.Id == d.TemplateVersionId);
+            return (d, v, await db.ConsentTemplateVersions.AsNoTracking().Where(x => x.TemplateId == v.TemplateId).ToListAsync());
+        });
+
+    [Fact]
+    public async Task TheRecordsListFiltersByStatusTemplateLanguageDateAndMissingScan()
+    {
+        var complete = await SignedConsentAsync();
+        var gap = await SignedConsentAsync(withScanRecord: false);
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        var numbers = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == complete || d.Id == gap)
+            .ToDictionaryAsync(d => d.Id, d => d.DocumentNumber));
+
+        var signed = await admin.GetAsync("/ConsentRecords?Status=Signed&Template=consent-bone-marrow&Language=en");
+        Assert.Contains(numbers[complete], signed.Document.QuerySelector("#consent-records")!.TextContent);
+
+        var missing = await admin.GetAsync("/ConsentRecords?MissingScan=true");
+        var text = missing.Document.QuerySelector("#consent-records")!.TextContent;
+        Assert.Contains(numbers[gap], text);
+        Assert.DoesNotContain(numbers[complete], text);
+
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var future = await admin.GetAsync($"/ConsentRecords?From={today.AddDays(2):yyyy-MM-dd}");
+        Assert.Contains("0 records", future.Document.QuerySelector("#consent-total")!.TextContent);
+        var spanish = await admin.GetAsync("/ConsentRecords?Language=es");
+        Assert.DoesNotContain(numbers[complete], spanish.Text);
+    }
+
+    [Theory]
+    [InlineData("/ConsentTemplates")]
+    [InlineData("/ConsentRecords")]
+    public async Task ClinciansCannotManageTemplatesOrReviewAllRecords(string url)
+    {
+        using var clinician = await factory.SignedInAsync(Roles.Clinician);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync(url)).Status);
+    }
+}
