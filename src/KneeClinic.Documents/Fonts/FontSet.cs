@@ -29,8 +29,14 @@ public sealed class FontSet : IDisposable
         [FontFace.BoldItalic] = "DejaVuSans-BoldOblique.ttf",
     };
 
+    private const int CachedSubsets = 256;
+
     private readonly Dictionary<FontFace, HarfBuzzSubsetter> _subsetters;
     private readonly Dictionary<FontFace, SKTypeface> _full;
+
+    // A subset depends only on the face and the exact set of characters, so documents drawing the same
+    // characters share one (and its warm glyph cache); each PDF still embeds exactly the glyphs it draws.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(FontFace, string), Lazy<SKTypeface>> _subsets = new();
 
     private FontSet(Dictionary<FontFace, HarfBuzzSubsetter> subsetters, Dictionary<FontFace, SKTypeface> full)
     {
@@ -63,12 +69,20 @@ public sealed class FontSet : IDisposable
     /// <summary>The whole font, for measuring and glyph checks; documents embed <see cref="Subset"/>s.</summary>
     public SKTypeface Full(FontFace face) => _full[face];
 
-    /// <summary>A typeface holding only the glyphs for the given characters.</summary>
+    /// <summary>A new typeface holding only the glyphs for the given characters; the caller disposes it.</summary>
     public SKTypeface Subset(FontFace face, IEnumerable<int> codepoints)
     {
         var bytes = _subsetters[face].Subset(codepoints);
         return SKTypeface.FromData(SKData.CreateCopy(bytes))
             ?? throw new InvalidOperationException($"The {face} subset could not be loaded.");
+    }
+
+    /// <summary>The subset typeface for exactly these characters, shared between documents; never dispose it.</summary>
+    public SKTypeface SharedSubset(FontFace face, IReadOnlyCollection<int> codepoints)
+    {
+        var key = string.Join(',', codepoints.Order());
+        if (_subsets.Count >= CachedSubsets) _subsets.Clear(); // old typefaces are left to the finalizer
+        return _subsets.GetOrAdd((face, key), _ => new Lazy<SKTypeface>(() => Subset(face, codepoints))).Value;
     }
 
     /// <summary>Characters of <paramref name="text"/> the fonts have no glyph for.</summary>

@@ -3,35 +3,47 @@ using SkiaSharp;
 
 namespace KneeClinic.Documents.Layout;
 
-/// <summary>The typefaces one document draws with, and SKFonts made from them on demand.</summary>
-public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> typefaces) : IDisposable
+/// <summary>
+/// The fonts of one document. Text is measured with the whole fonts, whose glyph caches stay warm from
+/// document to document, and drawn with the document's subsets; a subset keeps the glyphs' advances, so
+/// both give the same widths.
+/// </summary>
+public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> drawWith, Func<FontFace, SKTypeface>? measureWith = null) : IDisposable
 {
-    private readonly Dictionary<(FontFace, float), SKFont> _fonts = [];
+    private readonly Dictionary<(FontFace, float), SKFont> _draw = [];
+    private readonly Dictionary<(FontFace, float), SKFont> _measure = [];
 
-    public SKFont For(TextStyle style)
+    /// <summary>The font to draw <paramref name="style"/> with.</summary>
+    public SKFont For(TextStyle style) => Font(_draw, drawWith[style.Face], style);
+
+    public float Width(string text, TextStyle style) =>
+        Font(_measure, measureWith?.Invoke(style.Face) ?? drawWith[style.Face], style).MeasureText(text);
+
+    public SKFontMetrics Metrics(TextStyle style) =>
+        Font(_measure, measureWith?.Invoke(style.Face) ?? drawWith[style.Face], style).Metrics;
+
+    public float LineHeight(TextStyle style) => style.Size * style.LineHeight;
+
+    private static SKFont Font(Dictionary<(FontFace, float), SKFont> cache, SKTypeface typeface, TextStyle style)
     {
-        if (!_fonts.TryGetValue((style.Face, style.Size), out var font))
+        if (!cache.TryGetValue((style.Face, style.Size), out var font))
         {
             // Unhinted, subpixel-positioned, linear metrics: what is measured is exactly what is drawn.
-            font = new SKFont(typefaces[style.Face], style.Size)
+            font = new SKFont(typeface, style.Size)
             {
                 Subpixel = true,
                 LinearMetrics = true,
                 Hinting = SKFontHinting.None,
                 Edging = SKFontEdging.Antialias,
             };
-            _fonts[(style.Face, style.Size)] = font;
+            cache[(style.Face, style.Size)] = font;
         }
         return font;
     }
 
-    public float Width(string text, TextStyle style) => For(style).MeasureText(text);
-
-    public float LineHeight(TextStyle style) => style.Size * style.LineHeight;
-
+    /// <summary>Disposes the fonts made here; the typefaces belong to the <see cref="Fonts.FontSet"/>.</summary>
     public void Dispose()
     {
-        foreach (var font in _fonts.Values) font.Dispose();
-        foreach (var typeface in typefaces.Values) typeface.Dispose();
+        foreach (var font in _draw.Values.Concat(_measure.Values)) font.Dispose();
     }
 }

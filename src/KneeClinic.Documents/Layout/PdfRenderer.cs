@@ -103,8 +103,8 @@ public sealed class PdfRenderer(FontSet fontSet)
         var byFace = content.SelectMany(c => c.Runs()).Concat(framing)
             .GroupBy(r => r.Style.Face)
             .ToDictionary(g => g.Key, g => g.SelectMany(r => r.Text.EnumerateRunes()).Select(r => r.Value).Append(' ').ToHashSet());
-        var typefaces = byFace.ToDictionary(kv => kv.Key, kv => fontSet.Subset(kv.Key, kv.Value.Order()));
-        return new DocumentFonts(typefaces);
+        var typefaces = byFace.ToDictionary(kv => kv.Key, kv => fontSet.SharedSubset(kv.Key, kv.Value));
+        return new DocumentFonts(typefaces, fontSet.Full);
     }
 }
 

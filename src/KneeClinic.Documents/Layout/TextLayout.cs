@@ -59,7 +59,7 @@ public static class TextLayout
         {
             var styles = pieces.Count > 0 ? pieces.Select(p => p.Style).ToList() : [emptyStyle ?? Typography.Body];
             var height = styles.Max(fonts.LineHeight);
-            var ascent = styles.Max(s => -fonts.For(s).Metrics.Ascent) + (height - styles.Max(s => s.Size)) / 2;
+            var ascent = styles.Max(s => -fonts.Metrics(s).Ascent) + (height - styles.Max(s => s.Size)) / 2;
             lines.Add(new TextLine(pieces.ToList(), height, ascent));
             pieces.Clear();
             x = 0;
