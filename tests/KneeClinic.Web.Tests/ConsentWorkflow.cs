@@ -45,9 +45,10 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         return (session, caseId);
     }
 
-    private async Task<(WebSession Session, Guid CaseId, ConsentDocument Document)> GeneratedAsync(string language = "en")
+    private async Task<(WebSession Session, Guid CaseId, ConsentDocument Document)> GeneratedAsync(string language = "en",
+        CellSource source = CellSource.BoneMarrow)
     {
-        var (session, caseId) = await EligibleCaseAsync();
+        var (session, caseId) = await EligibleCaseAsync(source);
         var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
         var generated = await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", language)));
         Assert.Equal(HttpStatusCode.Redirect, generated.Status);
@@ -109,6 +110,31 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         var after = await factory.QueryAsync(db => db.ConsentDocuments.AsNoTracking().SingleAsync(d => d.Id == document.Id));
         Assert.Equal("Ana Ruiz", after.Signature!.WitnessName);
         Assert.Equal(document.Content, after.Content);
+    }
+
+    [Theory]
+    [InlineData(CellSource.BoneMarrow, "en", "investigational")]
+    [InlineData(CellSource.BoneMarrow, "es", "investigación")]
+    [InlineData(CellSource.Adipose, "en", "investigational")]
+    [InlineData(CellSource.Adipose, "es", "investigación")]
+    [InlineData(CellSource.UmbilicalCord, "en", "investigational")]
+    [InlineData(CellSource.UmbilicalCord, "es", "investigación")]
+    public async Task EveryCellSourceGetsItsOwnFormInEitherLanguageAndCanBeSigned(CellSource source, string language, string word)
+    {
+        var (session, caseId, document) = await GeneratedAsync(language, source);
+
+        var (code, formLanguage) = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Id == document.TemplateVersionId)
+            .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { t.Code, t.CellSource, v.Language })
+            .Select(x => new ValueTuple<string, string>(x.Code + "/" + x.CellSource, x.Language)).SingleAsync());
+        Assert.EndsWith("/" + source, code);
+        Assert.Equal(language, formLanguage);
+        using (var pdf = PdfDocument.Open(document.Content))
+            Assert.Contains(word, string.Join(' ', pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(3));
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3 };
+        Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(session, document.Id, document.GeneratedAt, png, "scan.png", "image/png")).Status);
+        Assert.Equal(CaseStage.Consented, await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.Stage).SingleAsync()));
     }
 
     [Theory]
