@@ -57,7 +57,8 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     {
         var page = await SignPage.LoadAsync(db, id, Clinic);
         if (page is null) return NotFound();
-        page.Form.SignedAt = Clinic.ToLocal(clock.GetUtcNow()).AddSeconds(-Clinic.ToLocal(clock.GetUtcNow()).Second);
+        var local = Clinic.ToLocal(clock.GetUtcNow());
+        page.Form.SignedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
         return View(page);
     }
 
