@@ -69,6 +69,17 @@ public sealed class FontSet : IDisposable
     /// <summary>The whole font, for measuring and glyph checks; documents embed <see cref="Subset"/>s.</summary>
     public SKTypeface Full(FontFace face) => _full[face];
 
+    // Widths of words measured before: consent forms repeat the same template words from document to document.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, FontFace, float), float> _widths = new();
+
+    internal bool TryGetWidth(string text, FontFace face, float size, out float width) => _widths.TryGetValue((text, face, size), out width);
+
+    internal float RememberWidth(string text, FontFace face, float size, float width)
+    {
+        if (_widths.Count < 100_000) _widths.TryAdd((text, face, size), width);
+        return width;
+    }
+
     /// <summary>A new typeface holding only the glyphs for the given characters; the caller disposes it.</summary>
     public SKTypeface Subset(FontFace face, IEnumerable<int> codepoints)
     {

@@ -8,7 +8,7 @@ namespace KneeClinic.Documents.Layout;
 /// document to document, and drawn with the document's subsets; a subset keeps the glyphs' advances, so
 /// both give the same widths.
 /// </summary>
-public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> drawWith, Func<FontFace, SKTypeface>? measureWith = null) : IDisposable
+public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> drawWith, Fonts.FontSet? measureWith = null) : IDisposable
 {
     private readonly Dictionary<(FontFace, float), SKFont> _draw = [];
     private readonly Dictionary<(FontFace, float), SKFont> _measure = [];
@@ -16,11 +16,15 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
     /// <summary>The font to draw <paramref name="style"/> with.</summary>
     public SKFont For(TextStyle style) => Font(_draw, drawWith[style.Face], style);
 
-    public float Width(string text, TextStyle style) =>
-        Font(_measure, measureWith?.Invoke(style.Face) ?? drawWith[style.Face], style).MeasureText(text);
+    public float Width(string text, TextStyle style)
+    {
+        if (measureWith is null) return Font(_measure, drawWith[style.Face], style).MeasureText(text);
+        return measureWith.TryGetWidth(text, style.Face, style.Size, out var width) ? width
+            : measureWith.RememberWidth(text, style.Face, style.Size, Font(_measure, measureWith.Full(style.Face), style).MeasureText(text));
+    }
 
     public SKFontMetrics Metrics(TextStyle style) =>
-        Font(_measure, measureWith?.Invoke(style.Face) ?? drawWith[style.Face], style).Metrics;
+        Font(_measure, measureWith?.Full(style.Face) ?? drawWith[style.Face], style).Metrics;
 
     public float LineHeight(TextStyle style) => style.Size * style.LineHeight;
 

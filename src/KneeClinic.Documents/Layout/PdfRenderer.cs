@@ -38,6 +38,7 @@ public sealed class PdfRenderer(FontSet fontSet)
         var frame = document.Frame;
         var content = document.Compose();
         using var fonts = SubsetFonts(content, frame);
+        var headerRight = Fit(frame.HeaderRight, fonts, PageWidth / 2 - Margin);
 
         var width = PageWidth - 2 * Margin;
         var slices = content.SelectMany(c => c.Compose(fonts, width)).ToList();
@@ -62,7 +63,7 @@ public sealed class PdfRenderer(FontSet fontSet)
             for (var i = 0; i < pages.Count; i++)
             {
                 var canvas = pdf.BeginPage(PageWidth, PageHeight);
-                DrawFrame(canvas, fonts, frame, i + 1, pages.Count);
+                DrawFrame(canvas, fonts, frame, headerRight, i + 1, pages.Count);
                 var top = Margin + HeaderHeight;
                 foreach (var placed in pages[i]) placed.Slice.Draw(canvas, Margin, top + placed.Y);
                 pdf.EndPage();
@@ -72,14 +73,14 @@ public sealed class PdfRenderer(FontSet fontSet)
         return new RenderedPdf(DocumentId.MakeDeterministic(stream.ToArray()), pages.Count);
     }
 
-    private static void DrawFrame(SKCanvas canvas, DocumentFonts fonts, DocumentFrame frame, int page, int total)
+    private static void DrawFrame(SKCanvas canvas, DocumentFonts fonts, DocumentFrame frame, string headerRight, int page, int total)
     {
         using var text = new SKPaint { Color = Typography.Muted, IsAntialias = true };
         using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.6f };
         var small = fonts.For(Typography.Footer);
         var headerY = Margin + 8;
         canvas.DrawText(frame.HeaderLeft, Margin, headerY, SKTextAlign.Left, small, text);
-        canvas.DrawText(Fit(frame.HeaderRight, fonts, PageWidth / 2 - Margin), PageWidth - Margin, headerY, SKTextAlign.Right, small, text);
+        canvas.DrawText(headerRight, PageWidth - Margin, headerY, SKTextAlign.Right, small, text);
         canvas.DrawLine(Margin, headerY + 6, PageWidth - Margin, headerY + 6, rule);
 
         var footerY = PageHeight - Margin;
@@ -92,19 +93,24 @@ public sealed class PdfRenderer(FontSet fontSet)
     private static string Fit(string text, DocumentFonts fonts, float width)
     {
         if (fonts.Width(text, Typography.Footer) <= width) return text;
-        while (text.Length > 1 && fonts.Width(text + "…", Typography.Footer) > width) text = text[..^1];
-        return text + "…";
+        var cut = text.Length;
+        while (cut > 1 && fonts.Width(text[..cut] + "…", Typography.Footer) > width) cut = Math.Max(1, cut - Math.Max(1, cut / 8));
+        while (cut < text.Length && fonts.Width(text[..(cut + 1)] + "…", Typography.Footer) <= width) cut++;
+        return text[..cut] + "…";
     }
 
     private DocumentFonts SubsetFonts(IReadOnlyList<IComponent> content, DocumentFrame frame)
     {
         var framing = new[] { frame.HeaderLeft, frame.HeaderRight, frame.FooterLeft, frame.FooterRight, frame.PageLabel, "0123456789…" }
             .Select(t => new Run(t, Typography.Footer));
-        var byFace = content.SelectMany(c => c.Runs()).Concat(framing)
-            .GroupBy(r => r.Style.Face)
-            .ToDictionary(g => g.Key, g => g.SelectMany(r => r.Text.EnumerateRunes()).Select(r => r.Value).Append(' ').ToHashSet());
+        var byFace = new Dictionary<FontFace, HashSet<int>>();
+        foreach (var run in content.SelectMany(c => c.Runs()).Concat(framing))
+        {
+            if (!byFace.TryGetValue(run.Style.Face, out var set)) byFace[run.Style.Face] = set = [' ', '…'];
+            foreach (var rune in run.Text.EnumerateRunes()) set.Add(rune.Value);
+        }
         var typefaces = byFace.ToDictionary(kv => kv.Key, kv => fontSet.SharedSubset(kv.Key, kv.Value));
-        return new DocumentFonts(typefaces, fontSet.Full);
+        return new DocumentFonts(typefaces, fontSet);
     }
 }
 
