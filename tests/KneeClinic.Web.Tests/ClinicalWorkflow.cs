@@ -6,15 +6,14 @@ using KneeClinic.Core.Staff;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 /// <summary>A clinician goes from a new patient to an eligibility decision through the real forms.</summary>
 public sealed class ClinicalWorkflow(ClinicFactory factory, ITestOutputHelper output) : IClassFixture<ClinicFactory>
 {
     private DateOnly Today => DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
-
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
 
     private async Task<(WebSession Session, Guid PatientId)> NewPatientAsync(string? mrn = null)
     {

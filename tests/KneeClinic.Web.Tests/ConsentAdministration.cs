@@ -5,14 +5,13 @@ using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using Microsoft.EntityFrameworkCore;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 /// <summary>Administrators manage template versions and review consent records.</summary>
 public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
-
     /// <summary>A signed consent on the published English bone-marrow version 1, stored the way the app stores it.</summary>
     private async Task<Guid> SignedConsentAsync(bool withScanRecord = true)
     {

@@ -9,15 +9,14 @@ using KneeClinic.Web.Features.Consents;
 using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 /// <summary>Generate, print, sign with a scan, withdraw, void and verify, through the real forms.</summary>
 public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
     private static readonly byte[] PdfScan = [.. "%PDF-1.4\n% scanned signed form\n"u8, .. new byte[2000]];
-
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
 
     private string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm");
 

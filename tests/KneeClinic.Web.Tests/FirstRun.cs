@@ -10,14 +10,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 /// <summary>What a newcomer sees: the demo clinic in Development, and the first administrator in Production.</summary>
 public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper output) : IClassFixture<DevelopmentClinicFactory>
 {
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
-
     [Fact]
     public async Task TheDemoClinicianLogsInAndCreatesAPatientACaseAndAScreening()
     {

@@ -1,13 +1,12 @@
 using System.Net;
 using KneeClinic.Core.Staff;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 public sealed class SignIn(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
-
     [Fact]
     public async Task FiveWrongPasswordsLockTheAccountEvenAgainstTheRightOne()
     {

@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using static KneeClinic.Web.Tests.WebSession;
+
 namespace KneeClinic.Web.Tests;
 
 public sealed class StaffAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(f => f.Name, f => f.Value);
-
     private async Task<string[]> RolesOfAsync(string email)
     {
         await using var scope = factory.Services.CreateAsyncScope();

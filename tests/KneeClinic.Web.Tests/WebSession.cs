@@ -15,6 +15,10 @@ public sealed class WebSession(HttpClient client) : IDisposable
 
     public HttpClient Client { get; } = client;
 
+    /// <summary>Form fields by name, for <see cref="SubmitAsync"/>; a null value leaves the field out.</summary>
+    public static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Value);
+
     public async Task<Page> GetAsync(string url) => await Page.ReadAsync(await Client.GetAsync(url));
 
     /// <summary>Posts the form matching <paramref name="formSelector"/> with its current values, overridden by <paramref name="fields"/>.</summary>

@@ -139,20 +139,11 @@ public sealed class ConsentPdf : IDocument
             .AppendLine(_text.Title).AppendLine(_request.PatientName).AppendLine(_request.PatientDateOfBirth.ToString("O"))
             .AppendLine(_request.PatientMrn).AppendLine(KneeWord()).AppendLine(_request.ClinicianName);
         foreach (var note in _request.PatientNotes) text.AppendLine(note);
-        foreach (var run in _text.Blocks.SelectMany(TextOf)) text.Append(run).Append('\u001f');
+        foreach (var unit in _text.Units()) text.Append(unit).Append('\u001f');
         return text.ToString();
     }
 
-    private static IEnumerable<string> TextOf(ResolvedBlock block) => block switch
-    {
-        ResolvedHeading h => h.Runs.Select(r => r.Text),
-        ResolvedParagraph p => p.Runs.Select(r => r.Text),
-        ResolvedBullets l => l.Items.SelectMany(i => i).Select(r => r.Text),
-        ResolvedTable t => t.Header.Concat(t.Rows.SelectMany(r => r)).SelectMany(c => c).Select(r => r.Text),
-        ResolvedInvestigational i => i.Content.SelectMany(TextOf),
-        ResolvedTeachBack t => t.Items.SelectMany(i => i).Select(r => r.Text),
-        _ => [],
-    };
+
 }
 
 /// <summary>The placeholder values of a consent, in the template's language.</summary>

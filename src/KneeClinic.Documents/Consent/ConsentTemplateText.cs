@@ -270,4 +270,21 @@ public sealed record ResolvedInvestigational(IReadOnlyList<ResolvedBlock> Conten
 public sealed record ResolvedTeachBack(IReadOnlyList<IReadOnlyList<ResolvedRun>> Items) : ResolvedBlock;
 
 /// <summary>A template with its placeholders filled: plain text in structure, ready for PDF or HTML.</summary>
-public sealed record ResolvedConsentText(ConsentTemplateHeader Header, string Title, IReadOnlyList<ResolvedBlock> Blocks);
+public sealed record ResolvedConsentText(ConsentTemplateHeader Header, string Title, IReadOnlyList<ResolvedBlock> Blocks)
+{
+    /// <summary>Each unit of text in reading order: a heading, a paragraph, a list item or a table cell.</summary>
+    public IEnumerable<string> Units() => Blocks.SelectMany(UnitsOf);
+
+    private static IEnumerable<string> UnitsOf(ResolvedBlock block) => block switch
+    {
+        ResolvedHeading h => [Join(h.Runs)],
+        ResolvedParagraph p => [Join(p.Runs)],
+        ResolvedBullets l => l.Items.Select(Join),
+        ResolvedTable t => t.Header.Concat(t.Rows.SelectMany(r => r)).Select(Join),
+        ResolvedInvestigational i => i.Content.SelectMany(UnitsOf),
+        ResolvedTeachBack t => t.Items.Select(Join),
+        _ => [],
+    };
+
+    private static string Join(IReadOnlyList<ResolvedRun> runs) => string.Concat(runs.Select(r => r.Text));
+}

@@ -23,7 +23,7 @@ public sealed record ReadingLevelResult(double Grade, int Words, int Sentences, 
 public static partial class ReadingLevel
 {
     public static ReadingLevelResult Of(ResolvedConsentText text, string language) =>
-        Of(Units(text).ToList(), language);
+        Of(text.Units().Prepend(text.Title).ToList(), language);
 
     public static ReadingLevelResult Of(IReadOnlyList<string> units, string language)
     {
@@ -73,25 +73,6 @@ public static partial class ReadingLevel
 
         static bool Hiatus(char a, char b) => ("aeoáéó".Contains(a) && "aeoáéó".Contains(b)) || "íú".Contains(a) || "íú".Contains(b);
     }
-
-    private static IEnumerable<string> Units(ResolvedConsentText text)
-    {
-        yield return text.Title;
-        foreach (var unit in text.Blocks.SelectMany(UnitsOf)) yield return unit;
-    }
-
-    private static IEnumerable<string> UnitsOf(ResolvedBlock block) => block switch
-    {
-        ResolvedHeading h => [Join(h.Runs)],
-        ResolvedParagraph p => [Join(p.Runs)],
-        ResolvedBullets l => l.Items.Select(Join),
-        ResolvedTable t => t.Header.Concat(t.Rows.SelectMany(r => r)).Select(Join),
-        ResolvedInvestigational i => i.Content.SelectMany(UnitsOf),
-        ResolvedTeachBack t => t.Items.Select(Join),
-        _ => [],
-    };
-
-    private static string Join(IReadOnlyList<ResolvedRun> runs) => string.Concat(runs.Select(r => r.Text));
 
     [GeneratedRegex(@"[\p{L}][\p{L}'’-]*")]
     private static partial Regex WordPattern();
