@@ -13,3 +13,12 @@ public abstract class Aggregate
 
     internal void RenewVersion() => Version = Guid.NewGuid();
 }
+
+/// <summary>
+/// A child entity that belongs to an aggregate without being an EF owned type. Saving a change to it
+/// renews the aggregate's <see cref="Aggregate.Version"/>, so concurrent edits of the whole are caught.
+/// </summary>
+public interface IAggregatePart
+{
+    Guid AggregateId { get; }
+}

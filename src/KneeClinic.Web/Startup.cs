@@ -101,7 +101,9 @@ public static class Startup
         // Consent PDFs draw with fonts loaded from files; a missing font stops the app at start, not at the first consent.
         services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
         services.AddSingleton<ConsentRenderer>();
-        services.AddOptions<ClinicOptions>().BindConfiguration("Clinic");
+        services.AddOptions<ClinicOptions>().BindConfiguration("Clinic")
+            .Validate(o => o.IsValid(out _), "The Clinic settings are not valid: check Clinic:TimeZone, Clinic:ConsentValidityDays, Clinic:Name, Clinic:Phone and Clinic:Address.")
+            .ValidateOnStart();
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();
         services.AddScoped<ConsentGeneration>();

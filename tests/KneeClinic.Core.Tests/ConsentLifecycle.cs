@@ -185,6 +185,30 @@ public sealed class TemplateVersions
     }
 
     [Fact]
+    public void RetiringTheVersionThatAskedForReconsentDoesNotBringBackTheOldWording()
+    {
+        var template = new ConsentTemplate("consent-bone-marrow", "Bone marrow", CellSource.BoneMarrow);
+        var v1 = template.NewDraft("en", CaseBuilder.Today, false, "old", CaseBuilder.Now);
+        template.Publish(v1.Id, CaseBuilder.Now);
+        var v2 = template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new", CaseBuilder.Now);
+        template.Publish(v2.Id, CaseBuilder.Now);
+
+        Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
+
+        Assert.Null(template.Current("en"));
+    }
+
+    [Fact]
+    public void AFormPrintedBeforeTheCurrentDecisionCannotBeSigned()
+    {
+        var c = new CaseBuilder().BuildEligible();
+        var printed = CaseBuilder.Now.AddMinutes(-10);
+
+        Assert.Equal(ConsentRules.ScreeningChangedSincePrinted, c.ConsentSigned(printed));
+        Assert.Equal(CaseStage.Eligible, c.Stage);
+    }
+
+    [Fact]
     public void ACaseGetsAConsentOnlyWhenEligibleAndBeforeTheInjection()
     {
         var screening = new CaseBuilder().Build();
@@ -192,7 +216,7 @@ public sealed class TemplateVersions
 
         var eligible = new CaseBuilder().BuildEligible();
         Assert.Null(eligible.CanGenerateConsent());
-        Assert.Null(eligible.ConsentSigned());
+        Assert.Null(eligible.ConsentSigned(CaseBuilder.Now.AddMinutes(1)));
         Assert.Equal(CaseStage.Consented, eligible.Stage);
         Assert.Null(eligible.CanGenerateConsent());
 

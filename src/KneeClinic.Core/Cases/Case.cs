@@ -150,15 +150,22 @@ public sealed class Case : Aggregate
         _ => null,
     };
 
-    /// <summary>The signed consent moves an eligible case on; later stages keep theirs.</summary>
-    public RuleViolation? ConsentSigned()
+    /// <summary>
+    /// The signed consent moves an eligible case on; later stages keep theirs. A form printed before the
+    /// current eligibility decision was taken no longer describes this case and is refused.
+    /// </summary>
+    public RuleViolation? ConsentSigned(DateTimeOffset printedAt)
     {
         if (CanGenerateConsent() is { } violation) return violation;
+        if (Screening.DecidedAt > printedAt) return Consent.ConsentRules.ScreeningChangedSincePrinted;
         if (Stage == CaseStage.Eligible) Stage = CaseStage.Consented;
         return null;
     }
 
-    /// <summary>A withdrawal before anything was done returns the case to eligible; the procedure gates stop everything else.</summary>
+    /// <summary>
+    /// The patient withdrew: before anything was done the case returns to eligible (a new consent may follow);
+    /// later, the procedure gates stop every further step.
+    /// </summary>
     public void ConsentWithdrawn()
     {
         if (Stage == CaseStage.Consented) Stage = CaseStage.Eligible;

@@ -50,9 +50,12 @@ public sealed class ConsentTemplate : Aggregate
     public int NextVersion(string language) =>
         _versions.Where(v => v.Language == language).Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
 
-    /// <summary>The version new consents use: the newest published one in the language, if any.</summary>
+    /// <summary>
+    /// The version new consents use: the newest published one in the language, unless a later version
+    /// (even one since retired) asked for re-consent: wording that was superseded never comes back.
+    /// </summary>
     public ConsentTemplateVersion? Current(string language) => _versions
-        .Where(v => v.Language == language && v.Status == TemplateVersionStatus.Published)
+        .Where(v => v.Language == language && v.Status == TemplateVersionStatus.Published && !_versions.Any(w => w.Supersedes(v)))
         .MaxBy(v => v.Version);
 
     public RuleViolation? Publish(Guid versionId, DateTimeOffset at) =>
@@ -63,8 +66,10 @@ public sealed class ConsentTemplate : Aggregate
 }
 
 /// <summary>One version of a template in one language. Once published its wording never changes.</summary>
-public sealed class ConsentTemplateVersion
+public sealed class ConsentTemplateVersion : IAggregatePart
 {
+    Guid IAggregatePart.AggregateId => TemplateId;
+
     private ConsentTemplateVersion() { }
 
     internal ConsentTemplateVersion(Guid templateId, int version, string language, DateOnly effectiveDate,

@@ -29,6 +29,11 @@ public static class ConsentRules
     public static readonly RuleViolation ScanRequired = new(nameof(ScanRequired),
         "Upload the scan of the signed paper form.");
 
+    public static readonly RuleViolation ScreeningChangedSincePrinted = new(nameof(ScreeningChangedSincePrinted),
+        "The screening decision changed after this form was printed, so the form may say the wrong things. Void it and print a new one.");
+    public static readonly RuleViolation PrintedOnSupersededVersion = new(nameof(PrintedOnSupersededVersion),
+        "This form was printed on a version of the consent that has since been replaced. Void it and print a new one.");
+
     public static readonly RuleViolation NotSigned = new(nameof(NotSigned),
         "Only a signed consent can be withdrawn. An unsigned form can be voided instead.");
     public static readonly RuleViolation NotVoidable = new(nameof(NotVoidable),

@@ -83,6 +83,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
 
     private EntityEntry? RootOf(EntityEntry entry)
     {
+        if (entry.Entity is IAggregatePart part)
+            return ChangeTracker.Entries<Aggregate>().FirstOrDefault(e => e.Entity.Id == part.AggregateId);
         while (entry.Metadata.FindOwnership() is { } ownership)
         {
             var ownerKey = ownership.Properties.Select(p => entry.Property(p.Name).CurrentValue ?? entry.Property(p.Name).OriginalValue).ToArray();

@@ -12,6 +12,8 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
 {
     private readonly Dictionary<(FontFace, float), SKFont> _draw = [];
     private readonly Dictionary<(FontFace, float), SKFont> _measure = [];
+    private readonly Dictionary<(FontFace, float), SKFontMetrics> _metrics = [];
+    private readonly Dictionary<SKColor, SKPaint> _paints = [];
 
     /// <summary>The font to draw <paramref name="style"/> with.</summary>
     public SKFont For(TextStyle style) => Font(_draw, drawWith[style.Face], style);
@@ -23,8 +25,20 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
             : measureWith.RememberWidth(text, style.Face, style.Size, Font(_measure, measureWith.Full(style.Face), style).MeasureText(text));
     }
 
-    public SKFontMetrics Metrics(TextStyle style) =>
-        Font(_measure, measureWith?.Full(style.Face) ?? drawWith[style.Face], style).Metrics;
+    public SKFontMetrics Metrics(TextStyle style)
+    {
+        if (!_metrics.TryGetValue((style.Face, style.Size), out var metrics))
+            _metrics[(style.Face, style.Size)] = metrics = Font(_measure, measureWith?.Full(style.Face) ?? drawWith[style.Face], style).Metrics;
+        return metrics;
+    }
+
+    /// <summary>A fill paint for text of one color, made once per document.</summary>
+    public SKPaint TextPaint(SKColor color)
+    {
+        if (!_paints.TryGetValue(color, out var paint))
+            _paints[color] = paint = new SKPaint { Color = color, IsAntialias = true };
+        return paint;
+    }
 
     public float LineHeight(TextStyle style) => style.Size * style.LineHeight;
 
@@ -49,5 +63,6 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
     public void Dispose()
     {
         foreach (var font in _draw.Values.Concat(_measure.Values)) font.Dispose();
+        foreach (var paint in _paints.Values) paint.Dispose();
     }
 }

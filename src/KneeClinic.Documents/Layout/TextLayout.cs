@@ -7,12 +7,8 @@ public sealed record TextLine(IReadOnlyList<(string Text, TextStyle Style, float
 {
     public void Draw(SKCanvas canvas, DocumentFonts fonts, float x, float y)
     {
-        using var paint = new SKPaint { IsAntialias = true };
         foreach (var (text, style, offset) in Pieces)
-        {
-            paint.Color = style.Color;
-            canvas.DrawText(text, x + offset, y + Ascent, SKTextAlign.Left, fonts.For(style), paint);
-        }
+            canvas.DrawText(text, x + offset, y + Ascent, SKTextAlign.Left, fonts.For(style), fonts.TextPaint(style.Color));
     }
 }
 

@@ -40,15 +40,16 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     }
 
     [HttpPost]
-    public async Task<IActionResult> NewDraft(Guid id)
+    public async Task<IActionResult> NewDraft(Guid id, Guid version)
     {
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
         if (template is null) return NotFound();
+        db.Entry(template).Property(t => t.Version).OriginalValue = version;
         var from = template.Versions.Single(v => v.Id == id);
         var next = template.NextVersion(from.Language);
         var draft = template.NewDraft(from.Language, from.EffectiveDate, from.RequiresReconsent,
             ConsentTemplateText.WithVersion(from.Body, next), clock.GetUtcNow());
-        await db.SaveChangesAsync();
+        if (!await SavedAsync()) return RedirectToAction(nameof(Index));
         TempData["Message"] = $"Draft version {next} ({from.Language}) made from version {from.Version}.";
         return RedirectToAction(nameof(Edit), new { id = draft.Id });
     }
@@ -56,7 +57,14 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     [HttpGet]
     public async Task<IActionResult> Edit(Guid id) =>
         await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is { } version
-            ? View(new DraftForm { Id = version.Id, Body = version.Body, Label = Label(version), IsDraft = version.Status == TemplateVersionStatus.Draft })
+            ? View(new DraftForm
+            {
+                Id = version.Id,
+                Body = version.Body,
+                Label = Label(version),
+                IsDraft = version.Status == TemplateVersionStatus.Draft,
+                TemplateVersion = await db.ConsentTemplates.Where(t => t.Id == version.TemplateId).Select(t => t.Version).SingleAsync(),
+            })
             : NotFound();
 
     [HttpPost]
@@ -84,26 +92,32 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
                 $"The header must say code: {template.Code}, version: {version.Version}, language: {version.Language}.");
         if (!ModelState.IsValid) return View(form);
 
+        db.Entry(template).Property(t => t.Version).OriginalValue = form.TemplateVersion;
         if (version.EditDraft(form.Body, text!.Header.EffectiveDate, text.Header.RequiresReconsent) is { } violation)
         {
             ModelState.AddModelError("", violation.Message);
             return View(form);
         }
-        await db.SaveChangesAsync();
+        if (!await SavedAsync())
+        {
+            ModelState.AddModelError("", Conflicts.Message);
+            return View(form);
+        }
         TempData["Message"] = $"{form.Label} saved.";
         return RedirectToAction(nameof(Index));
     }
 
     [HttpPost]
-    public Task<IActionResult> Publish(Guid id) => ChangeAsync(id, (t, v) => t.Publish(v.Id, clock.GetUtcNow()), "published");
+    public Task<IActionResult> Publish(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Publish(v.Id, clock.GetUtcNow()), "published");
 
     [HttpPost]
-    public Task<IActionResult> Retire(Guid id) => ChangeAsync(id, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
+    public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
 
-    private async Task<IActionResult> ChangeAsync(Guid id, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
+    private async Task<IActionResult> ChangeAsync(Guid id, Guid templateVersion, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
     {
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
         if (template is null) return NotFound();
+        db.Entry(template).Property(t => t.Version).OriginalValue = templateVersion;
         var version = template.Versions.Single(v => v.Id == id);
         if (done == "published" && Resolve(version).Error is { } error)
         {
@@ -115,10 +129,25 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
             TempData["Error"] = violation.Message;
             return RedirectToAction(nameof(Index));
         }
-        await db.SaveChangesAsync();
+        if (!await SavedAsync()) return RedirectToAction(nameof(Index));
         TempData["Message"] = $"{Label(version)} {done}." + (done == "published" && version.RequiresReconsent
             ? " Consents signed on earlier versions of this form no longer allow procedures: those patients must consent again." : "");
         return RedirectToAction(nameof(Index));
+    }
+
+    // Another administrator changed this template meanwhile (or the same button was pressed twice).
+    private async Task<bool> SavedAsync()
+    {
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            TempData["Error"] = Conflicts.Message;
+            return false;
+        }
     }
 
     private (ResolvedConsentText? Text, string? Error) Resolve(ConsentTemplateVersion version)
@@ -151,6 +180,9 @@ public sealed class DraftForm
 
     [Required, StringLength(200_000), Display(Name = "Template text")]
     public string Body { get; set; } = "";
+
+    /// <summary>The template's version when the draft was opened, so a concurrent publish is caught.</summary>
+    public Guid TemplateVersion { get; set; }
 
     public string Label { get; set; } = "";
     public bool IsDraft { get; set; }

@@ -23,10 +23,29 @@ public sealed class ClinicOptions
         [CellSource.UmbilicalCord] = "$4,000 to $7,000",
     };
 
+    /// <summary>
+    /// The address printed in every form's QR code, e.g. https://clinic.example. Empty: taken from the request,
+    /// which behind a proxy may be an internal name, so production sets it.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
     /// <summary>The folder of template files imported at start; empty: templates/consent found above the content root.</summary>
     public string TemplateDirectory { get; set; } = "";
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>Dates staff may type; outside them a conversion to UTC could overflow.</summary>
+    public static readonly DateTime Earliest = new(1900, 1, 1), Latest = new(2200, 1, 1);
+
+    public bool IsValid(out string problem)
+    {
+        problem = !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _) ? $"Clinic:TimeZone '{TimeZone}' is not a known time zone."
+            : ConsentValidityDays < 1 ? "Clinic:ConsentValidityDays must be 1 or more."
+            : string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(Phone) || string.IsNullOrWhiteSpace(Address)
+                ? "Clinic:Name, Clinic:Phone and Clinic:Address are printed on every consent form and must be set."
+            : "";
+        return problem.Length == 0;
+    }
 
     public DateTimeOffset ToUtc(DateTime local) =>
         new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified))).ToUniversalTime();

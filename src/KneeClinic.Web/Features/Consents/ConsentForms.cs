@@ -13,6 +13,7 @@ public sealed class GenerateConsentForm
 public sealed class SignatureForm
 {
     [Required, DataType(DataType.DateTime), Display(Name = "Date and time the patient signed")]
+    [Range(typeof(DateTime), "1900-01-01", "2200-01-01", ErrorMessage = "Check the date and time the patient signed.")]
     public DateTime? SignedAt { get; set; }
 
     [StringLength(200), Display(Name = "Witness name")]
@@ -36,6 +37,7 @@ public sealed class SignatureForm
 public sealed class WithdrawForm
 {
     [Required, DataType(DataType.DateTime), Display(Name = "When the patient withdrew")]
+    [Range(typeof(DateTime), "1900-01-01", "2200-01-01", ErrorMessage = "Check the date and time of the withdrawal.")]
     public DateTime? WithdrawnAt { get; set; }
 
     [Required, StringLength(2000), Display(Name = "Reason")]

@@ -16,8 +16,10 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
 {
     private readonly ConcurrentDictionary<Guid, ConsentTemplateText> _parsed = new();
 
-    public ConsentTemplateText Parsed(ConsentTemplateVersion version) =>
-        _parsed.GetOrAdd(version.Id, _ => ConsentTemplateText.Parse(version.Body));
+    /// <summary>The parsed text of a version; only published and retired wording, which never changes, is kept.</summary>
+    public ConsentTemplateText Parsed(ConsentTemplateVersion version) => version.Status == TemplateVersionStatus.Draft
+        ? ConsentTemplateText.Parse(version.Body)
+        : _parsed.GetOrAdd(version.Id, _ => ConsentTemplateText.Parse(version.Body));
 
     public string Folder()
     {

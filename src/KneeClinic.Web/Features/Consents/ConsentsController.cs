@@ -10,14 +10,17 @@ using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Consents;
 
-/// <summary>The consent form of a case: generate and print it, record the signing with its scan, withdraw or void it.</summary>
-[Authorize(Policy = Startup.ClinicalPolicy)]
+/// <summary>
+/// The consent form of a case: clinicians generate and print it, record the signing with its scan, withdraw
+/// or void it; administrators reviewing consent records may also open the PDF and the scan, and verify.
+/// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUser> users, ScanStore scans,
     IOptions<ClinicOptions> options, TimeProvider clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
 
+    [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Generate(Guid id, [FromServices] ConsentGeneration generation, [Bind(Prefix = "Consent")] GenerateConsentForm form)
     {
@@ -25,7 +28,9 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         if (@case is null) return NotFound();
         if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
 
-        var verify = Url.Action(nameof(Verify), "Consents", null, Request.Scheme) ?? "/Consents/Verify";
+        var verify = Clinic.PublicBaseUrl is { Length: > 0 } publicBase
+            ? $"{publicBase.TrimEnd('/')}/Consents/Verify"
+            : Url.Action(nameof(Verify), "Consents", null, Request.Scheme) ?? "/Consents/Verify";
         var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, verify);
         if (violation is not null) return CaseWithMessage(id, violation.Message);
         await db.SaveChangesAsync();
@@ -49,9 +54,12 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         var signature = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Signature, d.DocumentNumber }).FirstOrDefaultAsync();
         if (signature?.Signature is not { } s) return NotFound();
         var extension = Path.GetExtension(s.ScanFileName);
-        return File(scans.Open(s.ScanFileName), s.ScanContentType, $"{signature.DocumentNumber}-signed{extension}");
+        return scans.Open(s.ScanFileName) is { } stream
+            ? File(stream, s.ScanContentType, $"{signature.DocumentNumber}-signed{extension}")
+            : NotFound();
     }
 
+    [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpGet]
     public async Task<IActionResult> Sign(Guid id)
     {
@@ -62,6 +70,7 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         return View(page);
     }
 
+    [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     [RequestSizeLimit(ScanStore.MaxBytes + 1024 * 1024)]
     [RequestFormLimits(MultipartBodyLengthLimit = ScanStore.MaxBytes + 1024 * 1024)]
@@ -73,37 +82,66 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         if (!ModelState.IsValid) return await SignAgain(id, form);
 
         var stored = await scans.SaveAsync(form.Scan!, contentType);
-        var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
-        db.Entry(document).Property(d => d.Version).OriginalValue = form.Version;
-        var now = clock.GetUtcNow();
-        var signature = new ConsentSignature(Clinic.ToUtc(form.SignedAt!.Value), users.GetUserId(User)!, Text(form.WitnessName),
-            Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now);
-        var violation = document.RecordSignature(signature, now) ?? @case.ConsentSigned();
-        if (violation is null && await SavedAsync())
+        try
         {
-            TempData["Message"] = $"Signature recorded. Consent {document.DocumentNumber} is signed.";
-            return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
+            var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
+            db.Entry(document).Property(d => d.Version).OriginalValue = form.Version;
+            var now = clock.GetUtcNow();
+            var signature = new ConsentSignature(Clinic.ToUtc(form.SignedAt!.Value), users.GetUserId(User)!, Text(form.WitnessName),
+                Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now);
+            var violation = document.RecordSignature(signature, now)
+                ?? await StillValidAsync(document, now)
+                ?? @case.ConsentSigned(document.GeneratedAt);
+            if (violation is null && await SavedAsync())
+            {
+                TempData["Message"] = $"Signature recorded. Consent {document.DocumentNumber} is signed.";
+                return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
+            }
+            if (violation is not null) ModelState.AddModelError("", violation.Message);
+        }
+        catch
+        {
+            scans.Delete(stored.FileName);
+            throw;
         }
         scans.Delete(stored.FileName);
-        if (violation is not null) ModelState.AddModelError("", violation.Message);
         return await SignAgain(id, form);
     }
 
+    /// <summary>A consent that would not allow a procedure right now (superseded wording, too old) is not recorded as valid.</summary>
+    private async Task<RuleViolation?> StillValidAsync(ConsentDocument document, DateTimeOffset now)
+    {
+        var version = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(v => v.Id == document.TemplateVersionId);
+        var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == version.TemplateId).ToListAsync();
+        return document.ValidFor(now, version, versions, Clinic.ConsentValidityDays) switch
+        {
+            { Code: nameof(ConsentRules.ConsentSuperseded) } => ConsentRules.PrintedOnSupersededVersion,
+            var other => other,
+        };
+    }
+
+    [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Withdraw(Guid id, [Bind(Prefix = "Withdraw")] WithdrawForm form) =>
-        await ChangeAsync(id, form.Version, (document, @case, now) =>
+        await ChangeAsync(id, form.Version, async (document, @case, now) =>
         {
             if (!ModelState.IsValid) return new RuleViolation("Invalid", "Give the date and time and the reason for the withdrawal.");
-            var violation = document.Withdraw(Clinic.ToUtc(form.WithdrawnAt!.Value), form.Reason, users.GetUserId(User)!, now);
-            if (violation is null) @case.ConsentWithdrawn();
-            return violation;
-        }, "Withdrawal recorded. The consent no longer allows any procedure.");
+            var at = Clinic.ToUtc(form.WithdrawnAt!.Value);
+            var violation = document.Withdraw(at, form.Reason, users.GetUserId(User)!, now);
+            if (violation is not null) return violation;
+            // The patient withdraws from the treatment, not from one sheet of paper: every signed consent of the case ends.
+            foreach (var other in await db.ConsentDocuments.Where(d => d.CaseId == @case.Id && d.Id != document.Id && d.Status == ConsentStatus.Signed).ToListAsync())
+                other.Withdraw(at < other.Signature!.SignedAt ? other.Signature.SignedAt : at, form.Reason, users.GetUserId(User)!, now);
+            @case.ConsentWithdrawn();
+            return null;
+        }, "Withdrawal recorded. No consent of this case allows any procedure now.");
 
+    [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Void(Guid id, [Bind(Prefix = "Void")] VoidForm form) =>
-        await ChangeAsync(id, form.Version, (document, _, now) => ModelState.IsValid
+        await ChangeAsync(id, form.Version, (document, _, now) => Task.FromResult(ModelState.IsValid
             ? document.Void(form.Reason, users.GetUserId(User)!, now)
-            : new RuleViolation("Invalid", "Give the reason for voiding the form."), "The form is voided. It stays on record.");
+            : new RuleViolation("Invalid", "Give the reason for voiding the form.")), "The form is voided. It stays on record.");
 
     [HttpGet]
     [Authorize(Policy = Startup.StaffPolicy)]
@@ -116,13 +154,13 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     public async Task<IActionResult> VerifyPost(VerifyForm form) =>
         View(nameof(Verify), ModelState.IsValid ? await VerifyPage.FindAsync(db, form.Number) : new VerifyPage(form, null));
 
-    private async Task<IActionResult> ChangeAsync(Guid id, Guid version, Func<ConsentDocument, Core.Cases.Case, DateTimeOffset, RuleViolation?> change, string done)
+    private async Task<IActionResult> ChangeAsync(Guid id, Guid version, Func<ConsentDocument, Core.Cases.Case, DateTimeOffset, Task<RuleViolation?>> change, string done)
     {
         var document = await db.ConsentDocuments.FirstOrDefaultAsync(d => d.Id == id);
         if (document is null) return NotFound();
         var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
         db.Entry(document).Property(d => d.Version).OriginalValue = version;
-        if (change(document, @case, clock.GetUtcNow()) is { } violation) return CaseWithMessage(document.CaseId, violation.Message);
+        if (await change(document, @case, clock.GetUtcNow()) is { } violation) return CaseWithMessage(document.CaseId, violation.Message);
         if (!await SavedAsync()) return CaseWithMessage(document.CaseId, Conflicts.Message);
         TempData["Message"] = done;
         return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");

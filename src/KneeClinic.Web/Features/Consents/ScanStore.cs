@@ -48,12 +48,20 @@ public sealed class ScanStore(IConfiguration configuration, IHostEnvironment env
         var extension = Kinds.First(k => k.Type == contentType).Extension;
         var name = $"{Guid.NewGuid():N}{extension}";
         var path = Path.Combine(Folder, name);
-        await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-        await using (var source = file.OpenReadStream())
-            await source.CopyToAsync(target, cancellationToken);
-        await using var check = File.OpenRead(path);
-        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(check, cancellationToken));
-        return new StoredScan(name, contentType, hash);
+        try
+        {
+            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            await using (var source = file.OpenReadStream())
+                await source.CopyToAsync(target, cancellationToken);
+            await using var check = File.OpenRead(path);
+            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(check, cancellationToken));
+            return new StoredScan(name, contentType, hash);
+        }
+        catch
+        {
+            File.Delete(path); // never leave half a scan of patient data behind
+            throw;
+        }
     }
 
     public void Delete(string fileName)
@@ -62,7 +70,8 @@ public sealed class ScanStore(IConfiguration configuration, IHostEnvironment env
         if (File.Exists(path)) File.Delete(path);
     }
 
-    public Stream Open(string fileName) => File.OpenRead(PathOf(fileName));
+    /// <summary>The stored scan, or null when its file is gone (reported as not found, never as an error page).</summary>
+    public Stream? Open(string fileName) => File.Exists(PathOf(fileName)) ? File.OpenRead(PathOf(fileName)) : null;
 
     // Names come only from our own records, but never let one leave the folder.
     private string PathOf(string fileName) => Path.Combine(Folder, Path.GetFileName(fileName));
