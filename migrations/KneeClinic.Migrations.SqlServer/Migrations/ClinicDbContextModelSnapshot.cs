@@ -231,6 +231,9 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CellSource")
+                        .IsUnique();
+
                     b.HasIndex("Code")
                         .IsUnique();
 

@@ -224,6 +224,9 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CellSource")
+                        .IsUnique();
+
                     b.HasIndex("Code")
                         .IsUnique();
 

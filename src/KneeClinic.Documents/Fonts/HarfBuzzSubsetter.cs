@@ -11,8 +11,8 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
     private const string Library = "libHarfBuzzSharp";
     private const int MemoryModeDuplicate = 0;
 
-    private readonly IntPtr _blob;
-    private readonly IntPtr _face;
+    private IntPtr _blob;
+    private IntPtr _face;
     private readonly GCHandle _pin;
 
     public HarfBuzzSubsetter(byte[] fontFile, string name)
@@ -65,6 +65,7 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
     {
         if (_face != IntPtr.Zero) hb_face_destroy(_face);
         if (_blob != IntPtr.Zero) hb_blob_destroy(_blob);
+        _face = _blob = IntPtr.Zero;
     }
 
     [LibraryImport(Library)] private static partial IntPtr hb_blob_create(IntPtr data, uint length, int mode, IntPtr userData, IntPtr destroy);

@@ -6,8 +6,6 @@ public sealed class GenerateConsentForm
 {
     [Required(ErrorMessage = "Choose the language of the form."), StringLength(16)]
     public string Language { get; set; } = "en";
-
-    public Guid Version { get; set; }
 }
 
 public sealed class SignatureForm

@@ -13,7 +13,7 @@ namespace KneeClinic.Web.Features.Consents;
 
 /// <summary>Makes the consent form for a case: picks the current template version, renders it, keeps the exact bytes.</summary>
 public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
-    IOptions<ClinicOptions> options, TimeProvider clock)
+    Documents.Fonts.FontSet fonts, IOptions<ClinicOptions> options, TimeProvider clock)
 {
     public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string verificationUrl)
     {
@@ -31,6 +31,11 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
             new ClinicDetails(clinic.Name, clinic.Phone, clinic.Address),
             clinic.CostEstimates.GetValueOrDefault(@case.CellSource, "ask the clinic"),
             number, now, Notes(@case.Screening, language), verificationUrl);
+        // A legal form must show what it says: no name printed as empty boxes.
+        var missing = fonts.MissingGlyphs(string.Concat(request.PatientName, request.PatientMrn, request.ClinicianName, string.Concat(request.PatientNotes)));
+        if (missing.Count > 0)
+            return (null, new RuleViolation("Unprintable", $"The form cannot print these characters: {string.Join(" ", missing)}. " +
+                "Check the patient's name and details, or write them in Latin letters as on the patient's identity papers."));
         var rendered = renderer.Render(library.Parsed(version), request);
 
         var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash);

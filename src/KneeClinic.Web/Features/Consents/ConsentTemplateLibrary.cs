@@ -43,15 +43,33 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
         var added = 0;
         foreach (var file in Directory.GetFiles(Folder(), "*.md").Order())
         {
+            ConsentTemplateText text;
+            CellSource cellSource;
             var source = await File.ReadAllTextAsync(file);
-            var text = ConsentTemplateText.Parse(source);
+            try
+            {
+                text = ConsentTemplateText.Parse(source);
+                text.Resolve(ConsentPdfValues.Sample(text.Header.Language));
+                cellSource = Enum.Parse<CellSource>(text.Header.CellSource);
+            }
+            catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException or ArgumentException)
+            {
+                // One broken file must not keep the clinic closed: it is left out and reported.
+                logger.LogError("Consent template file {File} was not imported: {Problem}", Path.GetFileName(file), e.Message);
+                continue;
+            }
             var header = text.Header;
-            var cellSource = Enum.Parse<CellSource>(header.CellSource);
             // The English and Spanish files share a template: look among those added by this import first.
             var template = db.ConsentTemplates.Local.FirstOrDefault(t => t.Code == header.Code)
                 ?? await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Code == header.Code);
             if (template is null)
             {
+                if (db.ConsentTemplates.Local.Any(t => t.CellSource == cellSource) || await db.ConsentTemplates.AnyAsync(t => t.CellSource == cellSource))
+                {
+                    logger.LogError("Consent template file {File} was not imported: another template already covers {CellSource}",
+                        Path.GetFileName(file), cellSource);
+                    continue;
+                }
                 template = new ConsentTemplate(header.Code, TitleFor(cellSource), cellSource);
                 db.ConsentTemplates.Add(template);
             }
@@ -67,7 +85,17 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
             template.Publish(version.Id, clock.GetUtcNow());
             added++;
         }
-        await db.SaveChangesAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException) when (added > 0)
+        {
+            // Another instance of the app imported the same files at the same moment; its import stands.
+            db.ChangeTracker.Clear();
+            logger.LogInformation("Consent templates were imported by another instance");
+            return 0;
+        }
         if (added > 0) logger.LogInformation("Imported {Count} consent template versions", added);
         return added;
     }

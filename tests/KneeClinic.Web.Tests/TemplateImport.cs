@@ -1,0 +1,79 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Patients;
+using KneeClinic.Core.Screening;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using static KneeClinic.Web.Tests.WebSession;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>The app on a template folder holding one good file, one broken file and a second template for the same cell source.</summary>
+public sealed class MixedTemplatesFactory : ClinicFactory
+{
+    public string TemplateFolder { get; } = Directory.CreateTempSubdirectory("kneeclinic-templates-").FullName;
+
+    public MixedTemplatesFactory()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "KneeClinic.sln"))) repository = repository.Parent!;
+        var good = File.ReadAllText(Path.Combine(repository.FullName, "templates", "consent", "adipose.en.md"));
+        File.WriteAllText(Path.Combine(TemplateFolder, "adipose.en.md"), good);
+        File.WriteAllText(Path.Combine(TemplateFolder, "broken.en.md"), good.Replace("{{ clinic.phone }}", "{{ clinic.fax }}").Replace("consent-adipose", "consent-broken"));
+        File.WriteAllText(Path.Combine(TemplateFolder, "rival.en.md"), good.Replace("consent-adipose", "consent-adipose-rival"));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Clinic:TemplateDirectory", TemplateFolder);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Directory.Delete(TemplateFolder, recursive: true);
+    }
+}
+
+public sealed class TemplateImport(MixedTemplatesFactory factory) : IClassFixture<MixedTemplatesFactory>
+{
+    [Fact]
+    public async Task ABrokenOrRivalFileIsReportedAndLeftOutWhileTheAppStarts()
+    {
+        var codes = await factory.QueryAsync(db => db.ConsentTemplates.Select(t => t.Code).ToListAsync());
+
+        Assert.Equal(["consent-adipose"], codes);
+        var log = string.Join("\n", factory.Logs.Lines);
+        Assert.Contains("broken.en.md was not imported: Unknown placeholder {{ clinic.fax }}", log);
+        Assert.Contains("rival.en.md was not imported: another template already covers Adipose", log);
+    }
+
+    [Fact]
+    public async Task AFormIsNotPrintedWhenTheFontCannotShowThePatientsName()
+    {
+        var email = $"glyph-{Guid.NewGuid():N}@clinic.test";
+        var clinician = await factory.CreateUserAsync(email, Roles.Clinician);
+        using var session = factory.Session();
+        await session.LogInAsync(email, ClinicFactory.Password);
+        var now = factory.Clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var caseId = await factory.QueryAsync(async db =>
+        {
+            var patient = new Patient("GLYPH-1", "芳", "王", new DateOnly(1970, 2, 2), Sex.Female, now);
+            var c = new Case(patient.Id, KneeSide.Left, CellSource.Adipose, 2, clinician.Id, now);
+            c.RecordCheckup(today, null, null, 4, [], today);
+            c.AddImaging(new ImagingStudy(ImagingModality.Mri, today, "wear", 2), today);
+            c.DecideEligibility(Core.Screening.EligibilityOutcome.Eligible, null, clinician.Id, now);
+            db.AddRange(patient, c);
+            await db.SaveChangesAsync();
+            return c.Id;
+        });
+        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+
+        var refused = await session.FollowAsync(await session.SubmitAsync(page, "#generate-consent", Fields(("Consent.Language", "en"))));
+
+        Assert.Contains("The form cannot print these characters: 芳 王", refused.Document.QuerySelector("#flash-error")!.TextContent);
+        Assert.False(await factory.QueryAsync(db => db.ConsentDocuments.AnyAsync(d => d.CaseId == caseId)));
+    }
+}
