@@ -83,3 +83,20 @@ public sealed class TemplateRules(Templates templates) : IClassFixture<Templates
         Directory.Delete(empty, true);
     }
 }
+
+public sealed class LongContent(Templates templates) : IClassFixture<Templates>
+{
+    [Fact]
+    public void ABoxLongerThanAPageContinuesOnTheNextPageWithNothingLost()
+    {
+        var sentences = Enumerable.Range(1, 120).Select(i => $"Sentence{i:D3} of a very long investigational statement.");
+        var source = "---\ncode: consent-long\nversion: 1\nlanguage: en\ncell_source: BoneMarrow\neffective_date: 2026-12-01\nrequires_reconsent: false\ntitle: Long\n---\n"
+            + "::: investigational\n" + string.Join("\n\n", sentences) + "\n:::\n\n## Check\n\n::: teach-back\n- I understand.\n:::\n";
+
+        var rendered = new Consent.ConsentRenderer(templates.Fonts).Render(Consent.ConsentTemplateText.Parse(source), Consent.ConsentRequest.Sample(Templates.At));
+
+        var pdf = new PdfText(rendered.Pdf);
+        Assert.True(rendered.Pages >= 3);
+        for (var i = 1; i <= 120; i++) Assert.Contains($"Sentence{i:D3}", pdf.All);
+    }
+}

@@ -18,7 +18,7 @@ public sealed class Templates : IDisposable
     public static ConsentTemplateText Load(string file) => ConsentTemplateText.Parse(File.ReadAllText(Path.Combine(Folder, file)));
 
     public RenderedConsent Render(string file, ConsentRequest? request = null) =>
-        new ConsentRenderer(Fonts).Render(Load(file), request ?? ConsentRequest.Sample(At));
+        new ConsentRenderer(Fonts).Render(Load(file), request ?? ConsentRequest.Sample(At, Load(file).Header.Language));
 
     public void Dispose() => Fonts.Dispose();
 

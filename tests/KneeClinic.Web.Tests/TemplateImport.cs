@@ -32,7 +32,8 @@ public sealed class MixedTemplatesFactory : ClinicFactory
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Directory.Delete(TemplateFolder, recursive: true);
+        // Disposal runs once for Dispose and again for DisposeAsync.
+        if (Directory.Exists(TemplateFolder)) Directory.Delete(TemplateFolder, recursive: true);
     }
 }
 

@@ -167,7 +167,7 @@ public static class ConsentPdfValues
         };
     }
 
-    public static Dictionary<string, string> Sample(string language) => For(ConsentRequest.Sample(DateTimeOffset.UnixEpoch), language);
+    public static Dictionary<string, string> Sample(string language) => For(ConsentRequest.Sample(DateTimeOffset.UnixEpoch, language), language);
 }
 
 /// <summary>Renders consent forms: the only entry point the app needs.</summary>

@@ -22,12 +22,14 @@ public sealed record ConsentRequest(
     IReadOnlyList<string> PatientNotes,
     string VerificationUrl)
 {
-    /// <summary>Made-up data for previews and template checks; clearly not a real person.</summary>
-    public static ConsentRequest Sample(DateTimeOffset at) => new(
+    /// <summary>Made-up data for previews and template checks, in the form's language; clearly not a real person.</summary>
+    public static ConsentRequest Sample(DateTimeOffset at, string language = "en") => new(
         "Zoë Müller-Øvergård", new DateOnly(1961, 3, 14), "SAMPLE-00042", Knee.Left, "Dr Sam Example",
         new ClinicDetails("Example Knee Clinic", "(555) 010-0199", "100 Sample Street, Springfield"),
         "$4,800 to $6,500", "KC-SAMPLE-0001", at,
-        ["Apixaban (a blood thinner): stop on the date your clinician gives you, and start again when they say."],
+        [language.StartsWith("es", StringComparison.OrdinalIgnoreCase)
+            ? "Apixaban (anticoagulante): deje de tomarlo el día que le indique su médico y vuelva a tomarlo cuando le diga."
+            : "Apixaban (a blood thinner): stop on the date your clinician gives you, and start again when they say."],
         "https://clinic.example/verify");
 }
 

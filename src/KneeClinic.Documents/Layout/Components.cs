@@ -105,34 +105,41 @@ public sealed class Table(IReadOnlyList<float> columnWeights, IReadOnlyList<IRea
     }
 }
 
-/// <summary>Components inside a bordered, shaded box that is kept on one page.</summary>
+/// <summary>
+/// Components inside a bordered, shaded box. Each inner line is a segment of the box, so a box longer than
+/// a page continues on the next one instead of being cut off; a short box is kept on one page.
+/// </summary>
 public sealed class Box(IReadOnlyList<IComponent> content, SKColor border, SKColor background, float spaceBefore = 8) : IComponent
 {
     private const float Padding = 8;
+    private const float KeepTogetherUpTo = 360;
 
     public IEnumerable<Run> Runs() => content.SelectMany(c => c.Runs());
 
     public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
     {
         var inner = content.SelectMany(c => c.Compose(fonts, width - 2 * Padding)).ToList();
-        var offsets = new List<float>();
-        var y = 0f;
-        foreach (var slice in inner)
+        var total = inner.Sum(s => s.Height) + inner.Skip(1).Sum(s => s.SpaceBefore) + 2 * Padding;
+        for (var i = 0; i < inner.Count; i++)
         {
-            y += offsets.Count == 0 ? 0 : slice.SpaceBefore;
-            offsets.Add(y);
-            y += slice.Height;
+            var slice = inner[i];
+            var first = i == 0;
+            var last = i == inner.Count - 1;
+            var top = first ? Padding : slice.SpaceBefore;
+            var height = top + slice.Height + (last ? Padding : 0);
+            yield return new Slice(height, (c, x, y) =>
+            {
+                using var fill = new SKPaint { Color = background, Style = SKPaintStyle.Fill };
+                using var stroke = new SKPaint { Color = border, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
+                c.DrawRect(x, y, width, height, fill);
+                c.DrawLine(x, y, x, y + height, stroke);
+                c.DrawLine(x + width, y, x + width, y + height, stroke);
+                if (first) c.DrawLine(x, y, x + width, y, stroke);
+                if (last) c.DrawLine(x, y + height, x + width, y + height, stroke);
+                slice.Draw(c, x + Padding, y + top);
+            })
+            { SpaceBefore = first ? spaceBefore : 0, KeepWithNext = !last && total <= KeepTogetherUpTo };
         }
-        var height = y + 2 * Padding;
-        yield return new Slice(height, (c, x, top) =>
-        {
-            using var fill = new SKPaint { Color = background, Style = SKPaintStyle.Fill };
-            using var stroke = new SKPaint { Color = border, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
-            c.DrawRect(x, top, width, height, fill);
-            c.DrawRect(x, top, width, height, stroke);
-            for (var i = 0; i < inner.Count; i++) inner[i].Draw(c, x + Padding, top + Padding + offsets[i]);
-        })
-        { SpaceBefore = spaceBefore };
     }
 }
 

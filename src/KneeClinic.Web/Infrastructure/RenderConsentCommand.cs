@@ -30,7 +30,7 @@ public static class RenderConsentCommand
             var missing = fonts.MissingGlyphs(template.Source);
             if (missing.Count > 0)
                 error.WriteLine($"Warning: the fonts have no glyph for: {string.Join(" ", missing)}");
-            var rendered = new ConsentRenderer(fonts).Render(template, ConsentRequest.Sample(DateTimeOffset.UtcNow));
+            var rendered = new ConsentRenderer(fonts).Render(template, ConsentRequest.Sample(DateTimeOffset.UtcNow, template.Header.Language));
             File.WriteAllBytes(outPath, rendered.Pdf);
             var level = ReadingLevel.Of(template.Resolve(ConsentPdfValues.Sample(template.Header.Language)), template.Header.Language);
             output.WriteLine($"{outPath}: {rendered.Pages} pages, {rendered.Pdf.Length:N0} bytes, " +

@@ -35,7 +35,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     public async Task<IActionResult> Pdf(Guid id)
     {
         if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
-        var rendered = renderer.Render(library.Parsed(version), ConsentRequest.Sample(clock.GetUtcNow()));
+        var rendered = renderer.Render(library.Parsed(version), ConsentRequest.Sample(clock.GetUtcNow(), version.Language));
         return File(rendered.Pdf, "application/pdf");
     }
 
