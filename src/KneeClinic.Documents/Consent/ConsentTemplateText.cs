@@ -153,8 +153,9 @@ public sealed partial class ConsentTemplateText
     private static IReadOnlyList<ResolvedRun> Runs(IReadOnlyList<TemplateRun> runs, TemplateContext context) =>
         runs.Select(r => new ResolvedRun(Text(r, context), r.Face)).ToList();
 
+    // Most runs hold no placeholder: their text is the source itself, with no template to render.
     private static string Text(TemplateRun run, TemplateContext context) =>
-        run.Text.Render(context, NullEncoder.Default);
+        run.Placeholders.Count == 0 ? run.Source : run.Text.Render(context, NullEncoder.Default);
 
     private static TemplateContext Context(IReadOnlyDictionary<string, string> values)
     {
