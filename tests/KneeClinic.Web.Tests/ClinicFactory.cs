@@ -1,4 +1,7 @@
+using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.Patients;
+using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -61,6 +64,38 @@ public class ClinicFactory : WebApplicationFactory<Program>
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
         if (roles.Length > 0) Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user;
+    }
+
+    /// <summary>
+    /// A signed-in clinician with a patient and a case whose screening is recorded (and, unless told otherwise,
+    /// decided eligible), stored through the domain the way the screening forms store it.
+    /// </summary>
+    public async Task<(WebSession Session, Guid CaseId)> ClinicianWithScreenedCaseAsync(CellSource source, bool eligible = true,
+        string givenName = "Zoë", string familyName = "Müller-Øvergård", Medication? medication = null)
+    {
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        var clinician = await CreateUserAsync(email, Roles.Clinician);
+        var session = Session();
+        await session.LogInAsync(email, Password);
+        var now = Clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var caseId = await QueryAsync(async db =>
+        {
+            var patient = new Patient($"P-{Guid.NewGuid():N}"[..16], givenName, familyName, new DateOnly(1961, 3, 14), Sex.Female, now);
+            var c = new Case(patient.Id, KneeSide.Left, source, 3, clinician.Id, now);
+            c.RecordCheckup(today, null, null, 6, [], today);
+            if (medication is not null) c.AddMedication(medication);
+            c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", 3), today);
+            if (eligible)
+            {
+                var outcome = c.Screening.PresentContraindications().Count > 0 ? EligibilityOutcome.EligibleWithOverride : EligibilityOutcome.Eligible;
+                c.DecideEligibility(outcome, "Reviewed with the prescriber; the pause is planned.", clinician.Id, now);
+            }
+            db.AddRange(patient, c);
+            await db.SaveChangesAsync();
+            return c.Id;
+        });
+        return (session, caseId);
     }
 
     /// <summary>A separate context on the same file, for checking what was really stored.</summary>

@@ -15,27 +15,8 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
 {
     private static readonly byte[] Scan = [.. "%PDF-1.4\n"u8, .. new byte[500]];
 
-    private async Task<(WebSession Session, Guid CaseId)> EligibleCaseAsync(CellSource source)
-    {
-        var email = $"guard-{Guid.NewGuid():N}@clinic.test";
-        var clinician = await factory.CreateUserAsync(email, Roles.Clinician);
-        var session = factory.Session();
-        await session.LogInAsync(email, ClinicFactory.Password);
-        var now = factory.Clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var caseId = await factory.QueryAsync(async db =>
-        {
-            var patient = new Patient($"G-{Guid.NewGuid():N}"[..16], "Luz", "Guard", new DateOnly(1965, 5, 5), Sex.Female, now);
-            var c = new Case(patient.Id, KneeSide.Right, source, 2, clinician.Id, now);
-            c.RecordCheckup(today, null, null, 5, [], today);
-            c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", 2), today);
-            c.DecideEligibility(EligibilityOutcome.Eligible, null, clinician.Id, now);
-            db.AddRange(patient, c);
-            await db.SaveChangesAsync();
-            return c.Id;
-        });
-        return (session, caseId);
-    }
+    private Task<(WebSession Session, Guid CaseId)> EligibleCaseAsync(CellSource source) =>
+        factory.ClinicianWithScreenedCaseAsync(source, givenName: "Luz", familyName: "Guard");
 
     private async Task<Guid> GenerateAsync(WebSession session, Guid caseId)
     {

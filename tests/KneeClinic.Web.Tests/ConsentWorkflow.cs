@@ -20,28 +20,11 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
 
     private string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm");
 
-    private async Task<(WebSession Session, Guid CaseId)> EligibleCaseAsync(CellSource source = CellSource.BoneMarrow, bool eligible = true)
+    private Task<(WebSession Session, Guid CaseId)> EligibleCaseAsync(CellSource source = CellSource.BoneMarrow, bool eligible = true)
     {
-        var email = $"consent-{Guid.NewGuid():N}@clinic.test";
-        var clinician = await factory.CreateUserAsync(email, Roles.Clinician);
-        var session = factory.Session();
-        await session.LogInAsync(email, ClinicFactory.Password);
-        var now = factory.Clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var caseId = await factory.QueryAsync(async db =>
-        {
-            var patient = new Patient($"C-{Guid.NewGuid():N}"[..16], "Zoë", "Müller-Øvergård", new DateOnly(1961, 3, 14), Sex.Female, now);
-            db.Patients.Add(patient);
-            var c = new Case(patient.Id, KneeSide.Left, source, 3, clinician.Id, now);
-            c.RecordCheckup(today, null, null, 6, [], today);
-            c.AddMedication(new Medication("Apixaban", "5 mg", MedicationKind.Anticoagulant, today.AddDays(3), today.AddDays(8)));
-            c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", 3), today);
-            if (eligible) c.DecideEligibility(EligibilityOutcome.EligibleWithOverride, "Apixaban paused with the cardiologist's agreement.", clinician.Id, now);
-            db.Cases.Add(c);
-            await db.SaveChangesAsync();
-            return c.Id;
-        });
-        return (session, caseId);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        return factory.ClinicianWithScreenedCaseAsync(source, eligible,
+            medication: new Medication("Apixaban", "5 mg", MedicationKind.Anticoagulant, today.AddDays(3), today.AddDays(8)));
     }
 
     private async Task<(WebSession Session, Guid CaseId, ConsentDocument Document)> GeneratedAsync(string language = "en",

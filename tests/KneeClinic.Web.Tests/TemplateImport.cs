@@ -53,23 +53,8 @@ public sealed class TemplateImport(MixedTemplatesFactory factory) : IClassFixtur
     [Fact]
     public async Task AFormIsNotPrintedWhenTheFontCannotShowThePatientsName()
     {
-        var email = $"glyph-{Guid.NewGuid():N}@clinic.test";
-        var clinician = await factory.CreateUserAsync(email, Roles.Clinician);
-        using var session = factory.Session();
-        await session.LogInAsync(email, ClinicFactory.Password);
-        var now = factory.Clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var caseId = await factory.QueryAsync(async db =>
-        {
-            var patient = new Patient("GLYPH-1", "芳", "王", new DateOnly(1970, 2, 2), Sex.Female, now);
-            var c = new Case(patient.Id, KneeSide.Left, CellSource.Adipose, 2, clinician.Id, now);
-            c.RecordCheckup(today, null, null, 4, [], today);
-            c.AddImaging(new ImagingStudy(ImagingModality.Mri, today, "wear", 2), today);
-            c.DecideEligibility(Core.Screening.EligibilityOutcome.Eligible, null, clinician.Id, now);
-            db.AddRange(patient, c);
-            await db.SaveChangesAsync();
-            return c.Id;
-        });
+        var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose, givenName: "芳", familyName: "王");
+        using var _ = session;
         var page = await session.GetAsync($"/Cases/Details/{caseId}");
 
         var refused = await session.FollowAsync(await session.SubmitAsync(page, "#generate-consent", Fields(("Consent.Language", "en"))));
