@@ -31,7 +31,7 @@ public static class Stages
     };
 
     /// <summary>The steps of the pathway with how far this case has come; a donor product has no harvest.</summary>
-    public static IReadOnlyList<TimelineStep> Timeline(CaseStage stage, CellSource source, CaseStage? stageWhenClosed = null)
+    public static IReadOnlyList<TimelineStep> Timeline(CaseStage stage, CellSource source)
     {
         string[] names =
         [
@@ -39,7 +39,7 @@ public static class Stages
             "Processing and release", "Injection", "Follow-up",
         ];
         // Index of the step a stage is working on (or has just finished).
-        var reached = (stageWhenClosed ?? stage) switch
+        var reached = stage switch
         {
             CaseStage.Screening => 0,
             CaseStage.Eligible => 2,

@@ -108,7 +108,11 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     }
 
     [HttpPost]
-    public Task<IActionResult> Publish(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Publish(v.Id, clock.GetUtcNow()), "published");
+    public Task<IActionResult> Publish(Guid id, Guid version) => ChangeAsync(id, version, (t, v) =>
+        // Only wording that renders with every placeholder filled may reach a patient.
+        Resolve(v).Error is { } error
+            ? new RuleViolation("DoesNotRender", $"{Label(v)} cannot be published: {error}")
+            : t.Publish(v.Id, clock.GetUtcNow()), "published");
 
     [HttpPost]
     public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
@@ -119,18 +123,13 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         if (template is null) return NotFound();
         db.Entry(template).Property(t => t.Version).OriginalValue = templateVersion;
         var version = template.Versions.Single(v => v.Id == id);
-        if (done == "published" && Resolve(version).Error is { } error)
-        {
-            TempData["Error"] = $"{Label(version)} cannot be published: {error}";
-            return RedirectToAction(nameof(Index));
-        }
         if (change(template, version) is { } violation)
         {
             TempData["Error"] = violation.Message;
             return RedirectToAction(nameof(Index));
         }
         if (!await SavedAsync()) return RedirectToAction(nameof(Index));
-        TempData["Message"] = $"{Label(version)} {done}." + (done == "published" && version.RequiresReconsent
+        TempData["Message"] = $"{Label(version)} {done}." + (version.Status == TemplateVersionStatus.Published && version.RequiresReconsent
             ? " Consents signed on earlier versions of this form no longer allow procedures: those patients must consent again." : "");
         return RedirectToAction(nameof(Index));
     }
