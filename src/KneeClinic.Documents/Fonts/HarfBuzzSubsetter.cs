@@ -10,6 +10,11 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
 {
     private const string Library = "libHarfBuzzSharp";
     private const int MemoryModeDuplicate = 0;
+    private const uint NoHinting = 0x1; // HB_SUBSET_FLAGS_NO_HINTING
+    private const int DropTableTags = 3; // HB_SUBSET_SETS_DROP_TABLE_TAG
+
+    // Tables a PDF viewer never reads: shaping (the text is laid out already), math layout and hinting modes.
+    private static readonly uint[] Unread = [Tag("GSUB"), Tag("GPOS"), Tag("GDEF"), Tag("MATH"), Tag("gasp"), Tag("kern")];
 
     private IntPtr _blob;
     private IntPtr _face;
@@ -41,6 +46,10 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
         {
             var unicodes = hb_subset_input_unicode_set(input);
             foreach (var codepoint in codepoints) hb_set_add(unicodes, (uint)codepoint);
+            // Without hinting instructions the glyphs are smaller; print and PDF viewers rasterize unhinted anyway.
+            hb_subset_input_set_flags(input, NoHinting);
+            var drop = hb_subset_input_set(input, DropTableTags);
+            foreach (var tag in Unread) hb_set_add(drop, tag);
 
             var subset = hb_subset_or_fail(_face, input);
             if (subset == IntPtr.Zero) throw new InvalidOperationException("HarfBuzz could not subset the font.");
@@ -61,6 +70,8 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
         finally { hb_subset_input_destroy(input); }
     }
 
+    private static uint Tag(string tag) => (uint)(tag[0] << 24 | tag[1] << 16 | tag[2] << 8 | tag[3]);
+
     public void Dispose()
     {
         if (_face != IntPtr.Zero) hb_face_destroy(_face);
@@ -79,5 +90,7 @@ internal sealed partial class HarfBuzzSubsetter : IDisposable
     [LibraryImport(Library)] private static partial void hb_subset_input_destroy(IntPtr input);
     [LibraryImport(Library)] private static partial IntPtr hb_subset_input_unicode_set(IntPtr input);
     [LibraryImport(Library)] private static partial void hb_set_add(IntPtr set, uint codepoint);
+    [LibraryImport(Library)] private static partial void hb_subset_input_set_flags(IntPtr input, uint flags);
+    [LibraryImport(Library)] private static partial IntPtr hb_subset_input_set(IntPtr input, int setType);
     [LibraryImport(Library)] private static partial IntPtr hb_subset_or_fail(IntPtr face, IntPtr input);
 }

@@ -30,8 +30,10 @@ public sealed class Paragraph(IReadOnlyList<Run> runs, float spaceBefore = 5, bo
 public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float spaceBefore = 4) : IComponent
 {
     private const float Indent = 14;
+    private const string Bullet = "\u2022";
 
-    public IEnumerable<Run> Runs() => items.SelectMany(i => i);
+    // The bullet is a glyph, not a drawn circle: a circle is sixteen curves in the PDF, a glyph two bytes.
+    public IEnumerable<Run> Runs() => items.SelectMany(i => i).Append(new Run(Bullet, Typography.Bullet));
 
     public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
     {
@@ -46,10 +48,7 @@ public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float sp
                 yield return new Slice(line.Height, (c, x, y) =>
                 {
                     if (bullet)
-                    {
-                        using var paint = new SKPaint { Color = Typography.Accent, IsAntialias = true };
-                        c.DrawCircle(x + 5, y + line.Ascent - item[0].Style.Size * 0.32f, 1.8f, paint);
-                    }
+                        c.DrawText(Bullet, x + 3, y + line.Ascent, SKTextAlign.Left, fonts.For(Typography.Bullet), fonts.TextPaint(Typography.Bullet.Color));
                     line.Draw(c, fonts, x + Indent, y);
                 })
                 { SpaceBefore = i == 0 ? (first ? spaceBefore : 2.5f) : 0 };
@@ -258,7 +257,9 @@ public sealed class QrCode(string payload, IReadOnlyList<Run> caption, float siz
         var height = Math.Max(size, lines.Sum(l => l.Height));
         yield return new Slice(height, (c, x, y) =>
         {
-            var cell = size / modules.Length;
+            // Modules on a quarter-point grid: short coordinates in the PDF, and crisp edges.
+            var cell = MathF.Round(size / modules.Length * 4) / 4;
+            y = MathF.Round(y * 4) / 4;
             using var paint = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Fill };
             // Horizontal runs of dark modules as one rectangle each: far fewer drawing operations than one per square.
             for (var r = 0; r < modules.Length; r++)

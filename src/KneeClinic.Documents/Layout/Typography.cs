@@ -21,6 +21,7 @@ public static class Typography
     public static readonly TextStyle Heading = new(FontFace.Bold, 12, Accent, 1.3f);
     public static readonly TextStyle SubHeading = new(FontFace.Bold, 10.5f, Ink, 1.3f);
     public static readonly TextStyle Body = new(FontFace.Regular, 9.5f, Ink);
+    public static readonly TextStyle Bullet = Body with { Color = Accent };
     public static readonly TextStyle TableHeader = new(FontFace.Bold, 8.5f, Ink, 1.3f);
     public static readonly TextStyle TableBody = new(FontFace.Regular, 8.5f, Ink, 1.3f);
     public static readonly TextStyle Label = new(FontFace.Bold, 8.5f, Muted, 1.3f);
