@@ -30,6 +30,7 @@ public sealed class FontSet : IDisposable
     };
 
     private const int CachedSubsets = 256;
+    private const long FontCacheBytes = 32L << 20;
 
     private readonly Dictionary<FontFace, HarfBuzzSubsetter> _subsetters;
     private readonly Dictionary<FontFace, SKTypeface> _full;
@@ -52,6 +53,10 @@ public sealed class FontSet : IDisposable
             throw new FontsMissingException(
                 $"Consent PDFs need the DejaVu Sans fonts, but {string.Join(", ", missing)} not found in {directory}. " +
                 "Install Debian's fonts-dejavu-core package, or set Documents:FontDirectory to a folder that has them.");
+
+        // Skia keeps glyphs per typeface, and every document draws with its own subsets: the default 2 MB
+        // cache holds the glyphs of only a few documents' fonts and thrashes under a stream of patients.
+        if (SKGraphics.GetFontCacheLimit() < FontCacheBytes) SKGraphics.SetFontCacheLimit(FontCacheBytes);
 
         var subsetters = new Dictionary<FontFace, HarfBuzzSubsetter>();
         var full = new Dictionary<FontFace, SKTypeface>();

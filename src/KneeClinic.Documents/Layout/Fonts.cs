@@ -8,12 +8,16 @@ namespace KneeClinic.Documents.Layout;
 /// document to document, and drawn with the document's subsets; a subset keeps the glyphs' advances, so
 /// both give the same widths.
 /// </summary>
-public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> drawWith, Fonts.FontSet? measureWith = null) : IDisposable
+public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> drawWith, Fonts.FontSet? measureWith = null,
+    LineCache? lineCache = null) : IDisposable
 {
     private readonly Dictionary<(FontFace, float), SKFont> _draw = [];
     private readonly Dictionary<(FontFace, float), SKFont> _measure = [];
     private readonly Dictionary<(FontFace, float), SKFontMetrics> _metrics = [];
     private readonly Dictionary<SKColor, SKPaint> _paints = [];
+
+    /// <summary>Lines broken before with the same measuring fonts, shared between documents.</summary>
+    public LineCache? LineCache => measureWith is null ? null : lineCache;
 
     /// <summary>The font to draw <paramref name="style"/> with.</summary>
     public SKFont For(TextStyle style) => Font(_draw, drawWith[style.Face], style);

@@ -32,6 +32,7 @@ public sealed class PdfRenderer(FontSet fontSet)
 {
     public const float PageWidth = 612, PageHeight = 792, Margin = 54;
     private const float HeaderHeight = 24, FooterHeight = 22;
+    private readonly LineCache _lines = new();
 
     public RenderedPdf Render(IDocument document)
     {
@@ -110,7 +111,7 @@ public sealed class PdfRenderer(FontSet fontSet)
             foreach (var rune in run.Text.EnumerateRunes()) set.Add(rune.Value);
         }
         var typefaces = byFace.ToDictionary(kv => kv.Key, kv => fontSet.SharedSubset(kv.Key, kv.Value));
-        return new DocumentFonts(typefaces, fontSet);
+        return new DocumentFonts(typefaces, fontSet, _lines);
     }
 }
 

@@ -15,7 +15,10 @@ public sealed record TextLine(IReadOnlyList<(string Text, TextStyle Style, float
 /// <summary>Greedy line breaking of styled runs at spaces; a word longer than the line is cut between letters.</summary>
 public static class TextLayout
 {
-    public static List<TextLine> Lines(DocumentFonts fonts, IReadOnlyList<Run> runs, float width)
+    public static IReadOnlyList<TextLine> Lines(DocumentFonts fonts, IReadOnlyList<Run> runs, float width) =>
+        fonts.LineCache is { } cache ? cache.GetOrAdd(runs, width, () => Break(fonts, runs, width)) : Break(fonts, runs, width);
+
+    private static List<TextLine> Break(DocumentFonts fonts, IReadOnlyList<Run> runs, float width)
     {
         var lines = new List<TextLine>();
         var pieces = new List<(string Text, TextStyle Style, float X)>();
