@@ -220,7 +220,10 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
 
         await factory.QueryAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE ConsentDocuments SET Content = {new byte[] { 1, 2, 3 }} WHERE Id = {document.Id}"));
-        var altered = await session.GetAsync($"/Consents/Verify?n={document.DocumentNumber}");
+        // The QR code's address: capitals, the number in the path.
+        var scanned = new Uri(ConsentGeneration.VerificationLink("http://localhost", document.DocumentNumber)).AbsolutePath;
+        Assert.Equal($"/CONSENTS/VERIFY/{document.DocumentNumber}", scanned);
+        var altered = await session.GetAsync(scanned);
         Assert.Contains("Altered", altered.Document.QuerySelector("#verify-integrity")!.TextContent);
 
         var unknown = await session.SubmitAsync(verify, "form[action='/Consents/Verify']", Fields(("Number", "KC-2026-NOPE")));

@@ -79,7 +79,7 @@ public sealed class ConsentPdf : IDocument
         c.Add(new SignatureBlock(_labels.ObtainerRole, _labels.ObtainerMeaning, lines));
         c.Add(new SignatureBlock(_labels.WitnessRole, _labels.WitnessMeaning, lines));
         c.Add(new SignatureBlock(_labels.InterpreterRole, _labels.InterpreterMeaning, [.. lines, _labels.Language]));
-        c.Add(new QrCode($"{_request.VerificationUrl}?n={Uri.EscapeDataString(_request.DocumentNumber)}",
+        c.Add(new QrCode(_request.VerificationUrl,
         [
             new Run(_labels.VerifyCaption + " ", Typography.Small),
             new Run(_request.DocumentNumber, Typography.Small.With(FontFace.Bold)),

@@ -8,7 +8,10 @@ public enum Knee
 
 public sealed record ClinicDetails(string Name, string Phone, string Address);
 
-/// <summary>Everything a consent form is made from, besides its template.</summary>
+/// <summary>
+/// Everything a consent form is made from, besides its template. <see cref="VerificationUrl"/> is the address
+/// the form's QR code opens: the verification page for this document.
+/// </summary>
 public sealed record ConsentRequest(
     string PatientName,
     DateOnly PatientDateOfBirth,
@@ -30,7 +33,7 @@ public sealed record ConsentRequest(
         [language.StartsWith("es", StringComparison.OrdinalIgnoreCase)
             ? "Apixaban (anticoagulante): deje de tomarlo el día que le indique su médico y vuelva a tomarlo cuando le diga."
             : "Apixaban (a blood thinner): stop on the date your clinician gives you, and start again when they say."],
-        "https://clinic.example/verify");
+        "HTTPS://CLINIC.EXAMPLE/CONSENTS/VERIFY/KC-SAMPLE-0001");
 }
 
 /// <summary>A rendered consent: the exact bytes to store and hand out, their SHA-256, and the content hash printed on every page.</summary>

@@ -15,7 +15,7 @@ namespace KneeClinic.Web.Features.Consents;
 public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
     Documents.Fonts.FontSet fonts, IOptions<ClinicOptions> options, TimeProvider clock)
 {
-    public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string verificationUrl)
+    public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string site)
     {
         if (@case.CanGenerateConsent() is { } violation) return (null, violation);
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource);
@@ -30,7 +30,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
             patient.FullName, patient.DateOfBirth, patient.Mrn, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
             new ClinicDetails(clinic.Name, clinic.Phone, clinic.Address),
             clinic.CostEstimates.GetValueOrDefault(@case.CellSource, "ask the clinic"),
-            number, now, Notes(@case.Screening, language), verificationUrl);
+            number, now, Notes(@case.Screening, language), VerificationLink(site, number));
         // A legal form must show what it says: no name printed as empty boxes.
         var missing = fonts.MissingGlyphs(string.Concat(request.PatientName, request.PatientMrn, request.ClinicianName, string.Concat(request.PatientNotes)));
         if (missing.Count > 0)
@@ -54,6 +54,19 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         RandomNumberGenerator.Fill(random);
         var suffix = new string(random.ToArray().Select(b => alphabet[b % 32]).ToArray());
         return $"KC-{now.Year}-{suffix}";
+    }
+
+    /// <summary>
+    /// The address the form's QR code opens. Scheme and host are case-blind and so is our routing, so they are
+    /// written in capitals: a QR code of capitals, digits and "/:-." uses its compact alphanumeric mode, a smaller
+    /// code that prints and scans more reliably (and encodes in half the time). A path prefix of the site is
+    /// kept exactly as configured, since a proxy in front may match it case by case.
+    /// </summary>
+    public static string VerificationLink(string site, string documentNumber)
+    {
+        var uri = new Uri(site.TrimEnd('/') + "/", UriKind.Absolute);
+        var origin = uri.GetLeftPart(UriPartial.Authority).ToUpperInvariant();
+        return $"{origin}{uri.AbsolutePath}CONSENTS/VERIFY/{Uri.EscapeDataString(documentNumber)}";
     }
 
     /// <summary>Screening facts the patient must act on, in the form's language: medicines to pause.</summary>

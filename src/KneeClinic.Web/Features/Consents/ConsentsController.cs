@@ -28,10 +28,8 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         if (@case is null) return NotFound();
         if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
 
-        var verify = Clinic.PublicBaseUrl is { Length: > 0 } publicBase
-            ? $"{publicBase.TrimEnd('/')}/Consents/Verify"
-            : Url.Action(nameof(Verify), "Consents", null, Request.Scheme) ?? "/Consents/Verify";
-        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, verify);
+        var site = Clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
+        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, site);
         if (violation is not null) return CaseWithMessage(id, violation.Message);
         await db.SaveChangesAsync();
         TempData["Message"] = $"Consent form {document!.DocumentNumber} is ready to print.";
@@ -143,7 +141,8 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
             ? document.Void(form.Reason, users.GetUserId(User)!, now)
             : new RuleViolation("Invalid", "Give the reason for voiding the form.")), "The form is voided. It stays on record.");
 
-    [HttpGet]
+    /// <summary>The verification page; the QR code on a form opens it with the document number in the path.</summary>
+    [HttpGet("Consents/Verify/{n?}")]
     [Authorize(Policy = Startup.StaffPolicy)]
     public async Task<IActionResult> Verify(string? n) =>
         View(string.IsNullOrWhiteSpace(n) ? new VerifyPage(new VerifyForm(), null) : await VerifyPage.FindAsync(db, n));
