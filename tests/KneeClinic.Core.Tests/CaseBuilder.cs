@@ -35,10 +35,10 @@ internal sealed class CaseBuilder
         return c;
     }
 
-    public Case BuildEligible()
+    public Case BuildEligible(DateTimeOffset? decidedAt = null)
     {
         var c = Build();
-        Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, Clinician, Now));
+        Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, Clinician, decidedAt ?? Now));
         return c;
     }
 }

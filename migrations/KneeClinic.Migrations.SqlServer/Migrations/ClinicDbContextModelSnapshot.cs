@@ -342,6 +342,9 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -371,10 +374,17 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.Property<DateOnly>("DueOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("KoosAnswers")
+                        .HasMaxLength(42)
+                        .HasColumnType("nvarchar(42)");
+
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateOnly?>("MarkedMissedOn")
+                        .HasColumnType("date");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
@@ -790,6 +800,10 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                             b1.Property<Guid>("CaseId")
                                 .HasColumnType("uniqueidentifier");
 
+                            b1.Property<string>("BaselineKoosAnswers")
+                                .HasMaxLength(42)
+                                .HasColumnType("nvarchar(42)");
+
                             b1.Property<int?>("BaselinePainNrs")
                                 .HasColumnType("int");
 
@@ -930,6 +944,41 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                                     b2.WithOwner()
                                         .HasForeignKey("CaseId");
                                 });
+
+                            b1.OwnsOne("KneeClinic.Core.FollowUp.KoosScores", "BaselineKoos", b2 =>
+                                {
+                                    b2.Property<Guid>("CaseScreeningCaseId")
+                                        .HasColumnType("uniqueidentifier");
+
+                                    b2.Property<decimal?>("DailyLiving")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("decimal(5,2)");
+
+                                    b2.Property<decimal?>("Pain")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("decimal(5,2)");
+
+                                    b2.Property<decimal?>("QualityOfLife")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("decimal(5,2)");
+
+                                    b2.Property<decimal?>("SportRecreation")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("decimal(5,2)");
+
+                                    b2.Property<decimal?>("Symptoms")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("decimal(5,2)");
+
+                                    b2.HasKey("CaseScreeningCaseId");
+
+                                    b2.ToTable("ScreeningKoosScores", (string)null);
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("CaseScreeningCaseId");
+                                });
+
+                            b1.Navigation("BaselineKoos");
 
                             b1.Navigation("Contraindications");
 
@@ -1175,12 +1224,19 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                                 .HasMaxLength(16)
                                 .HasColumnType("nvarchar(16)");
 
+                            b1.Property<string>("ReleaseNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)");
+
                             b1.Property<DateTimeOffset>("StartedAt")
                                 .HasColumnType("datetimeoffset");
 
                             b1.Property<decimal?>("TotalNucleatedCells")
                                 .HasPrecision(20)
                                 .HasColumnType("decimal(20,0)");
+
+                            b1.Property<DateTimeOffset?>("UseBy")
+                                .HasColumnType("datetimeoffset");
 
                             b1.Property<string>("VerifierId")
                                 .IsRequired()

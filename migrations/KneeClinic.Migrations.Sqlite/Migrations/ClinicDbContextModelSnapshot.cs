@@ -335,6 +335,9 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -364,9 +367,16 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.Property<DateOnly>("DueOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KoosAnswers")
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("MarkedMissedOn")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Notes")
@@ -777,6 +787,10 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                             b1.Property<Guid>("CaseId")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("BaselineKoosAnswers")
+                                .HasMaxLength(42)
+                                .HasColumnType("TEXT");
+
                             b1.Property<int?>("BaselinePainNrs")
                                 .HasColumnType("INTEGER");
 
@@ -915,6 +929,41 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                                     b2.WithOwner()
                                         .HasForeignKey("CaseId");
                                 });
+
+                            b1.OwnsOne("KneeClinic.Core.FollowUp.KoosScores", "BaselineKoos", b2 =>
+                                {
+                                    b2.Property<Guid>("CaseScreeningCaseId")
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<decimal?>("DailyLiving")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<decimal?>("Pain")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<decimal?>("QualityOfLife")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<decimal?>("SportRecreation")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("TEXT");
+
+                                    b2.Property<decimal?>("Symptoms")
+                                        .HasPrecision(5, 2)
+                                        .HasColumnType("TEXT");
+
+                                    b2.HasKey("CaseScreeningCaseId");
+
+                                    b2.ToTable("ScreeningKoosScores", (string)null);
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("CaseScreeningCaseId");
+                                });
+
+                            b1.Navigation("BaselineKoos");
 
                             b1.Navigation("Contraindications");
 
@@ -1160,12 +1209,19 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                                 .HasMaxLength(16)
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("ReleaseNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT");
+
                             b1.Property<long>("StartedAt")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<decimal?>("TotalNucleatedCells")
                                 .HasPrecision(20)
                                 .HasColumnType("TEXT");
+
+                            b1.Property<long?>("UseBy")
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("VerifierId")
                                 .IsRequired()

@@ -55,6 +55,14 @@ public sealed class Case : Aggregate
         return null;
     }
 
+    /// <summary>Baseline KOOS; it informs the outcome charts, not the eligibility decision, so the decision stands.</summary>
+    public RuleViolation? RecordBaselineKoos(FollowUp.KoosAnswers answers)
+    {
+        if (Guard() is { } locked) return locked;
+        Screening.RecordBaselineKoos(answers);
+        return null;
+    }
+
     public RuleViolation? AddMedication(Medication medication)
     {
         if (Guard() is { } locked) return locked;
@@ -170,6 +178,26 @@ public sealed class Case : Aggregate
     {
         if (Stage == CaseStage.Consented) Stage = CaseStage.Eligible;
     }
+
+    /// <summary>Harvest or receipt: the patient is eligible and has consented, and no product is in hand yet.</summary>
+    internal RuleViolation? CanObtainProduct() => Stage switch
+    {
+        CaseStage.Closed => CaseRules.CaseClosed,
+        _ when !Screening.IsEligible => Procedures.PathwayRules.NotEligible,
+        CaseStage.Consented => null,
+        CaseStage.ProductObtained or CaseStage.ProductReleased or CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed
+            => Procedures.PathwayRules.ProductAlreadyObtained,
+        _ => Procedures.PathwayRules.NotConsented,
+    };
+
+    internal void ProductObtained() => Stage = CaseStage.ProductObtained;
+
+    /// <summary>A rejected product is discarded: the case waits for a new harvest or receipt.</summary>
+    internal void ProductProcessed(bool released) => Stage = released ? CaseStage.ProductReleased : CaseStage.Consented;
+
+    internal void Injected() => Stage = CaseStage.Injected;
+
+    internal void FollowUpProgressed(bool allVisitsDone) => Stage = allVisitsDone ? CaseStage.Completed : CaseStage.FollowUp;
 
     private RuleViolation? Guard() => Stage == CaseStage.Closed ? CaseRules.CaseClosed
         : ScreeningIsOpen ? null

@@ -20,7 +20,7 @@ public sealed class FollowUpVisit : Aggregate
 {
     private FollowUpVisit() { }
 
-    public FollowUpVisit(Guid caseId, string label, DateOnly dueOn, DateOnly windowOpens, DateOnly windowCloses)
+    internal FollowUpVisit(Guid caseId, string label, DateOnly dueOn, DateOnly windowOpens, DateOnly windowCloses)
     {
         CaseId = caseId;
         Label = label;
@@ -39,13 +39,93 @@ public sealed class FollowUpVisit : Aggregate
     public DateTimeOffset? VisitedAt { get; private set; }
     public string? ClinicianId { get; private set; }
     public int? PainNrs { get; private set; }
+
+    /// <summary>The questionnaire as answered, 42 characters (see <see cref="KoosAnswers"/>); null if not filled in.</summary>
+    public string? KoosAnswers { get; private set; }
     public KoosScores? Koos { get; private set; }
     public RehabilitationStage? RehabilitationStage { get; private set; }
     public string? Notes { get; private set; }
+    public DateOnly? MarkedMissedOn { get; private set; }
+
+    /// <summary>Still waiting although its window has closed.</summary>
+    public bool IsOverdue(DateOnly today) => Status == VisitStatus.Scheduled && today > WindowCloses;
+
+    internal RuleViolation? Record(DateTimeOffset visitedAt, DateOnly visitedOn, string clinicianId, int painNrs, KoosAnswers? koos,
+        RehabilitationStage? stage, string? notes, DateOnly today)
+    {
+        if (Status == VisitStatus.Completed) return FollowUpRules.VisitAlreadyRecorded;
+        if (visitedOn > today) return FollowUpRules.VisitInFuture;
+        if (visitedOn < WindowOpens) return FollowUpRules.VisitTooEarly(this);
+        if (painNrs is < 0 or > 10) return FollowUpRules.PainOutOfRange;
+        Status = VisitStatus.Completed;
+        VisitedAt = visitedAt;
+        ClinicianId = clinicianId;
+        PainNrs = painNrs;
+        KoosAnswers = koos?.ToString();
+        Koos = koos?.Score();
+        RehabilitationStage = stage;
+        Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
+        MarkedMissedOn = null;
+        return null;
+    }
+
+    internal RuleViolation? MarkMissed(DateOnly today)
+    {
+        if (Status != VisitStatus.Scheduled) return FollowUpRules.NotScheduled;
+        if (today <= WindowCloses) return FollowUpRules.WindowStillOpen(this);
+        Status = VisitStatus.Missed;
+        MarkedMissedOn = today;
+        return null;
+    }
 }
 
-/// <summary>The five KOOS subscales, each 0-100 where 100 means no problems; null where too few items were answered.</summary>
-public sealed record KoosScores(decimal? Pain, decimal? Symptoms, decimal? DailyLiving, decimal? SportRecreation, decimal? QualityOfLife);
+/// <summary>One visit of the schedule: due so many days after the injection, with a window around it.</summary>
+public sealed record ScheduledVisit(string Label, int DaysAfterInjection, int WindowDaysBefore, int WindowDaysAfter);
+
+/// <summary>The visits every injected case gets (DOMAIN: 2 weeks, 6 weeks, 3, 6 and 12 months).</summary>
+public sealed class FollowUpSchedule(IReadOnlyList<ScheduledVisit> visits)
+{
+    public static FollowUpSchedule Default { get; } = new(
+    [
+        new("2 weeks", 14, 3, 4), new("6 weeks", 42, 7, 7), new("3 months", 91, 14, 14),
+        new("6 months", 182, 21, 28), new("12 months", 365, 30, 60),
+    ]);
+
+    public IReadOnlyList<ScheduledVisit> Visits { get; } = visits.Count > 0 && visits.All(v => v.DaysAfterInjection > 0 && v.WindowDaysBefore >= 0 && v.WindowDaysAfter >= 0)
+        ? [.. visits.OrderBy(v => v.DaysAfterInjection)]
+        : throw new ArgumentException("A follow-up schedule needs at least one visit, each after the injection, with windows of 0 days or more.");
+
+    internal IReadOnlyList<FollowUpVisit> For(Guid caseId, DateOnly injectedOn) =>
+    [
+        .. Visits.Select(v =>
+        {
+            var due = injectedOn.AddDays(v.DaysAfterInjection);
+            return new FollowUpVisit(caseId, v.Label, due, due.AddDays(-v.WindowDaysBefore), due.AddDays(v.WindowDaysAfter));
+        }),
+    ];
+}
+
+public static class FollowUpRules
+{
+    public static readonly RuleViolation VisitAlreadyRecorded = new(nameof(VisitAlreadyRecorded),
+        "This visit has already been recorded.");
+    public static readonly RuleViolation VisitInFuture = new(nameof(VisitInFuture),
+        "The visit date cannot be in the future.");
+    public static readonly RuleViolation PainOutOfRange = new(nameof(PainOutOfRange),
+        "Pain is scored from 0 (no pain) to 10 (worst imaginable).");
+    public static readonly RuleViolation NotScheduled = new(nameof(NotScheduled),
+        "Only a visit that is still scheduled can be marked as missed.");
+    public static readonly RuleViolation NotInjected = new(nameof(NotInjected),
+        "Follow-up visits start after the injection.");
+    public static readonly RuleViolation VisitNotOfCase = new(nameof(VisitNotOfCase),
+        "That visit does not belong to this case.");
+
+    public static RuleViolation VisitTooEarly(FollowUpVisit visit) => new(nameof(VisitTooEarly),
+        $"The {visit.Label} visit can be recorded from {visit.WindowOpens:d MMM yyyy}; this date is before its window opens.");
+
+    public static RuleViolation WindowStillOpen(FollowUpVisit visit) => new(nameof(WindowStillOpen),
+        $"The {visit.Label} visit can still happen until {visit.WindowCloses:d MMM yyyy}. Mark it missed only after that.");
+}
 
 public enum AdverseEventCategory
 {
@@ -93,19 +173,11 @@ public sealed class AdverseEvent : Aggregate
 {
     private AdverseEvent() { }
 
-    public AdverseEvent(Guid caseId, DateOnly onsetOn, AdverseEventCategory category, int ctcaeGrade,
-        SeriousCriteria serious, Relatedness relatedness, string description, string reportedById, DateTimeOffset reportedAt)
+    private AdverseEvent(Guid caseId, string reportedById, DateTimeOffset reportedAt)
     {
         CaseId = caseId;
-        OnsetOn = onsetOn;
-        Category = category;
-        CtcaeGrade = ctcaeGrade;
-        Serious = serious;
-        Relatedness = relatedness;
-        Description = description;
         ReportedById = reportedById;
         ReportedAt = reportedAt;
-        Outcome = AdverseEventOutcome.Ongoing;
     }
 
     public Guid CaseId { get; private set; }
@@ -121,4 +193,75 @@ public sealed class AdverseEvent : Aggregate
     public DateOnly? ResolvedOn { get; private set; }
     public string ReportedById { get; private set; } = "";
     public DateTimeOffset ReportedAt { get; private set; }
+    public DateTimeOffset? UpdatedAt { get; private set; }
+
+    public bool IsOpen => Outcome is AdverseEventOutcome.Ongoing or AdverseEventOutcome.Unknown;
+
+    /// <summary>
+    /// Reports an event. Events can be reported at any stage, on closed cases too: safety reporting never stops.
+    /// </summary>
+    public static (AdverseEvent? Event, RuleViolation? Violation) Report(Guid caseId, AdverseEventDetails details,
+        string reportedById, DateTimeOffset now, DateOnly today)
+    {
+        var adverseEvent = new AdverseEvent(caseId, reportedById, now);
+        return adverseEvent.Apply(details, today) is { } violation ? (null, violation) : (adverseEvent, null);
+    }
+
+    /// <summary>Updates what is known: grade, action, outcome and resolution as the event evolves.</summary>
+    public RuleViolation? Update(AdverseEventDetails details, DateTimeOffset now, DateOnly today)
+    {
+        if (Apply(details, today) is { } violation) return violation;
+        UpdatedAt = now;
+        return null;
+    }
+
+    private RuleViolation? Apply(AdverseEventDetails d, DateOnly today)
+    {
+        if (d.OnsetOn > today) return AdverseEventRules.OnsetInFuture;
+        if (d.CtcaeGrade is < 1 or > 5) return AdverseEventRules.GradeOutOfRange;
+        if (string.IsNullOrWhiteSpace(d.Description)) return AdverseEventRules.DescriptionRequired;
+        var death = d.Serious.HasFlag(SeriousCriteria.Death);
+        if (d.CtcaeGrade == 5 != death || death != (d.Outcome == AdverseEventOutcome.Fatal)) return AdverseEventRules.DeathMustAgree;
+        var resolved = d.Outcome is AdverseEventOutcome.Resolved or AdverseEventOutcome.ResolvedWithSequelae;
+        if (resolved && d.ResolvedOn is null) return AdverseEventRules.ResolutionDateRequired;
+        if (!resolved && d.ResolvedOn is not null) return AdverseEventRules.ResolutionDateOnlyWhenResolved;
+        if (d.ResolvedOn < d.OnsetOn || d.ResolvedOn > today) return AdverseEventRules.ResolutionDateOutOfRange;
+
+        OnsetOn = d.OnsetOn;
+        Category = d.Category;
+        CtcaeGrade = d.CtcaeGrade;
+        Serious = d.Serious;
+        Relatedness = d.Relatedness;
+        Description = d.Description.Trim();
+        ActionTaken = string.IsNullOrWhiteSpace(d.ActionTaken) ? null : d.ActionTaken.Trim();
+        Outcome = d.Outcome;
+        ResolvedOn = d.ResolvedOn;
+        return null;
+    }
+}
+
+public sealed record AdverseEventDetails(
+    DateOnly OnsetOn,
+    AdverseEventCategory Category,
+    int CtcaeGrade,
+    SeriousCriteria Serious,
+    Relatedness Relatedness,
+    string Description,
+    string? ActionTaken,
+    AdverseEventOutcome Outcome,
+    DateOnly? ResolvedOn);
+
+public static class AdverseEventRules
+{
+    public static readonly RuleViolation OnsetInFuture = new(nameof(OnsetInFuture), "The onset date cannot be in the future.");
+    public static readonly RuleViolation GradeOutOfRange = new(nameof(GradeOutOfRange), "The CTCAE grade runs from 1 (mild) to 5 (death).");
+    public static readonly RuleViolation DescriptionRequired = new(nameof(DescriptionRequired), "Describe what happened.");
+    public static readonly RuleViolation DeathMustAgree = new(nameof(DeathMustAgree),
+        "Grade 5, the serious criterion \"death\" and the outcome \"fatal\" go together: choose all three or none.");
+    public static readonly RuleViolation ResolutionDateRequired = new(nameof(ResolutionDateRequired),
+        "Give the date the event resolved.");
+    public static readonly RuleViolation ResolutionDateOnlyWhenResolved = new(nameof(ResolutionDateOnlyWhenResolved),
+        "A resolution date goes with the outcome \"resolved\" or \"resolved with after-effects\".");
+    public static readonly RuleViolation ResolutionDateOutOfRange = new(nameof(ResolutionDateOutOfRange),
+        "The resolution date must be between the onset and today.");
 }

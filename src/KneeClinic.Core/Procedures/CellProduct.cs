@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Procedures;
@@ -11,16 +12,18 @@ public enum ReleaseDecision
 /// <summary>
 /// The cells made or received for one case, identified by a product code that carries no
 /// patient name or record number. Autologous products start with a <see cref="Harvest"/>,
-/// donor products with a <see cref="Receipt"/>; both end with <see cref="Processing"/>.
+/// donor products with a <see cref="Receipt"/>; both end with <see cref="Processing"/>
+/// (for donor cells: thawing and preparation), where a second person verifies and the product is
+/// released or rejected.
 /// </summary>
 public sealed class CellProduct : Aggregate
 {
     private CellProduct() { }
 
-    public CellProduct(Guid caseId, string productCode, CellSource source)
+    private CellProduct(Guid caseId, CellSource source)
     {
         CaseId = caseId;
-        ProductCode = productCode;
+        ProductCode = NewProductCode();
         Source = source;
     }
 
@@ -30,6 +33,48 @@ public sealed class CellProduct : Aggregate
     public HarvestRecord? Harvest { get; private set; }
     public ProductReceipt? Receipt { get; private set; }
     public ProcessingRecord? Processing { get; private set; }
+
+    public bool IsReleased => Processing?.Release == ReleaseDecision.Released;
+    public bool IsRejected => Processing?.Release == ReleaseDecision.Rejected;
+
+    /// <summary>When the product was in hand: the end of the harvest or the receipt.</summary>
+    public DateTimeOffset ObtainedAt => Harvest?.EndedAt ?? Receipt!.ReceivedAt;
+
+    internal static CellProduct FromHarvest(Guid caseId, CellSource source, HarvestRecord harvest) =>
+        new(caseId, source) { Harvest = harvest };
+
+    internal static CellProduct FromReceipt(Guid caseId, ProductReceipt receipt) =>
+        new(caseId, CellSource.UmbilicalCord) { Receipt = receipt };
+
+    internal RuleViolation? RecordProcessing(ProcessingRecord record, DateTimeOffset now)
+    {
+        if (Processing is not null) return PathwayRules.AlreadyProcessed;
+        if (record.EndedAt < record.StartedAt) return PathwayRules.EndsBeforeStart;
+        if (record.EndedAt > now || record.DecidedAt > now) return PathwayRules.InFuture;
+        if (record.StartedAt < ObtainedAt) return PathwayRules.ProcessedBeforeObtained;
+        if (record.VerifierId == record.OperatorId) return PathwayRules.SecondVerifierMustDiffer;
+        if (record.OutputVolumeMl <= 0) return PathwayRules.VolumeRequired;
+        if (record.ViabilityPercent is < 0 or > 100) return PathwayRules.ViabilityOutOfRange;
+        if (record.Release == ReleaseDecision.Released)
+        {
+            if (record.KitExpiry < DateOnly.FromDateTime(record.StartedAt.UtcDateTime)) return PathwayRules.KitExpired;
+            if (record.UseBy is not { } useBy || useBy <= record.EndedAt) return PathwayRules.UseByRequired;
+            if (Receipt is { } receipt && useBy > receipt.ExpiresAt) return PathwayRules.UseByAfterLotExpiry;
+        }
+        Processing = record;
+        return null;
+    }
+
+    /// <summary>A code for labels and scanning: "CP-" and ten characters that say nothing about the patient.</summary>
+    private static string NewProductCode()
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        Span<char> code = stackalloc char[10];
+        for (var i = 0; i < random.Length; i++) code[i] = alphabet[random[i] % alphabet.Length];
+        return $"CP-{code}";
+    }
 }
 
 public sealed record HarvestRecord(
@@ -50,8 +95,16 @@ public sealed record ProductReceipt(
     string DonorEligibilityReference,
     string ReceivedById,
     DateTimeOffset ReceivedAt,
-    string Storage);
+    string Storage)
+{
+    /// <summary>A lot is usable through the whole of its expiry date (UTC).</summary>
+    public DateTimeOffset ExpiresAt => new(Expiry.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+}
 
+/// <summary>
+/// Processing of a harvest, or thawing and preparation of a donor product, checked by a second person and
+/// ended by the release decision. A released product carries the time it must be used by.
+/// </summary>
 public sealed record ProcessingRecord(
     string Method,
     string Device,
@@ -65,4 +118,6 @@ public sealed record ProcessingRecord(
     string OperatorId,
     string VerifierId,
     ReleaseDecision Release,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    DateTimeOffset? UseBy = null,
+    string? ReleaseNote = null);

@@ -7,7 +7,7 @@ public sealed class Injection
 {
     private Injection() { }
 
-    public Injection(Guid caseId, Guid productId, string productCodeChecked, KneeSide knee, decimal volumeMl,
+    internal Injection(Guid caseId, Guid productId, string productCodeChecked, KneeSide knee, decimal volumeMl,
         string approach, bool ultrasoundGuided, string clinicianId, DateTimeOffset performedAt,
         string? immediateReaction, bool dischargeInstructionsGiven)
     {

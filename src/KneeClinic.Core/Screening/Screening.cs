@@ -92,6 +92,16 @@ public sealed class CaseScreening
             _contraindications.Add(new ContraindicationFinding(kind, Text(text)));
     }
 
+    /// <summary>The KOOS questionnaire before treatment, the baseline that follow-up scores are compared to.</summary>
+    public string? BaselineKoosAnswers { get; private set; }
+    public FollowUp.KoosScores? BaselineKoos { get; private set; }
+
+    internal void RecordBaselineKoos(FollowUp.KoosAnswers answers)
+    {
+        BaselineKoosAnswers = answers.ToString();
+        BaselineKoos = answers.Score();
+    }
+
     internal void AddMedication(Medication medication) => _medications.Add(medication);
 
     internal bool RemoveMedication(Guid id) => _medications.RemoveAll(m => m.Id == id) > 0;

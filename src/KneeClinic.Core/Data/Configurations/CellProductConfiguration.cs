@@ -13,6 +13,9 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
         b.Property(p => p.ProductCode).HasMaxLength(32);
         b.HasIndex(p => p.ProductCode).IsUnique();
         b.Property(p => p.Source).HasConversion<string>().HasMaxLength(24);
+        b.Ignore(p => p.IsReleased);
+        b.Ignore(p => p.IsRejected);
+        b.Ignore(p => p.ObtainedAt);
         b.OwnsOne(p => p.Harvest, h =>
         {
             h.ToTable("Harvests");
@@ -44,6 +47,7 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
             x.Property(y => y.OutputVolumeMl).HasPrecision(9, 2);
             x.Property(y => y.TotalNucleatedCells).HasPrecision(20, 0);
             x.Property(y => y.ViabilityPercent).HasPrecision(5, 2);
+            x.Property(y => y.ReleaseNote).HasMaxLength(2000);
         });
     }
 }

@@ -16,15 +16,24 @@ internal sealed class FollowUpVisitConfiguration : IEntityTypeConfiguration<Foll
         b.Property(v => v.ClinicianId).HasMaxLength(450);
         b.Property(v => v.RehabilitationStage).HasConversion<string>().HasMaxLength(32);
         b.Property(v => v.Notes).HasMaxLength(4000);
+        b.Property(v => v.KoosAnswers).HasMaxLength(KoosAnswers.ItemCount);
         b.OwnsOne(v => v.Koos, k =>
         {
             // Its own table: a row exists exactly when KOOS was scored, even if every subscale is null.
             k.ToTable("FollowUpKoosScores");
-            k.Property(x => x.Pain).HasPrecision(5, 2);
-            k.Property(x => x.Symptoms).HasPrecision(5, 2);
-            k.Property(x => x.DailyLiving).HasPrecision(5, 2);
-            k.Property(x => x.SportRecreation).HasPrecision(5, 2);
-            k.Property(x => x.QualityOfLife).HasPrecision(5, 2);
+            KoosScoresConfiguration.Configure(k);
         });
+    }
+}
+
+internal static class KoosScoresConfiguration
+{
+    public static void Configure<TOwner>(OwnedNavigationBuilder<TOwner, KoosScores> k) where TOwner : class
+    {
+        k.Property(x => x.Pain).HasPrecision(5, 2);
+        k.Property(x => x.Symptoms).HasPrecision(5, 2);
+        k.Property(x => x.DailyLiving).HasPrecision(5, 2);
+        k.Property(x => x.SportRecreation).HasPrecision(5, 2);
+        k.Property(x => x.QualityOfLife).HasPrecision(5, 2);
     }
 }

@@ -18,6 +18,12 @@ internal static class ScreeningConfiguration
         s.Property(x => x.DecisionReason).HasMaxLength(4000);
         s.PrimitiveCollection(x => x.OverriddenContraindications).ElementType().HasConversion<string>();
         s.Ignore(x => x.IsEligible);
+        s.Property(x => x.BaselineKoosAnswers).HasMaxLength(FollowUp.KoosAnswers.ItemCount);
+        s.OwnsOne(x => x.BaselineKoos, k =>
+        {
+            k.ToTable("ScreeningKoosScores");
+            KoosScoresConfiguration.Configure(k);
+        });
 
         s.OwnsMany(x => x.Medications, m =>
         {

@@ -1,0 +1,285 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Procedures;
+
+namespace KneeClinic.Core.Tests;
+
+/// <summary>Every gate between the steps of a case, each with the case it lets through and the one it stops.</summary>
+public sealed class PathwayGates
+{
+    private static readonly DateTimeOffset Now = PathwayCase.Now;
+
+    [Fact]
+    public void AnAutologousCaseGoesFromConsentToFollowUp()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-2));
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+
+        Assert.Null(p.Obtain());
+        Assert.Equal(CaseStage.ProductObtained, p.Case.Stage);
+        Assert.Matches("^CP-[0-9A-Z]{10}$", p.Product!.ProductCode);
+
+        Assert.Null(p.Process());
+        Assert.Equal(CaseStage.ProductReleased, p.Case.Stage);
+
+        Assert.Null(p.Inject());
+        Assert.Equal(CaseStage.Injected, p.Case.Stage);
+        Assert.Equal(["2 weeks", "6 weeks", "3 months", "6 months", "12 months"], p.Visits.Select(v => v.Label));
+        Assert.Equal(CaseBuilder.Today.AddDays(14), p.Visits[0].DueOn);
+    }
+
+    [Fact]
+    public void TheProductCodeSaysNothingAboutThePatient()
+    {
+        var p = new PathwayCase().Released();
+        var code = p.Product!.ProductCode;
+        Assert.DoesNotContain(p.Case.PatientId.ToString("N")[..6], code, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(new PathwayCase().Released().Product!.ProductCode, code);
+    }
+
+    [Fact]
+    public void HarvestNeedsAnEligibleScreening()
+    {
+        var p = new PathwayCase();
+        var notDecided = new CaseBuilder().Build();
+
+        var (product, violation) = Pathway.RecordHarvest(notDecided, p.Consents, PathwayCase.Harvest(), Now);
+
+        Assert.Equal(PathwayRules.NotEligible, violation);
+        Assert.Null(product);
+        Assert.Equal(CaseStage.Screening, notDecided.Stage);
+    }
+
+    [Fact]
+    public void HarvestNeedsASignedConsent()
+    {
+        var p = new PathwayCase();
+        Assert.Equal(PathwayRules.NotConsented, p.Obtain());
+        Assert.Equal(CaseStage.Eligible, p.Case.Stage);
+        Assert.Null(p.Product);
+    }
+
+    [Fact]
+    public void HarvestNeedsTheConsentStillValidWhenItStarts()
+    {
+        var expired = new PathwayCase();
+        expired.Sign(Now.AddDays(-91));
+        Assert.Equal(nameof(ConsentRules.ConsentExpired), expired.Obtain()?.Code);
+
+        var withdrawn = new PathwayCase();
+        var document = withdrawn.Sign(Now.AddDays(-3));
+        Assert.Null(document.Withdraw(Now.AddDays(-1), "changed her mind", CaseBuilder.Clinician, Now));
+        Assert.Equal(ConsentRules.ConsentWithdrawn, withdrawn.Obtain());
+        Assert.Equal(CaseStage.Consented, withdrawn.Case.Stage);
+    }
+
+    [Fact]
+    public void AConsentSupersededByAReconsentVersionStopsTheHarvest()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-5));
+        var v2 = p.Template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new risks", Now.AddDays(-2));
+        Assert.Null(p.Template.Publish(v2.Id, Now.AddDays(-1)));
+
+        Assert.Equal(ConsentRules.ConsentSuperseded, p.Obtain());
+    }
+
+    [Fact]
+    public void HarvestIsOnlyForOwnCellsAndReceiptOnlyForDonorCells()
+    {
+        var cord = new PathwayCase(CellSource.UmbilicalCord);
+        cord.Sign(Now.AddDays(-1));
+        Assert.Equal(PathwayRules.HarvestIsForOwnCells, Pathway.RecordHarvest(cord.Case, cord.Consents, PathwayCase.Harvest(), Now).Violation);
+        Assert.Null(cord.Obtain());
+        Assert.Equal(CellSource.UmbilicalCord, cord.Product!.Source);
+
+        var marrow = new PathwayCase();
+        marrow.Sign(Now.AddDays(-1));
+        Assert.Equal(PathwayRules.ReceiptIsForDonorCells, Pathway.RecordReceipt(marrow.Case, marrow.Consents, PathwayCase.Receipt(), Now).Violation);
+    }
+
+    [Fact]
+    public void HarvestTimesAndVolumeMustMakeSense()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        var h = PathwayCase.Harvest();
+
+        Assert.Equal(PathwayRules.EndsBeforeStart, Pathway.RecordHarvest(p.Case, p.Consents, h with { EndedAt = h.StartedAt.AddMinutes(-1) }, Now).Violation);
+        Assert.Equal(PathwayRules.InFuture, Pathway.RecordHarvest(p.Case, p.Consents, h with { EndedAt = Now.AddMinutes(5) }, Now).Violation);
+        Assert.Equal(PathwayRules.VolumeRequired, Pathway.RecordHarvest(p.Case, p.Consents, PathwayCase.Harvest(volume: 0), Now).Violation);
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+    }
+
+    [Fact]
+    public void AnExpiredDonorLotIsRefusedAtReceipt()
+    {
+        var p = new PathwayCase(CellSource.UmbilicalCord);
+        p.Sign(Now.AddDays(-1));
+        var (_, violation) = Pathway.RecordReceipt(p.Case, p.Consents, PathwayCase.Receipt(expiry: CaseBuilder.Today.AddDays(-1)), Now);
+        Assert.Equal(PathwayRules.ProductExpiredOnReceipt, violation);
+    }
+
+    [Fact]
+    public void NoStepIsRecordedTwice()
+    {
+        var p = new PathwayCase().Released();
+        Assert.Equal(PathwayRules.ProductAlreadyObtained, p.Obtain());
+        Assert.Equal(PathwayRules.AlreadyProcessed, p.Process());
+        Assert.Null(p.Inject());
+        Assert.Equal(PathwayRules.AlreadyInjected, p.Inject());
+    }
+
+    [Fact]
+    public void ProcessingNeedsAHarvestOrReceipt()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Equal(PathwayRules.NoProductToProcess, p.Process());
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+    }
+
+    [Fact]
+    public void TheSecondVerifierMustBeSomeoneElse()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain());
+        Assert.Equal(PathwayRules.SecondVerifierMustDiffer, p.Process(p.Processing(verifier: PathwayCase.Operator)));
+        Assert.Null(p.Product!.Processing);
+    }
+
+    [Fact]
+    public void AnExpiredKitOrAMissingUseByTimeBlocksTheRelease()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain());
+
+        Assert.Equal(PathwayRules.KitExpired, p.Process(p.Processing(kitExpiry: CaseBuilder.Today.AddDays(-1))));
+        Assert.Equal(PathwayRules.UseByRequired, p.Process(p.Processing(useBy: Now.AddHours(-4))));
+        Assert.Equal(PathwayRules.ProcessedBeforeObtained, p.Process(p.Processing(start: Now.AddHours(-6))));
+        Assert.Equal(CaseStage.ProductObtained, p.Case.Stage);
+    }
+
+    [Fact]
+    public void ADonorProductCannotBeUsedAfterItsLotExpires()
+    {
+        var p = new PathwayCase(CellSource.UmbilicalCord);
+        p.Sign(Now.AddDays(-1));
+        var received = PathwayCase.Receipt(expiry: CaseBuilder.Today);
+        var (product, _) = Pathway.RecordReceipt(p.Case, p.Consents, received, Now);
+        Assert.NotNull(product);
+
+        var record = p.Processing(useBy: received.ExpiresAt.AddHours(1));
+        Assert.Equal(PathwayRules.UseByAfterLotExpiry, Pathway.RecordProcessing(p.Case, product, p.Consents, record, Now));
+    }
+
+    [Fact]
+    public void ARejectedProductIsKeptAndTheCaseWaitsForANewOne()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain(Now.AddHours(-8)));
+        var rejected = p.Product!;
+
+        Assert.Null(p.Process(p.Processing(ReleaseDecision.Rejected, start: Now.AddHours(-7))));
+
+        Assert.True(rejected.IsRejected);
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, rejected, p.Consents, p.Injection(rejected.ProductCode),
+            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
+        Assert.Null(p.Obtain());
+        Assert.NotEqual(rejected.ProductCode, p.Product!.ProductCode);
+    }
+
+    [Fact]
+    public void ProcessingStopsOnceConsentIsWithdrawn()
+    {
+        var p = new PathwayCase();
+        var document = p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain());
+        Assert.Null(document.Withdraw(Now.AddHours(-1), "does not want it", CaseBuilder.Clinician, Now));
+
+        Assert.Equal(ConsentRules.ConsentWithdrawn, p.Process());
+    }
+
+    [Fact]
+    public void InjectionNeedsTheReleasedProductMadeForThisCase()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain());
+        Assert.Equal(PathwayRules.NotReleased, p.Inject());
+
+        var other = new PathwayCase().Released();
+        Assert.Null(p.Process());
+        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, other.Product, p.Consents, other.Injection(),
+            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
+        Assert.Equal(PathwayRules.ProductCodeMismatch, p.Inject(p.Injection(code: other.Product!.ProductCode)));
+        Assert.Null(p.Inject(p.Injection(code: " " + p.Product!.ProductCode.ToLowerInvariant() + " ")));
+    }
+
+    [Fact]
+    public void InjectionChecksTheKneeUltrasoundAndDischarge()
+    {
+        var p = new PathwayCase().Released();
+        Assert.Equal(PathwayRules.KneeMismatch, p.Inject(p.Injection(knee: KneeSide.Right)));
+        Assert.Equal(PathwayRules.UltrasoundRequired, p.Inject(p.Injection(ultrasound: false)));
+        Assert.Equal(PathwayRules.DischargeInstructionsRequired, p.Inject(p.Injection(discharge: false)));
+        Assert.Equal(PathwayRules.VolumeExceedsProduct, p.Inject(p.Injection(volume: 9m)));
+        Assert.Equal(PathwayRules.VolumeRequired, p.Inject(p.Injection(volume: 0m)));
+        Assert.Equal(CaseStage.ProductReleased, p.Case.Stage);
+        Assert.Empty(p.Visits);
+    }
+
+    [Fact]
+    public void InjectionTimeMustFallBetweenReleaseAndUseBy()
+    {
+        var p = new PathwayCase().Released();
+        Assert.Equal(PathwayRules.InjectedBeforeRelease, p.Inject(p.Injection(at: Now.AddHours(-3.5))));
+        Assert.Equal(PathwayRules.ProductExpired, p.Inject(p.Injection(at: Now.AddHours(5)), now: Now.AddHours(6)));
+        Assert.Equal(PathwayRules.InFuture, p.Inject(p.Injection(at: Now.AddHours(1))));
+    }
+
+    [Fact]
+    public void InjectionNeedsAConsentStillValidAtThatMoment()
+    {
+        var expiring = new PathwayCase();
+        expiring.Sign(Now.AddDays(-89));
+        Assert.Null(expiring.Obtain());
+        Assert.Null(expiring.Process(expiring.Processing(useBy: Now.AddDays(3))));
+        Assert.Equal(nameof(ConsentRules.ConsentExpired), expiring.Inject(expiring.Injection(at: Now.AddDays(2)), now: Now.AddDays(2))?.Code);
+
+        var withdrawn = new PathwayCase().Released();
+        Assert.Null(withdrawn.Documents[0].Withdraw(Now.AddHours(-3), "afraid of needles", CaseBuilder.Clinician, Now));
+        Assert.Equal(ConsentRules.ConsentWithdrawn, withdrawn.Inject());
+    }
+
+    [Fact]
+    public void AClosedCaseStopsEveryLaterStep()
+    {
+        var p = new PathwayCase().Released();
+        Assert.Null(p.Case.Close("Patient moved away", Now));
+
+        Assert.Equal(CaseRules.CaseClosed, p.Inject());
+        Assert.Equal(CaseRules.CaseClosed, p.Process());
+        Assert.Equal(CaseRules.CaseClosed, p.Obtain());
+    }
+
+    [Fact]
+    public void TheScheduleFollowsTheInjectionDayInTheClinicsTimeZone()
+    {
+        var p = new PathwayCase().Released();
+        var lateEvening = new DateTimeOffset(2026, 11, 25, 6, 30, 0, TimeSpan.Zero); // 22:30 on the 24th in Los Angeles
+        var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        var (_, visits, violation) = Pathway.RecordInjection(p.Case, p.Product, p.Consents, p.Injection(at: lateEvening),
+            FollowUpSchedule.Default, losAngeles, Now);
+
+        Assert.Null(violation);
+        Assert.Equal(new DateOnly(2026, 12, 8), visits[0].DueOn);
+        Assert.Equal(new DateOnly(2026, 12, 5), visits[0].WindowOpens);
+    }
+}
