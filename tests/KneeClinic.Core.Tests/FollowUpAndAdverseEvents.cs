@@ -18,8 +18,8 @@ public sealed class FollowUpAndAdverseEvents
     }
 
     private static RuleViolation? Visit(PathwayCase p, int index, DateOnly on, int pain = 4, KoosAnswers? koos = null, DateOnly? today = null) =>
-        Pathway.RecordVisit(p.Case, p.Visits, p.Visits[index].Id, p.Consents, on.ToDateTime(new TimeOnly(10, 0)).ToUniversalTime(),
-            on, CaseBuilder.Clinician, pain, koos, RehabilitationStage.EarlyRehabilitation, "walking better", today ?? on);
+        Pathway.RecordVisit(p.Case, p.Visits, p.Visits[index].Id, p.Consents, new DateTimeOffset(on.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero),
+            TimeZoneInfo.Utc, CaseBuilder.Clinician, pain, koos, RehabilitationStage.EarlyRehabilitation, "walking better", today ?? on);
 
     [Fact]
     public void AVisitInItsWindowIsRecordedWithItsScores()

@@ -111,8 +111,7 @@ public static class FollowUpRules
         "This visit has already been recorded.");
     public static readonly RuleViolation VisitInFuture = new(nameof(VisitInFuture),
         "The visit date cannot be in the future.");
-    public static readonly RuleViolation PainOutOfRange = new(nameof(PainOutOfRange),
-        "Pain is scored from 0 (no pain) to 10 (worst imaginable).");
+    public static readonly RuleViolation PainOutOfRange = Cases.CaseRules.PainOutOfRange;
     public static readonly RuleViolation NotScheduled = new(nameof(NotScheduled),
         "Only a visit that is still scheduled can be marked as missed.");
     public static readonly RuleViolation NotInjected = new(nameof(NotInjected),
@@ -221,7 +220,9 @@ public sealed class AdverseEvent : Aggregate
         if (d.CtcaeGrade is < 1 or > 5) return AdverseEventRules.GradeOutOfRange;
         if (string.IsNullOrWhiteSpace(d.Description)) return AdverseEventRules.DescriptionRequired;
         var death = d.Serious.HasFlag(SeriousCriteria.Death);
-        if (d.CtcaeGrade == 5 != death || death != (d.Outcome == AdverseEventOutcome.Fatal)) return AdverseEventRules.DeathMustAgree;
+        var gradeFive = d.CtcaeGrade == 5;
+        var fatal = d.Outcome == AdverseEventOutcome.Fatal;
+        if (gradeFive != death || fatal != death) return AdverseEventRules.DeathMustAgree;
         var resolved = d.Outcome is AdverseEventOutcome.Resolved or AdverseEventOutcome.ResolvedWithSequelae;
         if (resolved && d.ResolvedOn is null) return AdverseEventRules.ResolutionDateRequired;
         if (!resolved && d.ResolvedOn is not null) return AdverseEventRules.ResolutionDateOnlyWhenResolved;

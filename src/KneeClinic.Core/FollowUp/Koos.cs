@@ -56,8 +56,8 @@ public sealed class KoosAnswers
 
     public decimal? Subscale(KoosSubscale subscale)
     {
-        var items = Codes.Select((c, i) => (c.Subscale, Answer: _items[i])).Where(x => x.Subscale == subscale).Select(x => x.Answer).ToList();
-        var answered = items.Where(a => a is not null).Select(a => (decimal)a!.Value).ToList();
+        var items = _items.Where((_, i) => Codes[i].Subscale == subscale).ToList();
+        var answered = items.OfType<int>().Select(a => (decimal)a).ToList();
         if (items.Count - answered.Count > MaxMissingPerSubscale) return null;
         return Math.Round(100 - answered.Average() * 25, 2);
     }

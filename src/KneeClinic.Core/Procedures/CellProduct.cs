@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Procedures;
@@ -23,7 +22,7 @@ public sealed class CellProduct : Aggregate
     private CellProduct(Guid caseId, CellSource source)
     {
         CaseId = caseId;
-        ProductCode = NewProductCode();
+        ProductCode = $"CP-{RandomCode.New(10)}"; // says nothing about the patient
         Source = source;
     }
 
@@ -63,17 +62,6 @@ public sealed class CellProduct : Aggregate
         }
         Processing = record;
         return null;
-    }
-
-    /// <summary>A code for labels and scanning: "CP-" and ten characters that say nothing about the patient.</summary>
-    private static string NewProductCode()
-    {
-        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
-        Span<char> code = stackalloc char[10];
-        for (var i = 0; i < random.Length; i++) code[i] = alphabet[random[i] % alphabet.Length];
-        return $"CP-{code}";
     }
 }
 

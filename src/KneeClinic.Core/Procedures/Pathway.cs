@@ -80,9 +80,8 @@ public static class Pathway
         var injection = new Injection(@case.Id, product!.Id, entry.ProductCode.Trim().ToUpperInvariant(), entry.Knee,
             entry.VolumeMl, entry.Approach.Trim(), entry.UltrasoundGuided, entry.ClinicianId, entry.PerformedAt,
             string.IsNullOrWhiteSpace(entry.ImmediateReaction) ? null : entry.ImmediateReaction.Trim(), entry.DischargeInstructionsGiven);
-        var injectedOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(entry.PerformedAt, clinicZone).DateTime);
         @case.Injected();
-        return (injection, schedule.For(@case.Id, injectedOn), null);
+        return (injection, schedule.For(@case.Id, ClinicDate(entry.PerformedAt, clinicZone)), null);
     }
 
     private static RuleViolation? InjectionBlocked(Case @case, CellProduct? product, CaseConsents consents, InjectionEntry entry, DateTimeOffset now)
@@ -91,7 +90,7 @@ public static class Pathway
         if (@case.Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed) return PathwayRules.AlreadyInjected;
         if (@case.Stage != CaseStage.ProductReleased || product is not { IsReleased: true } || product.CaseId != @case.Id)
             return PathwayRules.NotReleased;
-        if (!string.Equals(entry.ProductCode?.Trim(), product.ProductCode, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(entry.ProductCode.Trim(), product.ProductCode, StringComparison.OrdinalIgnoreCase))
             return PathwayRules.ProductCodeMismatch;
         if (entry.Knee != @case.Knee) return PathwayRules.KneeMismatch;
         if (!entry.UltrasoundGuided) return PathwayRules.UltrasoundRequired;
@@ -106,11 +105,12 @@ public static class Pathway
 
     /// <summary>Records a follow-up visit; the case is complete once every visit is recorded or marked missed.</summary>
     public static RuleViolation? RecordVisit(Case @case, IReadOnlyList<FollowUpVisit> visits, Guid visitId, CaseConsents consents,
-        DateTimeOffset visitedAt, DateOnly visitedOn, string clinicianId, int painNrs, KoosAnswers? koos,
+        DateTimeOffset visitedAt, TimeZoneInfo clinicZone, string clinicianId, int painNrs, KoosAnswers? koos,
         RehabilitationStage? stage, string? notes, DateOnly today)
     {
-        if (VisitBlocked(@case, visits, visitId, consents, visitedAt) is { } blocked) return blocked;
+        if ((VisitBlocked(@case, visits, visitId) ?? consents.WithdrawnBy(visitedAt)) is { } blocked) return blocked;
         var visit = visits.First(v => v.Id == visitId);
+        var visitedOn = ClinicDate(visitedAt, clinicZone);
         if (visit.Record(visitedAt, visitedOn, clinicianId, painNrs, koos, stage, notes, today) is { } violation) return violation;
         @case.FollowUpProgressed(visits.All(v => v.Status != VisitStatus.Scheduled));
         return null;
@@ -118,17 +118,21 @@ public static class Pathway
 
     public static RuleViolation? MarkVisitMissed(Case @case, IReadOnlyList<FollowUpVisit> visits, Guid visitId, DateOnly today)
     {
-        if (VisitBlocked(@case, visits, visitId, consents: null, at: null) is { } blocked) return blocked;
+        if (VisitBlocked(@case, visits, visitId) is { } blocked) return blocked;
         if (visits.First(v => v.Id == visitId).MarkMissed(today) is { } violation) return violation;
         @case.FollowUpProgressed(visits.All(v => v.Status != VisitStatus.Scheduled));
         return null;
     }
 
-    private static RuleViolation? VisitBlocked(Case @case, IReadOnlyList<FollowUpVisit> visits, Guid visitId, CaseConsents? consents, DateTimeOffset? at)
+    private static RuleViolation? VisitBlocked(Case @case, IReadOnlyList<FollowUpVisit> visits, Guid visitId)
     {
         if (@case.Stage == CaseStage.Closed) return CaseRules.CaseClosed;
         if (@case.Stage is not (CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed)) return FollowUpRules.NotInjected;
         if (visits.FirstOrDefault(v => v.Id == visitId) is not { } visit || visit.CaseId != @case.Id) return FollowUpRules.VisitNotOfCase;
-        return consents is not null && at is { } time ? consents.WithdrawnBy(time) : null;
+        return null;
     }
+
+    /// <summary>The calendar day at the clinic: visit windows and schedules are counted in its days.</summary>
+    private static DateOnly ClinicDate(DateTimeOffset at, TimeZoneInfo clinicZone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, clinicZone).DateTime);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
@@ -47,14 +46,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         "There is no published consent template for this cell source in that language.");
 
     /// <summary>A number that identifies the form on paper without saying anything about the patient.</summary>
-    private static string DocumentNumber(DateTimeOffset now)
-    {
-        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
-        var suffix = new string(random.ToArray().Select(b => alphabet[b % 32]).ToArray());
-        return $"KC-{now.Year}-{suffix}";
-    }
+    private static string DocumentNumber(DateTimeOffset now) => $"KC-{now.Year}-{RandomCode.New(8)}";
 
     /// <summary>
     /// The address the form's QR code opens. Scheme and host are case-blind and so is our routing, so they are
