@@ -102,7 +102,7 @@ public static class Startup
         services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
         services.AddSingleton<ConsentRenderer>();
         services.AddOptions<ClinicOptions>().BindConfiguration("Clinic")
-            .Validate(o => o.IsValid(out _), "The Clinic settings are not valid: check Clinic:TimeZone, Clinic:ConsentValidityDays, Clinic:Name, Clinic:Phone and Clinic:Address.")
+            .Validate(o => o.IsValid(out _), "The Clinic settings are not valid: check Clinic:TimeZone, Clinic:ConsentValidityDays, Clinic:Name, Clinic:Phone, Clinic:Address and Clinic:FollowUpVisits.")
             .ValidateOnStart();
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();

@@ -97,6 +97,22 @@ public sealed class FollowUpAndAdverseEvents
         Assert.Equal(CaseStage.Eligible, @case.Stage);
     }
 
+    [Fact]
+    public void BaselineKoosCanStillBeTakenAfterConsentButNotOnceInjected()
+    {
+        var released = new PathwayCase().Released();
+        Assert.Null(released.Case.RecordBaselineKoos(KoosAnswers.Parse(new string('3', 42))));
+        Assert.Equal(25m, released.Case.Screening.BaselineKoos!.Pain);
+
+        var injected = Injected();
+        Assert.Equal(CaseRules.BaselineAfterInjection, injected.Case.RecordBaselineKoos(KoosAnswers.Parse(new string('1', 42))));
+        Assert.Null(injected.Case.Screening.BaselineKoos);
+
+        var closed = new CaseBuilder().BuildEligible();
+        Assert.Null(closed.Close("Moved away", Now));
+        Assert.Equal(CaseRules.CaseClosed, closed.RecordBaselineKoos(KoosAnswers.Parse(new string('1', 42))));
+    }
+
     private static AdverseEventDetails Details(int grade = 2, SeriousCriteria serious = SeriousCriteria.None,
         AdverseEventOutcome outcome = AdverseEventOutcome.Ongoing, DateOnly? resolved = null, DateOnly? onset = null) =>
         new(onset ?? Today.AddDays(-2), AdverseEventCategory.PainSwelling, grade, serious, Relatedness.Probable,

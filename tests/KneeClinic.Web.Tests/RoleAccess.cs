@@ -59,7 +59,7 @@ public sealed class RoleAccess(ClinicFactory factory) : IClassFixture<ClinicFact
         using var clinician = await factory.SignedInAsync(Roles.Clinician);
         using var admin = await factory.SignedInAsync(Roles.Administrator);
 
-        Assert.Equal("/Patients", (await clinician.GetAsync("/")).Location);
+        Assert.Equal("/Dashboard", (await clinician.GetAsync("/")).Location);
         Assert.Equal("/Staff", (await admin.GetAsync("/")).Location);
     }
 }

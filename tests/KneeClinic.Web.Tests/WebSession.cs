@@ -62,6 +62,19 @@ public sealed class WebSession(HttpClient client) : IDisposable
         return await Page.ReadAsync(await Client.PostAsync(action, new FormUrlEncodedContent(values)));
     }
 
+    /// <summary>
+    /// Posts straight to <paramref name="url"/> with the antiforgery token of <paramref name="page"/>, as someone
+    /// crafting a request by hand would: no form on the page has to offer the action.
+    /// </summary>
+    public async Task<Page> PostAsync(Page page, string url, IReadOnlyDictionary<string, string?> fields)
+    {
+        var token = page.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"No antiforgery token on {page.Url}");
+        var values = fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))
+            .Append(new("__RequestVerificationToken", token));
+        return await Page.ReadAsync(await Client.PostAsync(url, new FormUrlEncodedContent(values)));
+    }
+
     /// <summary>Posts a multipart form (with a file) the way a browser does, antiforgery token included.</summary>
     public async Task<Page> UploadAsync(Page page, string formSelector, IReadOnlyDictionary<string, string?> fields,
         string fileField, string fileName, byte[] content, string contentType)

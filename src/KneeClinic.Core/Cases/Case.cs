@@ -55,10 +55,14 @@ public sealed class Case : Aggregate
         return null;
     }
 
-    /// <summary>Baseline KOOS; it informs the outcome charts, not the eligibility decision, so the decision stands.</summary>
+    /// <summary>
+    /// Baseline KOOS; it informs the outcome charts, not the eligibility decision, so the decision stands. Often
+    /// filled in at the consent visit, so it may be taken until the injection, never after.
+    /// </summary>
     public RuleViolation? RecordBaselineKoos(FollowUp.KoosAnswers answers)
     {
-        if (Guard() is { } locked) return locked;
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed) return CaseRules.BaselineAfterInjection;
         Screening.RecordBaselineKoos(answers);
         return null;
     }

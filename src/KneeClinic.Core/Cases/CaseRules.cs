@@ -8,6 +8,8 @@ public static class CaseRules
     public static readonly RuleViolation CaseClosed = new(nameof(CaseClosed),
         "This case is closed. Nothing more can be recorded on it.");
 
+    public static readonly RuleViolation BaselineAfterInjection = new(nameof(BaselineAfterInjection),
+        "Baseline KOOS is taken before the injection. After it, record KOOS at the follow-up visits.");
     public static readonly RuleViolation ScreeningLocked = new(nameof(ScreeningLocked),
         "Screening can no longer change: consent has already been obtained for this case.");
 

@@ -1,6 +1,12 @@
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Screening;
+using KneeClinic.Core.Staff;
+using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Features.Procedures;
+using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Cases;
@@ -20,6 +26,26 @@ public sealed class CasePage
     public ImagingForm Imaging { get; set; } = new();
     public DecisionForm Decision { get; set; } = new();
     public CloseCaseForm Close { get; set; } = new();
+    public HarvestForm Harvest { get; set; } = new();
+    public ReceiptForm Receipt { get; set; } = new();
+    public ProcessingForm Processing { get; set; } = new();
+    public InjectionForm Injection { get; set; } = new();
+    public AdverseEventForm AdverseEvent { get; set; } = new();
+
+    /// <summary>Every product obtained for the case, oldest first; rejected ones stay on record.</summary>
+    public IReadOnlyList<CellProduct> Products { get; init; } = [];
+    public CellProduct? CurrentProduct => CaseFile.Current(Products);
+    public Injection? Done { get; init; }
+    public IReadOnlyList<FollowUpVisit> Visits { get; init; } = [];
+    public IReadOnlyList<AdverseEvent> AdverseEvents { get; init; } = [];
+    public IReadOnlyList<OutcomeTrend> Outcomes { get; init; } = [];
+
+    /// <summary>Active clinicians, for choosing an operator or a second verifier.</summary>
+    public IReadOnlyList<SelectListItem> Clinicians { get; init; } = [];
+    public required ClinicOptions Clinic { get; init; }
+    public required DateOnly Today { get; init; }
+
+    public DateTime Local(DateTimeOffset utc) => Clinic.ToLocal(utc);
 
     public IReadOnlyList<Consents.ConsentRow> Consents { get; init; } = [];
 
@@ -28,7 +54,7 @@ public sealed class CasePage
 
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 
-    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id)
+    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, DateOnly today)
     {
         var found = await db.Cases.AsNoTracking()
             .Where(c => c.Id == id)
@@ -37,15 +63,38 @@ public sealed class CasePage
         if (found is null) return null;
 
         var c = found.Case;
-        var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById }.OfType<string>().Distinct().ToList();
+        var products = await db.CellProducts.AsNoTracking().Where(p => p.CaseId == id).ToListAsync();
+        products = [.. products.OrderBy(p => p.ObtainedAt)];
+        var injection = await db.Injections.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == id);
+        var visits = await db.FollowUpVisits.AsNoTracking().Where(v => v.CaseId == id).OrderBy(v => v.DueOn).ToListAsync();
+        var events = await db.AdverseEvents.AsNoTracking().Where(e => e.CaseId == id).OrderByDescending(e => e.OnsetOn).ToListAsync();
+        var clinicians = await ActiveCliniciansAsync(db);
+
+        var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById, injection?.ClinicianId }
+            .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId }))
+            .Concat(visits.Select(v => v.ClinicianId)).Concat(events.Select(e => e.ReportedById))
+            .OfType<string>().Distinct().ToList();
         var staff = await db.Users.Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         var s = c.Screening;
         var languages = await db.ConsentTemplateVersions
             .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.CellSource == c.CellSource))
             .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
+        DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(clinic.ToLocal(at));
         return new CasePage
         {
+            Clinic = clinic,
+            Today = today,
+            Products = products,
+            Done = injection,
+            Visits = visits,
+            AdverseEvents = events,
+            Clinicians = clinicians,
+            Outcomes =
+            [
+                Core.FollowUp.Outcomes.Pain(c.Screening, visits, Day),
+                .. Enum.GetValues<KoosSubscale>().Select(k => Core.FollowUp.Outcomes.Koos(k, "KOOS " + KoosItems.SubscaleName(k).ToLowerInvariant(), c.Screening, visits, Day)),
+            ],
             Consents = await Features.Consents.ConsentRows.ForCaseAsync(db, id),
             ConsentLanguages = languages,
             Case = c,
@@ -68,20 +117,44 @@ public sealed class CasePage
             Imaging = new ImagingForm { Version = c.Version },
             Decision = new DecisionForm { Version = c.Version, Outcome = s.Decision, Reason = s.DecisionReason },
             Close = new CloseCaseForm { Version = c.Version },
+            Harvest = new HarvestForm { Version = c.Version },
+            Receipt = new ReceiptForm { Version = c.Version },
+            Processing = new ProcessingForm { Version = c.Version },
+            Injection = new InjectionForm { Version = c.Version },
+            AdverseEvent = new AdverseEventForm { Version = c.Version },
         };
     }
 
+    public static async Task<List<SelectListItem>> ActiveCliniciansAsync(ClinicDbContext db) =>
+        (await db.Users.Where(u => u.DisabledAt == null
+                && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Clinician)))
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync())
+        .OrderBy(u => u.DisplayName).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
+
     /// <summary>What the clinician should do next on this case.</summary>
-    public string NextAction => Case.Stage switch
+    public string NextAction => Next(Case, Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated), Visits, Today);
+
+    /// <summary>The next step of a case, as the case page and the dashboard show it.</summary>
+    public static string Next(Case c, bool consentAwaitingSignature, IEnumerable<FollowUpVisit> visits, DateOnly today) => c.Stage switch
     {
-        CaseStage.Screening when Case.Screening.CheckupDate is null => "Record the check-up.",
-        CaseStage.Screening when Case.Screening.Imaging.Count == 0 => "Record the imaging.",
+        CaseStage.Screening when c.Screening.CheckupDate is null => "Record the check-up.",
+        CaseStage.Screening when c.Screening.Imaging.Count == 0 => "Record the imaging.",
         CaseStage.Screening => "Decide eligibility.",
-        CaseStage.Eligible when Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated) =>
+        CaseStage.Eligible when consentAwaitingSignature =>
             "Have the patient read and sign the printed consent form, then record the signature.",
         CaseStage.Eligible => "Generate the consent form and have the patient sign it.",
-        CaseStage.Consented => "Record the harvest or the receipt of the cell product.",
+        CaseStage.Consented => c.CellSource.IsAutologous() ? "Record the harvest." : "Record the receipt of the donor product.",
+        CaseStage.ProductObtained => c.CellSource.IsAutologous()
+            ? "Record the processing and the release decision."
+            : "Record the thaw and preparation and the release decision.",
+        CaseStage.ProductReleased => "Inject the released product under ultrasound guidance and record it.",
+        CaseStage.Injected or CaseStage.FollowUp => visits.Where(v => v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).FirstOrDefault() is { } visit
+            ? visit.IsOverdue(today)
+                ? $"The {visit.Label} visit is overdue (window closed {visit.WindowCloses:d MMM yyyy}): record it or mark it missed."
+                : $"Follow-up: the {visit.Label} visit is due {visit.DueOn:d MMM yyyy} (window {visit.WindowOpens:d MMM} to {visit.WindowCloses:d MMM yyyy})."
+            : "Record the follow-up visits.",
         CaseStage.NotEligible => "Nothing: the patient is not eligible. Close the case, or update the screening if things change.",
+        CaseStage.Completed => "Nothing: every follow-up visit is done.",
         CaseStage.Closed => "Nothing: the case is closed.",
         _ => "Continue the pathway.",
     };

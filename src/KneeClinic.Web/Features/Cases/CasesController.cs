@@ -2,17 +2,19 @@ using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Features.Consents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Cases;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> users, TimeProvider clock) : Controller
+public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, TimeProvider clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Create(Guid patientId)
@@ -42,7 +44,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
 
     [HttpGet]
     public async Task<IActionResult> Details(Guid id) =>
-        await CasePage.LoadAsync(db, id) is { } page ? View(page) : NotFound();
+        await CasePage.LoadAsync(db, id, clinic.Value, clinic.Value.Today(clock)) is { } page ? View(page) : NotFound();
 
     [HttpPost]
     public async Task<IActionResult> Close(Guid id, [Bind(Prefix = nameof(CasePage.Close))] CloseCaseForm form) =>
@@ -57,36 +59,42 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
         return View("Create", form);
     }
 
-    private async Task<List<SelectListItem>> ActiveCliniciansAsync() =>
-        (await users.GetUsersInRoleAsync(Roles.Clinician))
-        .Where(u => !u.IsDisabled)
-        .OrderBy(u => u.DisplayName)
-        .Select(u => new SelectListItem(u.DisplayName, u.Id))
-        .ToList();
+    private Task<List<SelectListItem>> ActiveCliniciansAsync() => CasePage.ActiveCliniciansAsync(db);
 }
 
 /// <summary>
-/// The shape every case-page form shares: load the case, check the version the form was read at,
-/// apply one domain method, save; on a broken rule or a conflict, show the page again with the
-/// posted form and the message.
+/// The shape every case form shares: load the case, check the version the form was read at, apply one domain
+/// step, save; on a broken rule or a conflict, show the form again with what was posted and the message.
+/// Every step counts as a change to the case, so two people recording steps on one case at once cannot both win.
 /// </summary>
 public sealed class CaseCommand(Controller controller, ClinicDbContext db)
 {
-    public async Task<IActionResult> RunAsync<TForm>(Guid caseId, TForm form, Action<Case, CasePage> keepForm,
-        Func<Case, RuleViolation?> change, string done, string? anchor = null) where TForm : CaseFormBase
+    /// <summary>A form on the case page: on failure the case page comes back with this form as posted.</summary>
+    public Task<IActionResult> RunAsync<TForm>(Guid caseId, TForm form, Action<Case, CasePage> keepForm,
+        Func<Case, RuleViolation?> change, string done, string? anchor = null) where TForm : CaseFormBase =>
+        RunAsync(caseId, form, keepForm, c => Task.FromResult(change(c)), done, anchor);
+
+    public Task<IActionResult> RunAsync<TForm>(Guid caseId, TForm form, Action<Case, CasePage> keepForm,
+        Func<Case, Task<RuleViolation?>> change, string done, string? anchor = null) where TForm : CaseFormBase =>
+        RunAsync(caseId, form.Version, change, done, anchor,
+            () => CasePageAgainAsync(caseId, typeof(TForm).Name, page => keepForm(page.Case, page)));
+
+    public async Task<IActionResult> RunAsync(Guid caseId, Guid version, Func<Case, Task<RuleViolation?>> change,
+        string done, string? anchor, Func<Task<IActionResult>> showAgain)
     {
         var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId);
         if (@case is null) return controller.NotFound();
 
         if (controller.ModelState.IsValid)
         {
-            db.Entry(@case).Property(c => c.Version).OriginalValue = form.Version;
-            if (change(@case) is { } violation)
+            db.Entry(@case).Property(c => c.Version).OriginalValue = version;
+            if (await change(@case) is { } violation)
             {
                 controller.ModelState.AddModelError("", violation.Message);
             }
             else
             {
+                db.Entry(@case).Property(c => c.Version).IsModified = true;
                 try
                 {
                     await db.SaveChangesAsync();
@@ -101,10 +109,17 @@ public sealed class CaseCommand(Controller controller, ClinicDbContext db)
         }
 
         db.ChangeTracker.Clear();
-        var page = await CasePage.LoadAsync(db, caseId);
+        return await showAgain();
+    }
+
+    public async Task<IActionResult> CasePageAgainAsync(Guid caseId, string failedForm, Action<CasePage> keepForm)
+    {
+        var services = controller.HttpContext.RequestServices;
+        var clinic = services.GetRequiredService<IOptions<ClinicOptions>>().Value;
+        var page = await CasePage.LoadAsync(db, caseId, clinic, clinic.Today(services.GetRequiredService<TimeProvider>()));
         if (page is null) return controller.NotFound();
-        keepForm(page.Case, page);
-        controller.ViewData["FailedForm"] = typeof(TForm).Name;
+        keepForm(page);
+        controller.ViewData["FailedForm"] = failedForm;
         return controller.View("~/Features/Cases/Details.cshtml", page);
     }
 }

@@ -1,5 +1,6 @@
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
+using KneeClinic.Core.FollowUp;
 
 namespace KneeClinic.Web.Features.Consents;
 
@@ -32,6 +33,16 @@ public sealed class ClinicOptions
     /// <summary>The folder of template files imported at start; empty: templates/consent found above the content root.</summary>
     public string TemplateDirectory { get; set; } = "";
 
+    /// <summary>
+    /// The follow-up visits an injection schedules (Clinic:FollowUpVisits:0:Label, ...:DaysAfterInjection,
+    /// ...:WindowDaysBefore, ...:WindowDaysAfter). Unset: 2 weeks, 6 weeks, 3, 6 and 12 months.
+    /// </summary>
+    public List<FollowUpVisitOption>? FollowUpVisits { get; set; }
+
+    public FollowUpSchedule Schedule => FollowUpVisits is { Count: > 0 } visits
+        ? new FollowUpSchedule([.. visits.Select(v => new ScheduledVisit(v.Label, v.DaysAfterInjection, v.WindowDaysBefore, v.WindowDaysAfter))])
+        : FollowUpSchedule.Default;
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>Dates staff may type; outside them a conversion to UTC could overflow.</summary>
@@ -43,6 +54,9 @@ public sealed class ClinicOptions
             : ConsentValidityDays < 1 ? "Clinic:ConsentValidityDays must be 1 or more."
             : string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(Phone) || string.IsNullOrWhiteSpace(Address)
                 ? "Clinic:Name, Clinic:Phone and Clinic:Address are printed on every consent form and must be set."
+            : FollowUpVisits is { Count: > 0 } visits && (visits.Any(v => string.IsNullOrWhiteSpace(v.Label) || v.Label.Length > 32
+                || v.DaysAfterInjection < 1 || v.WindowDaysBefore < 0 || v.WindowDaysAfter < 0) || visits.DistinctBy(v => v.Label).Count() != visits.Count)
+                ? "Clinic:FollowUpVisits: each visit needs its own label (32 characters at most), 1 or more days after the injection, and windows of 0 days or more."
             : "";
         return problem.Length == 0;
     }
@@ -51,4 +65,15 @@ public sealed class ClinicOptions
         new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified))).ToUniversalTime();
 
     public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
+
+    /// <summary>The calendar day at the clinic.</summary>
+    public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()));
+}
+
+public sealed class FollowUpVisitOption
+{
+    public string Label { get; set; } = "";
+    public int DaysAfterInjection { get; set; }
+    public int WindowDaysBefore { get; set; }
+    public int WindowDaysAfter { get; set; }
 }

@@ -8,7 +8,7 @@ namespace KneeClinic.Web.Features.Home;
 public sealed class HomeController : Controller
 {
     public IActionResult Index() =>
-        User.IsInRole(Roles.Clinician) ? RedirectToAction("Index", "Patients")
+        User.IsInRole(Roles.Clinician) ? RedirectToAction("Index", "Dashboard")
         : User.IsInRole(Roles.Administrator) ? RedirectToAction("Index", "Staff")
         : View();
 

@@ -1,0 +1,80 @@
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.Data;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Staff;
+using KneeClinic.Web.Features.Cases;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.Dashboard;
+
+public sealed record CaseLine(Guid CaseId, string Patient, string Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, string NextAction);
+
+public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, string Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
+
+public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, string Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious);
+
+public sealed record AwaitingSignature(Guid CaseId, string Patient, string Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
+
+public sealed class DashboardPage
+{
+    public required bool AllClinicians { get; init; }
+    public required IReadOnlyList<CaseLine> Cases { get; init; }
+    public required IReadOnlyList<OverdueVisit> Overdue { get; init; }
+    public required IReadOnlyList<OpenEvent> OpenEvents { get; init; }
+    public required IReadOnlyList<AwaitingSignature> Awaiting { get; init; }
+}
+
+/// <summary>
+/// A clinician's start page: their open cases by stage with the next step, follow-up visits whose window has
+/// closed, adverse events still open, and consent forms printed but not yet signed.
+/// </summary>
+[Authorize(Policy = Startup.ClinicalPolicy)]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, TimeProvider clock) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(bool all = false)
+    {
+        var me = users.GetUserId(User)!;
+        var today = clinic.Value.Today(clock);
+        var cases = db.Cases.Where(c => c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed && (all || c.AssignedClinicianId == me));
+
+        var open = await cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn })
+            .AsNoTracking().ToListAsync();
+        var ids = open.Select(o => o.Case.Id).ToList();
+        var visits = (await db.FollowUpVisits.AsNoTracking().Where(v => ids.Contains(v.CaseId) && v.Status == VisitStatus.Scheduled).ToListAsync())
+            .ToLookup(v => v.CaseId);
+        var printed = (await db.ConsentDocuments.Where(d => ids.Contains(d.CaseId) && d.Status == ConsentStatus.Generated)
+            .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync());
+        var printedCases = printed.Select(d => d.CaseId).ToHashSet();
+        var names = open.ToDictionary(o => o.Case.Id, o => (Name: $"{o.FamilyName}, {o.GivenName}", o.Mrn, o.Case.Knee));
+
+        var events = await db.AdverseEvents.AsNoTracking()
+            .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown)
+                && db.Cases.Any(c => c.Id == e.CaseId && (all || c.AssignedClinicianId == me)))
+            .Join(db.Cases, e => e.CaseId, c => c.Id, (e, c) => new { Event = e, c.PatientId })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
+            .ToListAsync();
+
+        return View(new DashboardPage
+        {
+            AllClinicians = all,
+            Cases = [.. open.OrderBy(o => o.Case.Stage).ThenBy(o => o.FamilyName)
+                .Select(o => new CaseLine(o.Case.Id, names[o.Case.Id].Name, o.Mrn, o.Case.Knee, o.Case.CellSource, o.Case.Stage,
+                    CasePage.Next(o.Case, printedCases.Contains(o.Case.Id), visits[o.Case.Id], today)))],
+            Overdue = [.. visits.SelectMany(g => g).Where(v => v.IsOverdue(today)).OrderBy(v => v.WindowCloses)
+                .Select(v => new OverdueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowCloses))],
+            OpenEvents = [.. events.OrderByDescending(e => e.Event.IsSerious).ThenBy(e => e.Event.OnsetOn)
+                .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, $"{e.FamilyName}, {e.GivenName}", e.Mrn, e.Event.OnsetOn, e.Event.Category,
+                    e.Event.CtcaeGrade, e.Event.IsSerious))],
+            Awaiting = [.. printed.OrderBy(d => d.GeneratedAt)
+                .Select(d => new AwaitingSignature(d.CaseId, names[d.CaseId].Name, names[d.CaseId].Mrn, d.DocumentNumber, d.GeneratedAt))],
+        });
+    }
+}

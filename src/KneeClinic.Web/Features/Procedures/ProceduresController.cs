@@ -1,0 +1,235 @@
+using KneeClinic.Core;
+using KneeClinic.Core.Data;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Procedures;
+using KneeClinic.Core.Staff;
+using KneeClinic.Web.Features.Cases;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.Procedures;
+
+/// <summary>
+/// The steps after consent: harvest or receipt, processing and release, injection, follow-up visits and adverse
+/// events. Each form posts one step to <see cref="Pathway"/> in Core, which decides whether it may happen, so a
+/// form posted by hand meets exactly the rules the screens show.
+/// </summary>
+[Authorize(Policy = Startup.ClinicalPolicy)]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicUser> users, SignInManager<ClinicUser> signIn,
+    IOptions<ClinicOptions> options, TimeProvider clock) : Controller
+{
+    private ClinicOptions Clinic => options.Value;
+    private string Me => users.GetUserId(User)!;
+    private CaseCommand Command => new(this, db);
+
+    [HttpPost]
+    public async Task<IActionResult> Harvest(Guid id, [Bind(Prefix = nameof(CasePage.Harvest))] HarvestForm form)
+    {
+        await CheckClinicianAsync(form.OperatorId, "Harvest.OperatorId");
+        return await Command.RunAsync(id, form, (_, p) => p.Harvest = form, async c =>
+        {
+            var file = await LoadAsync(c);
+            var (product, violation) = Pathway.RecordHarvest(c, file.Consents, new HarvestRecord(Clinic.ToUtc(form.StartedAt!.Value),
+                Clinic.ToUtc(form.EndedAt!.Value), form.Site.Trim(), form.VolumeMl!.Value, form.Anaesthesia.Trim(), Text(form.AnticoagulantLot),
+                form.AnticoagulantExpiry, form.OperatorId!, Text(form.Complications)), clock.GetUtcNow());
+            if (product is not null) db.CellProducts.Add(product);
+            return violation;
+        }, "Harvest recorded. Label the product with its code, then record the processing.", "product");
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Receipt(Guid id, [Bind(Prefix = nameof(CasePage.Receipt))] ReceiptForm form)
+    {
+        await CheckClinicianAsync(form.ReceivedById, "Receipt.ReceivedById");
+        return await Command.RunAsync(id, form, (_, p) => p.Receipt = form, async c =>
+        {
+            var file = await LoadAsync(c);
+            var (product, violation) = Pathway.RecordReceipt(c, file.Consents, new ProductReceipt(form.Supplier.Trim(), form.Lot.Trim(),
+                form.Expiry!.Value, form.DonorEligibilityReference.Trim(), form.ReceivedById!, Clinic.ToUtc(form.ReceivedAt!.Value),
+                form.Storage.Trim()), clock.GetUtcNow());
+            if (product is not null) db.CellProducts.Add(product);
+            return violation;
+        }, "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.", "product");
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Processing(Guid id, [Bind(Prefix = nameof(CasePage.Processing))] ProcessingForm form)
+    {
+        if (form.Release == ReleaseDecision.Released && form.UseBy is null)
+            ModelState.AddModelError("Processing.UseBy", "A released product needs its use-by time.");
+        if (form.Release == ReleaseDecision.Rejected && string.IsNullOrWhiteSpace(form.ReleaseNote))
+            ModelState.AddModelError("Processing.ReleaseNote", "Give the reason the product is rejected.");
+        if (ModelState.IsValid) await CheckVerifierAsync(form);
+        form.VerifierPassword = null; // never sent back to the page
+        return await Command.RunAsync(id, form, (_, p) => p.Processing = form, async c =>
+        {
+            var file = await LoadAsync(c);
+            var now = clock.GetUtcNow();
+            var record = new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
+                Clinic.ToUtc(form.StartedAt!.Value), Clinic.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
+                form.TotalNucleatedCells, form.ViabilityPercent, Me, form.VerifierId!, form.Release!.Value, now,
+                form.Release == ReleaseDecision.Released ? Clinic.ToUtc(form.UseBy!.Value) : null, Text(form.ReleaseNote));
+            return Pathway.RecordProcessing(c, file.CurrentProduct, file.Consents, record, now);
+        }, form.Release == ReleaseDecision.Released
+            ? "Product released. It can be injected until its use-by time."
+            : "Product rejected and kept on record. Record a new harvest or receipt to go on.", "product");
+    }
+
+    [HttpPost]
+    public Task<IActionResult> Inject(Guid id, [Bind(Prefix = nameof(CasePage.Injection))] InjectionForm form) =>
+        Command.RunAsync(id, form, (_, p) => p.Injection = form, async c =>
+        {
+            var file = await LoadAsync(c);
+            var entry = new InjectionEntry(form.ProductCode, form.Knee!.Value, form.UltrasoundGuided, form.VolumeMl!.Value,
+                form.Approach, Me, Clinic.ToUtc(form.PerformedAt!.Value), form.ImmediateReaction, form.DischargeInstructionsGiven);
+            var (injection, visits, violation) = Pathway.RecordInjection(c, file.CurrentProduct, file.Consents, entry,
+                Clinic.Schedule, Clinic.Zone, clock.GetUtcNow());
+            if (injection is not null)
+            {
+                db.Injections.Add(injection);
+                db.FollowUpVisits.AddRange(visits);
+            }
+            return violation;
+        }, "Injection recorded. The follow-up visits are scheduled below.", "follow-up");
+
+    [HttpGet]
+    public async Task<IActionResult> Visit(Guid id)
+    {
+        var page = await VisitPage.LoadAsync(db, id);
+        if (page is null) return NotFound();
+        var local = Clinic.ToLocal(clock.GetUtcNow());
+        page.Form.VisitedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
+        return View(page);
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Visit(Guid id, [Bind(Prefix = nameof(VisitPage.Form))] VisitForm form)
+    {
+        var caseId = await db.FollowUpVisits.Where(v => v.Id == id).Select(v => (Guid?)v.CaseId).FirstOrDefaultAsync();
+        if (caseId is null) return NotFound();
+        var koos = Koos(form.Koos, "Form.Koos");
+        return await Command.RunAsync(caseId.Value, form.Version, async c =>
+        {
+            var file = await LoadAsync(c);
+            return Pathway.RecordVisit(c, file.Visits, id, file.Consents, Clinic.ToUtc(form.VisitedAt!.Value), Clinic.Zone, Me,
+                form.PainNrs!.Value, koos, form.RehabilitationStage, form.Notes, Clinic.Today(clock));
+        }, "Follow-up visit recorded.", "follow-up", async () =>
+        {
+            var page = await VisitPage.LoadAsync(db, id);
+            if (page is null) return NotFound();
+            page.Form = form;
+            return View(nameof(Visit), page);
+        });
+    }
+
+    [HttpPost]
+    public Task<IActionResult> MarkMissed(Guid id, MarkMissedForm form) =>
+        Command.RunAsync(id, form, (_, _) => { }, async c =>
+        {
+            var file = await LoadAsync(c);
+            return Pathway.MarkVisitMissed(c, file.Visits, form.VisitId, Clinic.Today(clock));
+        }, "Visit marked as missed.", "follow-up");
+
+    [HttpGet]
+    public async Task<IActionResult> BaselineKoos(Guid id)
+    {
+        var page = await BaselineKoosPage.LoadAsync(db, id);
+        return page is null ? NotFound() : View(page);
+    }
+
+    [HttpPost]
+    public Task<IActionResult> BaselineKoos(Guid id, [Bind(Prefix = nameof(BaselineKoosPage.Form))] BaselineKoosForm form)
+    {
+        var koos = Koos(form.Koos, "Form.Koos");
+        if (ModelState.IsValid && koos is null) ModelState.AddModelError("", "Enter the patient's answers: the questionnaire is empty.");
+        return Command.RunAsync(id, form.Version, c => Task.FromResult(c.RecordBaselineKoos(koos!)),
+            "Baseline KOOS recorded.", "screening", async () =>
+            {
+                var page = await BaselineKoosPage.LoadAsync(db, id);
+                if (page is null) return NotFound();
+                page.Form = form;
+                return View(nameof(BaselineKoos), page);
+            });
+    }
+
+    [HttpPost]
+    public Task<IActionResult> ReportAdverseEvent(Guid id, [Bind(Prefix = nameof(CasePage.AdverseEvent))] AdverseEventForm form) =>
+        Command.RunAsync(id, form, (_, p) => p.AdverseEvent = form, c =>
+        {
+            var (adverseEvent, violation) = AdverseEvent.Report(c.Id, form.Details(), Me, clock.GetUtcNow(), Clinic.Today(clock));
+            if (adverseEvent is not null) db.AdverseEvents.Add(adverseEvent);
+            return violation;
+        }, "Adverse event reported.", "adverse-events");
+
+    [HttpGet]
+    public async Task<IActionResult> UpdateAdverseEvent(Guid id)
+    {
+        var page = await AdverseEventPage.LoadAsync(db, id);
+        return page is null ? NotFound() : View(page);
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> UpdateAdverseEvent(Guid id, [Bind(Prefix = nameof(AdverseEventPage.Form))] AdverseEventForm form)
+    {
+        var adverseEvent = await db.AdverseEvents.FirstOrDefaultAsync(e => e.Id == id);
+        if (adverseEvent is null) return NotFound();
+        return await Command.RunAsync(adverseEvent.CaseId, form.Version, c =>
+        {
+            db.Entry(adverseEvent).Property(e => e.Version).OriginalValue = form.EventVersion;
+            return Task.FromResult(adverseEvent.Update(form.Details(), clock.GetUtcNow(), Clinic.Today(clock)));
+        }, "Adverse event updated.", "adverse-events", async () =>
+        {
+            var page = await AdverseEventPage.LoadAsync(db, id);
+            if (page is null) return NotFound();
+            page.Form = form;
+            return View(nameof(UpdateAdverseEvent), page);
+        });
+    }
+
+    private Task<CaseFile> LoadAsync(Core.Cases.Case c) => CaseFile.LoadAsync(db, c, Clinic.ConsentValidityDays);
+
+    private KoosAnswers? Koos(KoosForm form, string field)
+    {
+        var answers = form.Answers(out var problem);
+        if (problem is not null) ModelState.AddModelError(field, problem);
+        return answers;
+    }
+
+    /// <summary>Operators and receivers are active clinicians of this clinic.</summary>
+    private async Task CheckClinicianAsync(string? userId, string field)
+    {
+        if (userId is null) return;
+        if (await users.FindByIdAsync(userId) is not { IsDisabled: false } user || !await users.IsInRoleAsync(user, Roles.Clinician))
+            ModelState.AddModelError(field, "Choose an active clinician.");
+    }
+
+    /// <summary>
+    /// The second verifier proves they are there by typing their password; wrong passwords count towards their
+    /// lockout like a failed login.
+    /// </summary>
+    private async Task CheckVerifierAsync(ProcessingForm form)
+    {
+        if (form.VerifierId == Me)
+        {
+            ModelState.AddModelError("Processing.VerifierId", PathwayRules.SecondVerifierMustDiffer.Message);
+            return;
+        }
+        if (await users.FindByIdAsync(form.VerifierId!) is not { IsDisabled: false } verifier || !await users.IsInRoleAsync(verifier, Roles.Clinician))
+        {
+            ModelState.AddModelError("Processing.VerifierId", "Choose an active clinician as the second verifier.");
+            return;
+        }
+        var check = await signIn.CheckPasswordSignInAsync(verifier, form.VerifierPassword!, lockoutOnFailure: true);
+        if (!check.Succeeded)
+            ModelState.AddModelError("Processing.VerifierPassword", check.IsLockedOut
+                ? "The second verifier's account is locked for a while after too many wrong passwords. Ask another colleague to verify."
+                : "The second verifier's password is not right. They type it themselves.");
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

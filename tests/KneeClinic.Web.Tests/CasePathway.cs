@@ -1,0 +1,331 @@
+using System.Net;
+using System.Text.Json;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Procedures;
+using KneeClinic.Core.Staff;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+using static KneeClinic.Web.Tests.WebSession;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>
+/// Cases walked from a new patient to the last follow-up visit through the real forms, with the clinic's clock
+/// moving on between visits, and the clinician's dashboard checked on the way.
+/// </summary>
+public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output) : IClassFixture<ClinicFactory>
+{
+    private static readonly byte[] Scan = [.. "%PDF-1.4\n% signed consent\n"u8, .. new byte[500]];
+
+    private DateTimeOffset Now => factory.Clock.GetUtcNow();
+    private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm");
+    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd");
+
+    /// <summary>A clinician signed in, who can come back after the clock moved on by logging in again.</summary>
+    private sealed class Clinician(ClinicFactory factory, string email, string id)
+    {
+        public string Email { get; } = email;
+        public string Id { get; } = id;
+        public WebSession Session { get; private set; } = factory.Session();
+
+        public async Task LogInAsync()
+        {
+            Session.Dispose();
+            Session = factory.Session();
+            Assert.Equal(HttpStatusCode.Redirect, (await Session.LogInAsync(Email, ClinicFactory.Password)).Status);
+        }
+    }
+
+    private async Task<Clinician> ClinicianAsync()
+    {
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        var user = await factory.CreateUserAsync(email, Roles.Clinician);
+        var clinician = new Clinician(factory, email, user.Id);
+        await clinician.LogInAsync();
+        return clinician;
+    }
+
+    /// <summary>Moves the clock on; past the 20-minute idle limit the clinician signs in again, as they would.</summary>
+    private async Task AdvanceAsync(TimeSpan by, Clinician clinician)
+    {
+        factory.Clock.Advance(by);
+        if (by >= TimeSpan.FromMinutes(15)) await clinician.LogInAsync();
+    }
+
+    private static IReadOnlyDictionary<string, string?> Koos(string prefix, string answers) =>
+        answers.Select((a, i) => ($"{prefix}.Koos.K[{i}]", a == '.' ? "" : a.ToString())).ToDictionary(x => x.Item1, x => (string?)x.Item2);
+
+    private static Dictionary<string, string?> With(IReadOnlyDictionary<string, string?> a, params (string, string?)[] more)
+    {
+        var all = new Dictionary<string, string?>(a);
+        foreach (var (k, v) in more) all[k] = v;
+        return all;
+    }
+
+    private async Task<Page> CaseAsync(Clinician c, Guid caseId) => await c.Session.GetAsync($"/Cases/Details/{caseId}");
+
+    private static async Task<Page> Submit(Clinician c, Page page, string selector, IReadOnlyDictionary<string, string?> fields)
+    {
+        var result = await c.Session.SubmitAsync(page, selector, fields);
+        Assert.True(result.Status == HttpStatusCode.Redirect, $"{selector}: {result.Status} {string.Join(" | ", result.Errors)}");
+        return await c.Session.FollowAsync(result);
+    }
+
+    private static string Stage(Page page) => page.Document.QuerySelector("#case-stage")!.TextContent;
+    private static string Next(Page page) => page.Document.QuerySelector("#next-action")!.TextContent;
+
+    /// <summary>Registers a patient, opens a case and screens it to eligible with baseline KOOS, through the forms.</summary>
+    private async Task<Guid> ScreenedCaseAsync(Clinician c, string source, string givenName)
+    {
+        var form = await c.Session.GetAsync("/Patients/Create");
+        var patient = await c.Session.SubmitAsync(form, "form[action='/Patients/Create']", Fields(
+            ("Mrn", $"MRN-{Guid.NewGuid():N}"[..16]), ("GivenName", givenName), ("FamilyName", "Ortega"),
+            ("DateOfBirth", "1958-07-02"), ("Sex", "Female")));
+        var patientId = Guid.Parse(patient.Location!.Split('/').Last());
+        var opened = await c.Session.SubmitAsync(await c.Session.GetAsync($"/Cases/Create?patientId={patientId}"), "form[action='/Cases/Create']",
+            Fields(("Knee", "Right"), ("CellSource", source), ("KellgrenLawrenceGrade", "2")));
+        var caseId = Guid.Parse(opened.Location!.Split('/').Last());
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+
+        var page = await CaseAsync(c, caseId);
+        page = await Submit(c, page, $"form[action$='/Screening/Checkup/{caseId}']",
+            Fields(("Checkup.CheckupDate", Date(today)), ("Checkup.BaselinePainNrs", "7")));
+        page = await Submit(c, page, $"form[action$='/Screening/AddImaging/{caseId}']", Fields(("Imaging.Modality", "Mri"),
+            ("Imaging.PerformedOn", Date(today.AddDays(-10))), ("Imaging.Findings", "Cartilage thinning, medial compartment"), ("Imaging.KellgrenLawrenceGrade", "2")));
+        page = await Submit(c, page, $"form[action$='/Screening/Decide/{caseId}']", Fields(("Decision.Outcome", "Eligible")));
+        Assert.Equal("Eligible", Stage(page));
+
+        // Baseline KOOS on its own page: every item 2 ("moderate"), so each subscale is 50.
+        var koos = await c.Session.GetAsync($"/Procedures/BaselineKoos/{caseId}");
+        page = await Submit(c, koos, "#baseline-koos-form", Koos("Form", new string('2', 42)));
+        Assert.Contains("pain 50", page.Document.QuerySelector("#baseline-koos")!.TextContent);
+        return caseId;
+    }
+
+    private async Task ConsentAsync(Clinician c, Guid caseId)
+    {
+        var page = await Submit(c, await CaseAsync(c, caseId), "#generate-consent", Fields(("Consent.Language", "en")));
+        var document = await factory.QueryAsync(db => db.ConsentDocuments.SingleAsync(d => d.CaseId == caseId));
+
+        // Printed, not signed: the dashboard lists it.
+        var dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.Contains(document.DocumentNumber, dashboard.Document.QuerySelector("#awaiting-signature")!.TextContent);
+
+        await AdvanceAsync(TimeSpan.FromMinutes(10), c);
+        var sign = await c.Session.GetAsync($"/Consents/Sign/{document.Id}");
+        var signed = await c.Session.UploadAsync(sign, "form[enctype='multipart/form-data']",
+            Fields(("Form.SignedAt", Local(Now.AddMinutes(-5))), ("Form.TeachBackConfirmed", "true")), "Form.Scan", "scan.pdf", Scan, "application/pdf");
+        Assert.Equal(HttpStatusCode.Redirect, signed.Status);
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.DoesNotContain(document.DocumentNumber, dashboard.Document.QuerySelector("#awaiting-signature")!.TextContent);
+    }
+
+    private async Task<Page> ProcessAsync(Clinician c, Clinician verifier, Guid caseId, string release, DateTimeOffset start)
+    {
+        await AdvanceAsync(TimeSpan.FromHours(1), c);
+        var page = await CaseAsync(c, caseId);
+        var fields = Fields(("Processing.Method", "Density-gradient concentration"), ("Processing.Device", "Separator CS-200"),
+            ("Processing.KitLot", "KIT-5521"), ("Processing.KitExpiry", Date(DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(3))),
+            ("Processing.StartedAt", Local(start)), ("Processing.EndedAt", Local(start.AddMinutes(40))), ("Processing.OutputVolumeMl", "4.5"),
+            ("Processing.TotalNucleatedCells", "1200000000"), ("Processing.ViabilityPercent", "94.5"), ("Processing.Release", release),
+            ("Processing.UseBy", release == "Released" ? Local(Now.AddHours(6)) : ""),
+            ("Processing.ReleaseNote", release == "Released" ? "" : "Clumped after thaw"),
+            ("Processing.VerifierId", verifier.Id), ("Processing.VerifierPassword", "not their password"));
+
+        // The second verifier must confirm with their own password; a wrong one records nothing.
+        var wrong = await c.Session.SubmitAsync(page, "#processing-form", fields);
+        Assert.Equal(HttpStatusCode.OK, wrong.Status);
+        Assert.Contains("The second verifier's password is not right. They type it themselves.", wrong.Errors);
+        Assert.Equal("", wrong.Document.QuerySelector("input[name='Processing.VerifierPassword']")!.GetAttribute("value") ?? "");
+        Assert.Equal("KIT-5521", wrong.Document.QuerySelector("input[name='Processing.KitLot']")!.GetAttribute("value"));
+
+        fields["Processing.VerifierPassword"] = ClinicFactory.Password;
+        return await Submit(c, wrong, "#processing-form", fields);
+    }
+
+    private async Task<Page> InjectAsync(Clinician c, Guid caseId)
+    {
+        await AdvanceAsync(TimeSpan.FromMinutes(10), c);
+        var at = Now.AddMinutes(-3); // after the release, typed to the minute
+        var page = await CaseAsync(c, caseId);
+        Assert.Equal("Product released", Stage(page));
+        var code = page.Document.QuerySelectorAll("#products tr[data-code]").Last().GetAttribute("data-code")!;
+        var fields = Fields(("Injection.ProductCode", "CP-WRONG00000"), ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"),
+            ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(at)),
+            ("Injection.DischargeInstructionsGiven", "true"));
+
+        // The wrong label stops it; so does the wrong knee. The form comes back as typed.
+        var stop = await c.Session.SubmitAsync(page, "#injection-form", fields);
+        Assert.Contains(PathwayRules.ProductCodeMismatch.Message, stop.Errors);
+        Assert.Equal("CP-WRONG00000", stop.Document.QuerySelector("input[name='Injection.ProductCode']")!.GetAttribute("value"));
+        fields["Injection.ProductCode"] = " " + code.ToLowerInvariant() + " "; // as a scanner or a hurried hand types it
+        fields["Injection.Knee"] = "Left";
+        Assert.Contains(PathwayRules.KneeMismatch.Message, (await c.Session.SubmitAsync(stop, "#injection-form", fields)).Errors);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Injections.CountAsync(i => i.CaseId == caseId)));
+
+        fields["Injection.Knee"] = "Right";
+        page = await Submit(c, stop, "#injection-form", fields);
+        Assert.Equal("Injected", Stage(page));
+        Assert.Equal(5, page.Document.QuerySelectorAll("#visits tr[data-visit]").Length);
+        Assert.Equal(code, await factory.QueryAsync(db => db.Injections.Where(i => i.CaseId == caseId).Select(i => i.ProductCodeChecked).SingleAsync()));
+        return page;
+    }
+
+    /// <summary>Moves to the visit's due day and records it through its own page, KOOS included.</summary>
+    private async Task<Page> VisitAsync(Clinician c, Guid caseId, string label, int pain, string koos)
+    {
+        var visit = await factory.QueryAsync(db => db.FollowUpVisits.SingleAsync(v => v.CaseId == caseId && v.Label == label));
+        var due = new DateTimeOffset(visit.DueOn.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+        if (due > Now) await AdvanceAsync(due - Now, c);
+        var page = await CaseAsync(c, caseId);
+        var link = page.Document.QuerySelector($"#visits tr[data-visit='{label}'] a[href^='/Procedures/Visit/']")!.GetAttribute("href")!;
+        var form = await c.Session.GetAsync(link);
+        Assert.Equal(42, form.Document.QuerySelectorAll("#koos tbody tr:not(.table-light)").Length);
+        return await Submit(c, form, "#visit-form", With(Koos("Form", koos),
+            ("Form.VisitedAt", Local(Now)), ("Form.PainNrs", pain.ToString()), ("Form.RehabilitationStage", "EarlyRehabilitation"),
+            ("Form.Notes", "Walking without a stick")));
+    }
+
+    private static JsonElement Chart(Page page, string measure) => JsonDocument.Parse(
+        page.Document.QuerySelector($"#outcomes figure[data-measure='{measure}'] canvas")!.GetAttribute("data-chart")!).RootElement;
+
+    [Fact]
+    public async Task AnAutologousCaseGoesFromScreeningToItsLastFollowUpThroughTheForms()
+    {
+        var c = await ClinicianAsync();
+        var verifier = await ClinicianAsync();
+        var caseId = await ScreenedCaseAsync(c, "BoneMarrow", "Inés");
+        await ConsentAsync(c, caseId);
+
+        // Harvest, by the clinician, after the signature.
+        await AdvanceAsync(TimeSpan.FromHours(1), c);
+        var page = await CaseAsync(c, caseId);
+        Assert.Equal("Record the harvest.", Next(page));
+        Assert.Null(page.Document.QuerySelector("#receipt-form"));
+        var harvestStart = Now.AddMinutes(-50);
+        page = await Submit(c, page, "#harvest-form", Fields(("Harvest.StartedAt", Local(harvestStart)), ("Harvest.EndedAt", Local(harvestStart.AddMinutes(35))),
+            ("Harvest.Site", "Right posterior iliac crest"), ("Harvest.VolumeMl", "60"), ("Harvest.Anaesthesia", "Local, lidocaine 1%"),
+            ("Harvest.AnticoagulantLot", "ACD-4411"), ("Harvest.AnticoagulantExpiry", Date(DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(6))),
+            ("Harvest.OperatorId", c.Id)));
+        Assert.Equal("Product obtained", Stage(page));
+        var product = await factory.QueryAsync(db => db.CellProducts.SingleAsync(p => p.CaseId == caseId));
+        Assert.Matches("^CP-[A-Z0-9]{10}$", product.ProductCode);
+        Assert.DoesNotContain("Ortega", product.ProductCode, StringComparison.OrdinalIgnoreCase);
+
+        // Processing: the operator cannot verify their own work, and is not offered as verifier.
+        Assert.Null((await CaseAsync(c, caseId)).Document.QuerySelector($"#processing-form select[name='Processing.VerifierId'] option[value='{c.Id}']"));
+        page = await ProcessAsync(c, verifier, caseId, "Released", harvestStart.AddMinutes(45));
+        Assert.Equal("Product released", Stage(page));
+        var processing = await factory.QueryAsync(db => db.CellProducts.AsNoTracking().Where(p => p.CaseId == caseId).Select(p => p.Processing).SingleAsync());
+        Assert.Equal((c.Id, verifier.Id, ReleaseDecision.Released), (processing!.OperatorId, processing.VerifierId, processing.Release));
+
+        page = await InjectAsync(c, caseId);
+        var dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.Contains("2 weeks visit is due", dashboard.Document.QuerySelector($"tr[data-case='{caseId}'] .next-action")!.TextContent);
+
+        // A flare-up two days later: reported, then open on the dashboard until it resolves.
+        await AdvanceAsync(TimeSpan.FromDays(2), c);
+        page = await Submit(c, await CaseAsync(c, caseId), "#adverse-event-form", Fields(
+            ("AdverseEvent.OnsetOn", Date(DateOnly.FromDateTime(Now.UtcDateTime))), ("AdverseEvent.Category", "FlareUp"),
+            ("AdverseEvent.CtcaeGrade", "1"), ("AdverseEvent.Relatedness", "Probable"), ("AdverseEvent.Description", "Warm, swollen knee"),
+            ("AdverseEvent.ActionTaken", "Ice and rest"), ("AdverseEvent.Outcome", "Ongoing")));
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.Contains("FlareUp, grade 1", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+        var update = await c.Session.GetAsync(page.Document.QuerySelector("#adverse-event-list a[href^='/Procedures/UpdateAdverseEvent/']")!.GetAttribute("href")!);
+        var resolvedTooEarly = await c.Session.SubmitAsync(update, "#adverse-event-form", Fields(("Form.Outcome", "Resolved")));
+        Assert.Contains("Give the date the event resolved.", resolvedTooEarly.Errors);
+        await Submit(c, resolvedTooEarly, "#adverse-event-form", Fields(("Form.Outcome", "Resolved"), ("Form.ResolvedOn", Date(DateOnly.FromDateTime(Now.UtcDateTime)))));
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.DoesNotContain("FlareUp", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+
+        // The follow-up year. KOOS improves from 50 (all 2s) to 75 (all 1s); the 6-month visit is missed.
+        page = await VisitAsync(c, caseId, "2 weeks", 6, new string('2', 42));
+        Assert.Equal("In follow-up", Stage(page));
+        page = await VisitAsync(c, caseId, "6 weeks", 5, ".." + new string('2', 40));
+        page = await VisitAsync(c, caseId, "3 months", 4, new string('1', 42));
+
+        var sixMonths = await factory.QueryAsync(db => db.FollowUpVisits.SingleAsync(v => v.CaseId == caseId && v.Label == "6 months"));
+        await AdvanceAsync(new DateTimeOffset(sixMonths.WindowCloses.AddDays(1).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero) - Now, c);
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.Contains("6 months", dashboard.Document.QuerySelector("#overdue")!.TextContent);
+        page = await CaseAsync(c, caseId);
+        Assert.Contains("The 6 months visit is overdue", Next(page));
+        page = await Submit(c, page, "#visits tr[data-visit='6 months'] form", Fields());
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.DoesNotContain("6 months", dashboard.Document.QuerySelector("#overdue")!.TextContent);
+
+        page = await VisitAsync(c, caseId, "12 months", 2, new string('1', 42));
+        Assert.Equal("Completed", Stage(page));
+        var visits = await factory.QueryAsync(db => db.FollowUpVisits.Where(v => v.CaseId == caseId).OrderBy(v => v.DueOn).ToListAsync());
+        Assert.Equal([VisitStatus.Completed, VisitStatus.Completed, VisitStatus.Completed, VisitStatus.Missed, VisitStatus.Completed],
+            visits.Select(v => v.Status));
+        Assert.Equal(75m, visits[^1].Koos!.Pain);
+        Assert.Equal(50m, visits[1].Koos!.Symptoms); // two blanks in symptoms: scored from the items answered
+
+        // The charts: baseline first, the MIC line 15 points above baseline KOOS and 2 points below baseline pain.
+        var pain = Chart(page, "Knee pain (NRS 0-10)");
+        Assert.Equal(["Baseline", "2 weeks", "6 weeks", "3 months", "12 months"], pain.GetProperty("labels").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal([7m, 6m, 5m, 4m, 2m], pain.GetProperty("values").EnumerateArray().Select(x => x.GetDecimal()));
+        Assert.Equal(5m, pain.GetProperty("threshold").GetDecimal());
+        var koosPain = Chart(page, "KOOS pain");
+        Assert.Equal(65m, koosPain.GetProperty("threshold").GetDecimal());
+        Assert.Contains("Change from baseline +25: a noticeable improvement.", page.Document.QuerySelector("#outcomes figure[data-measure='KOOS pain']")!.TextContent);
+
+        // Completed cases leave the dashboard.
+        dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.Null(dashboard.Document.QuerySelector($"tr[data-case='{caseId}']"));
+        output.WriteLine($"Autologous case {caseId} completed on {Now:yyyy-MM-dd}");
+    }
+
+    [Fact]
+    public async Task AnAllogeneicCaseReceivesADonorProductRejectsOneAndUsesTheNextToTheLastVisit()
+    {
+        var c = await ClinicianAsync();
+        var verifier = await ClinicianAsync();
+        var caseId = await ScreenedCaseAsync(c, "UmbilicalCord", "Lucía");
+        await ConsentAsync(c, caseId);
+
+        var lotExpiry = DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(2);
+        async Task<Page> ReceiveAsync(string lot)
+        {
+            await AdvanceAsync(TimeSpan.FromMinutes(10), c);
+            var page = await CaseAsync(c, caseId);
+            Assert.Equal("Record the receipt of the donor product.", Next(page));
+            Assert.Null(page.Document.QuerySelector("#harvest-form"));
+            return await Submit(c, page, "#receipt-form", Fields(("Receipt.Supplier", "Example Cord Bank"), ("Receipt.Lot", lot),
+                ("Receipt.Expiry", Date(lotExpiry)), ("Receipt.DonorEligibilityReference", "DER-2026-0042"), ("Receipt.ReceivedAt", Local(Now.AddMinutes(-5))),
+                ("Receipt.ReceivedById", c.Id), ("Receipt.Storage", "LN2 dewar 2")));
+        }
+
+        var received = await ReceiveAsync("UC-LOT-1");
+        Assert.Contains("Record the thaw and preparation", Next(received));
+        var rejected = await ProcessAsync(c, verifier, caseId, "Rejected", Now);
+        Assert.Equal("Consented", Stage(rejected));
+        Assert.Contains("Clumped after thaw", rejected.Document.QuerySelector("#products")!.TextContent);
+
+        await ReceiveAsync("UC-LOT-2");
+        var released = await ProcessAsync(c, verifier, caseId, "Released", Now);
+        Assert.Equal("Product released", Stage(released));
+        var products = await factory.QueryAsync(db => db.CellProducts.Where(p => p.CaseId == caseId).ToListAsync());
+        Assert.Equal(2, products.Count);
+        Assert.Single(products, p => p.IsRejected);
+        var good = products.Single(p => p.IsReleased);
+        Assert.Equal("UC-LOT-2", good.Receipt!.Lot);
+
+        // The rejected product's code is refused at the bedside.
+        var page = await CaseAsync(c, caseId);
+        var refused = await c.Session.SubmitAsync(page, "#injection-form", Fields(("Injection.ProductCode", products.Single(p => p.IsRejected).ProductCode),
+            ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "3"), ("Injection.Approach", "Anterolateral"),
+            ("Injection.PerformedAt", Local(Now)), ("Injection.DischargeInstructionsGiven", "true")));
+        Assert.Contains(PathwayRules.ProductCodeMismatch.Message, refused.Errors);
+
+        await InjectAsync(c, caseId);
+        foreach (var (label, pain) in new[] { ("2 weeks", 6), ("6 weeks", 5), ("3 months", 4), ("6 months", 3) })
+            Assert.Equal("In follow-up", Stage(await VisitAsync(c, caseId, label, pain, new string('1', 42))));
+        page = await VisitAsync(c, caseId, "12 months", 3, new string('1', 42));
+        Assert.Equal("Completed", Stage(page));
+        Assert.Equal(5, await factory.QueryAsync(db => db.FollowUpVisits.CountAsync(v => v.CaseId == caseId && v.Status == VisitStatus.Completed)));
+    }
+}
