@@ -276,7 +276,11 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         // Completed cases leave the dashboard.
         dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Null(dashboard.Document.QuerySelector($"tr[data-case='{caseId}']"));
-        output.WriteLine($"Autologous case {caseId} completed on {Now:yyyy-MM-dd}");
+        // Each step wrote its audit entry under the clinician who recorded it.
+        var audited = await factory.QueryAsync(db => db.AuditEntries.Where(e => e.UserId == c.Id).Select(e => e.Entity).Distinct().ToListAsync());
+        foreach (var entity in new[] { "CellProduct", "Harvest", "ProcessingRecord", "Injection", "FollowUpVisit", "AdverseEvent" })
+            Assert.Contains(audited, e => e.Contains(entity));
+        output.WriteLine($"Autologous case {caseId} completed on {Now:yyyy-MM-dd}; audited: {string.Join(", ", audited)}");
     }
 
     [Fact]
