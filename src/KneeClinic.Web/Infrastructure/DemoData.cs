@@ -13,6 +13,9 @@ public static class DemoData
 {
     public const string AdminEmail = "admin@demo.kneeclinic.test";
     public const string ClinicianEmail = "clinician@demo.kneeclinic.test";
+
+    /// <summary>A second clinician: processing and release are checked by someone other than the operator.</summary>
+    public const string VerifierEmail = "verifier@demo.kneeclinic.test";
     public const string Password = "Demo-Clinic-2026!";
 
     public static async Task SeedAsync(IServiceProvider services, TextWriter console)
@@ -24,10 +27,11 @@ public static class DemoData
 
         await EnsureUserAsync(users, AdminEmail, "Demo Administrator", Roles.Administrator);
         var clinician = await EnsureUserAsync(users, ClinicianEmail, "Dr Demo Clinician", Roles.Clinician);
+        await EnsureUserAsync(users, VerifierEmail, "Dr Demo Verifier", Roles.Clinician);
         if (!await db.Patients.AnyAsync())
             await SeedPatientsAsync(db, clinician.Id, clock);
 
-        await console.WriteLineAsync($"Demo accounts (Development only): {AdminEmail} and {ClinicianEmail}, password {Password}");
+        await console.WriteLineAsync($"Demo accounts (Development only): {AdminEmail}, {ClinicianEmail} and {VerifierEmail}, password {Password}");
     }
 
     private static async Task<ClinicUser> EnsureUserAsync(UserManager<ClinicUser> users, string email, string name, string role)

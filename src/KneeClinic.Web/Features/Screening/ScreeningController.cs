@@ -10,9 +10,10 @@ namespace KneeClinic.Web.Features.Screening;
 /// <summary>The screening forms on the case page. Each posts one change to the case and returns to it.</summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ScreeningController(ClinicDbContext db, UserManager<Core.Staff.ClinicUser> users, TimeProvider clock) : Controller
+public sealed class ScreeningController(ClinicDbContext db, UserManager<Core.Staff.ClinicUser> users,
+    Microsoft.Extensions.Options.IOptions<Consents.ClinicOptions> clinic, TimeProvider clock) : Controller
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clinic.Value.Today(clock);
 
     [HttpPost]
     public Task<IActionResult> Checkup(Guid id, [Bind(Prefix = nameof(CasePage.Checkup))] CheckupForm form) =>
