@@ -173,8 +173,66 @@ public sealed class PathwayGates
         var (product, _) = Pathway.RecordReceipt(p.Case, p.Consents, received, Now);
         Assert.NotNull(product);
 
-        var record = p.Processing(useBy: received.ExpiresAt.AddHours(1));
+        var record = p.Processing(useBy: received.ExpiresAt(TimeZoneInfo.Utc).AddHours(1));
         Assert.Equal(PathwayRules.UseByAfterLotExpiry, Pathway.RecordProcessing(p.Case, product, p.Consents, record, Now));
+    }
+
+    [Fact]
+    public void TheReleaseComesAfterProcessingAndTheUseByTimeAfterTheRelease()
+    {
+        var p = new PathwayCase();
+        p.Sign(Now.AddDays(-1));
+        Assert.Null(p.Obtain());
+        var start = Now.AddHours(-4);
+        Assert.Equal(PathwayRules.DecidedBeforeProcessingEnded, p.Process(p.Processing(start: start) with { DecidedAt = start.AddMinutes(30) }));
+        // A use-by time no later than the release leaves no time to inject.
+        Assert.Equal(PathwayRules.UseByRequired, p.Process(p.Processing(start: start, useBy: start.AddMinutes(55))));
+        Assert.Null(p.Product!.Processing);
+    }
+
+    [Fact]
+    public void ExpiryDatesRunToTheEndOfTheDayAtTheClinic()
+    {
+        // Processing starts at 05:00 UTC on the 25th: still the 24th in Los Angeles, where a kit expiring on the 24th is in date.
+        var la = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        var start = new DateTimeOffset(2026, 11, 25, 5, 0, 0, TimeSpan.Zero);
+        Assert.Equal(Now.AddHours(-4), start);
+        var kit = new DateOnly(2026, 11, 24);
+
+        var inUtc = new PathwayCase();
+        inUtc.Sign(Now.AddDays(-1));
+        Assert.Null(inUtc.Obtain());
+        Assert.Equal(PathwayRules.KitExpired, Pathway.RecordProcessing(inUtc.Case, inUtc.Product, inUtc.Consents, inUtc.Processing(kitExpiry: kit, start: start), Now));
+
+        var inLosAngeles = new PathwayCase();
+        inLosAngeles.Sign(Now.AddDays(-1));
+        Assert.Null(inLosAngeles.Obtain());
+        Assert.Null(Pathway.RecordProcessing(inLosAngeles.Case, inLosAngeles.Product, inLosAngeles.Consents,
+            inLosAngeles.Processing(kitExpiry: kit, start: start), Now, la));
+
+        // A donor lot is usable until midnight at the clinic at the end of its expiry date: 08:00 UTC the next day in Los Angeles.
+        var lot = PathwayCase.Receipt(expiry: new DateOnly(2026, 1, 15));
+        Assert.Equal(new DateTimeOffset(2026, 1, 16, 8, 0, 0, TimeSpan.Zero), lot.ExpiresAt(la).AddTicks(1));
+    }
+
+    [Fact]
+    public void AReleasedProductThatWillNotBeUsedIsDiscardedAndTheCaseWaitsForANewOne()
+    {
+        var p = new PathwayCase().Released();
+        var old = p.Product!;
+        Assert.Equal(PathwayRules.DiscardReasonRequired, Pathway.DiscardProduct(p.Case, old, " ", CaseBuilder.Clinician, Now));
+        Assert.Null(Pathway.DiscardProduct(p.Case, old, "Use-by time passed: patient delayed", CaseBuilder.Clinician, Now));
+
+        Assert.False(old.IsReleased);
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, old, p.Consents, p.Injection(old.ProductCode),
+            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
+        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, Pathway.DiscardProduct(p.Case, old, "again", CaseBuilder.Clinician, Now));
+        Assert.Null(p.Obtain());
+
+        var injected = new PathwayCase().Released();
+        Assert.Null(injected.Inject());
+        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, Pathway.DiscardProduct(injected.Case, injected.Product, "late", CaseBuilder.Clinician, Now));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
             ("Processing.KitLot", "KIT-5521"), ("Processing.KitExpiry", Date(DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(3))),
             ("Processing.StartedAt", Local(start)), ("Processing.EndedAt", Local(start.AddMinutes(40))), ("Processing.OutputVolumeMl", "4.5"),
             ("Processing.TotalNucleatedCells", "1200000000"), ("Processing.ViabilityPercent", "94.5"), ("Processing.Release", release),
-            ("Processing.UseBy", release == "Released" ? Local(Now.AddHours(6)) : ""),
+            ("Processing.DecidedAt", Local(start.AddMinutes(45))), ("Processing.UseBy", release == "Released" ? Local(Now.AddHours(6)) : ""),
             ("Processing.ReleaseNote", release == "Released" ? "" : "Clumped after thaw"),
             ("Processing.VerifierId", verifier.Id), ("Processing.VerifierPassword", "not their password"));
 
@@ -151,7 +151,11 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var at = Now.AddMinutes(-3); // after the release, typed to the minute
         var page = await CaseAsync(c, caseId);
         Assert.Equal("Product released", Stage(page));
-        var code = page.Document.QuerySelectorAll("#products tr[data-code]").Last().GetAttribute("data-code")!;
+        // The code is read off the printed label, as at the bedside; the case page shows only its end.
+        var labelLink = page.Document.QuerySelectorAll("#products tr[data-product] a[href^='/Procedures/Label/']").Last().GetAttribute("href")!;
+        var code = (await c.Session.GetAsync(labelLink)).Document.QuerySelector("#product-code")!.TextContent.Trim();
+        Assert.DoesNotContain(code, page.Text);
+        Assert.Contains(code[^4..], page.Document.QuerySelector("#products")!.TextContent);
         var fields = Fields(("Injection.ProductCode", "CP-WRONG00000"), ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"),
             ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(at)),
             ("Injection.DischargeInstructionsGiven", "true"));
@@ -284,7 +288,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AnAllogeneicCaseReceivesADonorProductRejectsOneAndUsesTheNextToTheLastVisit()
+    public async Task AnAllogeneicCaseRejectsOneDonorProductDiscardsAnExpiredOneAndFollowsTheThirdToTheLastVisit()
     {
         var c = await ClinicianAsync();
         var verifier = await ClinicianAsync();
@@ -309,14 +313,26 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         Assert.Equal("Consented", Stage(rejected));
         Assert.Contains("Clumped after thaw", rejected.Document.QuerySelector("#products")!.TextContent);
 
+        // The second is released, but the patient cannot come before its use-by time: it is discarded.
         await ReceiveAsync("UC-LOT-2");
+        Assert.Equal("Product released", Stage(await ProcessAsync(c, verifier, caseId, "Released", Now)));
+        await AdvanceAsync(TimeSpan.FromHours(7), c);
+        var expired = await CaseAsync(c, caseId);
+        Assert.NotNull(expired.Document.QuerySelector("#product-expired"));
+        Assert.StartsWith("The product is past its use-by time: discard it", Next(expired));
+        var discarded = await Submit(c, expired, "#discard-form", Fields(("Discard.Reason", "Patient unwell on the day; use-by time passed")));
+        Assert.Equal("Consented", Stage(discarded));
+        Assert.Contains("Discarded", discarded.Document.QuerySelector("#products")!.TextContent);
+
+        await ReceiveAsync("UC-LOT-3");
         var released = await ProcessAsync(c, verifier, caseId, "Released", Now);
         Assert.Equal("Product released", Stage(released));
         var products = await factory.QueryAsync(db => db.CellProducts.Where(p => p.CaseId == caseId).ToListAsync());
-        Assert.Equal(2, products.Count);
+        Assert.Equal(3, products.Count);
         Assert.Single(products, p => p.IsRejected);
+        Assert.Single(products, p => p.DiscardedAt is not null);
         var good = products.Single(p => p.IsReleased);
-        Assert.Equal("UC-LOT-2", good.Receipt!.Lot);
+        Assert.Equal("UC-LOT-3", good.Receipt!.Lot);
 
         // The rejected product's code is refused at the bedside.
         var page = await CaseAsync(c, caseId);

@@ -28,6 +28,11 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         ("ProductCode", code), ("Knee", knee), ("UltrasoundGuided", "true"), ("VolumeMl", "3"), ("Approach", "Superolateral"),
         ("PerformedAt", Local(Now)), ("DischargeInstructionsGiven", "true")).ToDictionary(f => "Injection." + f.Key, f => f.Value);
 
+    private Dictionary<string, string?> Processing(Guid version, string verifierId, string password) => Fields(("Version", version.ToString()),
+        ("Method", "m"), ("Device", "d"), ("KitLot", "k"), ("KitExpiry", "2099-01-01"), ("StartedAt", Local(Now.AddMinutes(-1))),
+        ("EndedAt", Local(Now)), ("DecidedAt", Local(Now)), ("OutputVolumeMl", "4"), ("Release", "Rejected"), ("ReleaseNote", "test"),
+        ("VerifierId", verifierId), ("VerifierPassword", password)).ToDictionary(f => "Processing." + f.Key, f => f.Value);
+
     private Task<Guid> VersionAsync(Guid caseId) => factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.Version).SingleAsync());
     private Task<CaseStage> StageAsync(Guid caseId) => factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.Stage).SingleAsync());
     private Task<int> ProductsAsync(Guid caseId) => factory.QueryAsync(db => db.CellProducts.CountAsync(p => p.CaseId == caseId));
@@ -62,13 +67,13 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         var harvest = await session.PostAsync(page, $"/Procedures/Harvest/{caseId}", Harvest(version, clinicianId));
         Assert.Equal(HttpStatusCode.OK, harvest.Status);
         Assert.Contains(PathwayRules.NotConsented.Message, harvest.Errors);
-        Assert.Equal("60", harvest.Document.QuerySelector("input[name='Harvest.VolumeMl']")?.GetAttribute("value") ?? "60");
 
-        var processing = await session.PostAsync(page, $"/Procedures/Processing/{caseId}", Fields(("Processing.Version", version.ToString()),
-            ("Processing.Method", "m"), ("Processing.Device", "d"), ("Processing.KitLot", "k"), ("Processing.KitExpiry", "2099-01-01"),
-            ("Processing.StartedAt", Local(Now.AddMinutes(-30))), ("Processing.EndedAt", Local(Now)), ("Processing.OutputVolumeMl", "4"),
-            ("Processing.Release", "Rejected"), ("Processing.ReleaseNote", "test"), ("Processing.VerifierId", clinicianId), ("Processing.VerifierPassword", "x")));
-        Assert.Contains(PathwayRules.SecondVerifierMustDiffer.Message, processing.Errors);
+        // Processing with nothing to process: refused for that reason, and the colleague named as verifier does not
+        // have their password tried (no way to guess it or lock them out from here).
+        var colleague = await factory.CreateUserAsync($"colleague-{Guid.NewGuid():N}@clinic.test", Roles.Clinician);
+        var processing = await session.PostAsync(page, $"/Procedures/Processing/{caseId}", Processing(version, colleague.Id, "guess"));
+        Assert.Contains(PathwayRules.NoProductToProcess.Message, processing.Errors);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Users.Where(u => u.Id == colleague.Id).Select(u => u.AccessFailedCount).SingleAsync()));
 
         var inject = await session.PostAsync(page, $"/Procedures/Inject/{caseId}", Injection(version, "CP-0000000000"));
         Assert.Contains(PathwayRules.NotReleased.Message, inject.Errors);
@@ -108,6 +113,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         Assert.Contains("Give the volume harvested, from 0.1 to 1000 mL.", invalid.Errors);
         Assert.Contains("Check the date and time: Started.", invalid.Errors);
         Assert.Contains("The Harvest site field is required.", invalid.Errors);
+        Assert.Equal("-5", invalid.Document.QuerySelector("input[name='Harvest.VolumeMl']")!.GetAttribute("value"));
 
         // Times that did not happen yet, or end before they start.
         var future = Harvest(version, clinicianId);
@@ -126,10 +132,19 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         var twice = await session.PostAsync(page, $"/Procedures/Harvest/{caseId}", Harvest(await VersionAsync(caseId), clinicianId));
         Assert.Contains(PathwayRules.ProductAlreadyObtained.Message, twice.Errors);
         Assert.Equal(1, await ProductsAsync(caseId));
+
+        // The operator cannot verify their own work, whatever spelling of their id is posted.
+        foreach (var self in new[] { clinicianId, clinicianId.ToUpperInvariant(), clinicianId + " " })
+        {
+            var own = await session.PostAsync(page, $"/Procedures/Processing/{caseId}", Processing(await VersionAsync(caseId), self, ClinicFactory.Password));
+            Assert.Equal(HttpStatusCode.OK, own.Status);
+            Assert.Contains(own.Errors, e => e == PathwayRules.SecondVerifierMustDiffer.Message || e == "Choose an active clinician as the second verifier.");
+        }
+        Assert.Equal(CaseStage.ProductObtained, await StageAsync(caseId));
     }
 
     [Fact]
-    public async Task AnAdministratorCannotRecordAnyStepAndAVisitOfAnotherCaseIsRefused()
+    public async Task AnAdministratorCannotRecordAnyStepAndUnknownVisitsAreRefused()
     {
         var (session, caseId, _) = await ConsentedAsync();
         using var admin = await factory.SignedInAsync(Roles.Administrator);
@@ -137,7 +152,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         var forbidden = await admin.PostAsync(adminPage, $"/Procedures/ReportAdverseEvent/{caseId}", Fields(("AdverseEvent.Description", "x")));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
 
-        // A visit id from somewhere else does not belong to this case.
+        // A visit that is not this case's: before the injection none are.
         var page = await session.GetAsync($"/Cases/Details/{caseId}");
         var missed = await session.PostAsync(page, $"/Procedures/MarkMissed/{caseId}",
             Fields(("Version", (await VersionAsync(caseId)).ToString()), ("VisitId", Guid.NewGuid().ToString())));
@@ -176,5 +191,18 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, wrongEnum.Status);
         Assert.Contains(wrongEnum.Errors, e => e.Contains("CTCAE grade runs from 1"));
         Assert.Equal(0, await factory.QueryAsync(db => db.AdverseEvents.CountAsync(e => e.CaseId == caseId)));
+
+        // Two people updating the same event: the second gets the conflict, the first update stands.
+        await session.SubmitAsync(page, "#adverse-event-form", Fields(
+            ("AdverseEvent.OnsetOn", DateOnly.FromDateTime(Now.UtcDateTime).ToString("yyyy-MM-dd")), ("AdverseEvent.Category", "PainSwelling"),
+            ("AdverseEvent.CtcaeGrade", "1"), ("AdverseEvent.Relatedness", "Possible"), ("AdverseEvent.Description", "Swelling"), ("AdverseEvent.Outcome", "Ongoing")));
+        var eventId = await factory.QueryAsync(db => db.AdverseEvents.Where(e => e.CaseId == caseId).Select(e => e.Id).SingleAsync());
+        var first = await session.GetAsync($"/Procedures/UpdateAdverseEvent/{eventId}");
+        var second = await session.GetAsync($"/Procedures/UpdateAdverseEvent/{eventId}");
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(first, "#adverse-event-form", Fields(("Form.CtcaeGrade", "2")))).Status);
+        var conflict = await session.SubmitAsync(second, "#adverse-event-form", Fields(("Form.ActionTaken", "Ice")));
+        Assert.Contains(Features.Conflicts.Message, conflict.Errors);
+        var saved = await factory.QueryAsync(db => db.AdverseEvents.AsNoTracking().SingleAsync(e => e.Id == eventId));
+        Assert.Equal((2, null), (saved.CtcaeGrade, saved.ActionTaken));
     }
 }

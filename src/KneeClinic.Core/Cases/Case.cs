@@ -199,6 +199,8 @@ public sealed class Case : Aggregate
     /// <summary>A rejected product is discarded: the case waits for a new harvest or receipt.</summary>
     internal void ProductProcessed(bool released) => Stage = released ? CaseStage.ProductReleased : CaseStage.Consented;
 
+    internal void ProductDiscarded() => Stage = CaseStage.Consented;
+
     internal void Injected() => Stage = CaseStage.Injected;
 
     internal void FollowUpProgressed(bool allVisitsDone) => Stage = allVisitsDone ? CaseStage.Completed : CaseStage.FollowUp;

@@ -33,8 +33,14 @@ public sealed class CellProduct : Aggregate
     public ProductReceipt? Receipt { get; private set; }
     public ProcessingRecord? Processing { get; private set; }
 
-    public bool IsReleased => Processing?.Release == ReleaseDecision.Released;
+    /// <summary>Released at processing and not discarded since: the only state in which it may be injected.</summary>
+    public bool IsReleased => Processing?.Release == ReleaseDecision.Released && DiscardedAt is null;
     public bool IsRejected => Processing?.Release == ReleaseDecision.Rejected;
+
+    /// <summary>A released product that can no longer be used (past its use-by time, damaged, lost) is discarded, never deleted.</summary>
+    public DateTimeOffset? DiscardedAt { get; private set; }
+    public string? DiscardedById { get; private set; }
+    public string? DiscardReason { get; private set; }
 
     /// <summary>When the product was in hand: the end of the harvest or the receipt.</summary>
     public DateTimeOffset ObtainedAt => Harvest?.EndedAt ?? Receipt!.ReceivedAt;
@@ -45,22 +51,37 @@ public sealed class CellProduct : Aggregate
     internal static CellProduct FromReceipt(Guid caseId, ProductReceipt receipt) =>
         new(caseId, CellSource.UmbilicalCord) { Receipt = receipt };
 
-    internal RuleViolation? RecordProcessing(ProcessingRecord record, DateTimeOffset now)
+    /// <summary>
+    /// Records processing and the release decision. Expiry dates (kit, donor lot) run to the end of that day at the
+    /// clinic, so they are compared in the clinic's time zone.
+    /// </summary>
+    internal RuleViolation? RecordProcessing(ProcessingRecord record, DateTimeOffset now, TimeZoneInfo clinicZone)
     {
         if (Processing is not null) return PathwayRules.AlreadyProcessed;
         if (record.EndedAt < record.StartedAt) return PathwayRules.EndsBeforeStart;
         if (record.EndedAt > now || record.DecidedAt > now) return PathwayRules.InFuture;
+        if (record.DecidedAt < record.EndedAt) return PathwayRules.DecidedBeforeProcessingEnded;
         if (record.StartedAt < ObtainedAt) return PathwayRules.ProcessedBeforeObtained;
         if (record.VerifierId == record.OperatorId) return PathwayRules.SecondVerifierMustDiffer;
         if (record.OutputVolumeMl <= 0) return PathwayRules.VolumeRequired;
         if (record.ViabilityPercent is < 0 or > 100) return PathwayRules.ViabilityOutOfRange;
         if (record.Release == ReleaseDecision.Released)
         {
-            if (record.KitExpiry < DateOnly.FromDateTime(record.StartedAt.UtcDateTime)) return PathwayRules.KitExpired;
-            if (record.UseBy is not { } useBy || useBy <= record.EndedAt) return PathwayRules.UseByRequired;
-            if (Receipt is { } receipt && useBy > receipt.ExpiresAt) return PathwayRules.UseByAfterLotExpiry;
+            if (record.KitExpiry < DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.StartedAt, clinicZone).DateTime)) return PathwayRules.KitExpired;
+            if (record.UseBy is not { } useBy || useBy <= record.DecidedAt) return PathwayRules.UseByRequired;
+            if (Receipt is { } receipt && useBy > receipt.ExpiresAt(clinicZone)) return PathwayRules.UseByAfterLotExpiry;
         }
         Processing = record;
+        return null;
+    }
+
+    internal RuleViolation? Discard(string reason, string byId, DateTimeOffset now)
+    {
+        if (!IsReleased) return PathwayRules.OnlyReleasedCanBeDiscarded;
+        if (string.IsNullOrWhiteSpace(reason)) return PathwayRules.DiscardReasonRequired;
+        DiscardedAt = now;
+        DiscardedById = byId;
+        DiscardReason = reason.Trim();
         return null;
     }
 }
@@ -85,8 +106,12 @@ public sealed record ProductReceipt(
     DateTimeOffset ReceivedAt,
     string Storage)
 {
-    /// <summary>A lot is usable through the whole of its expiry date (UTC).</summary>
-    public DateTimeOffset ExpiresAt => new(Expiry.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+    /// <summary>A lot is usable through the whole of its expiry date, as the day runs at the clinic.</summary>
+    public DateTimeOffset ExpiresAt(TimeZoneInfo clinicZone)
+    {
+        var end = Expiry.ToDateTime(TimeOnly.MaxValue);
+        return new DateTimeOffset(end, clinicZone.GetUtcOffset(end));
+    }
 }
 
 /// <summary>

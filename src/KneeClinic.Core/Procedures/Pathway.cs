@@ -39,12 +39,12 @@ public static class Pathway
     }
 
     public static (CellProduct? Product, RuleViolation? Violation) RecordReceipt(Case @case, CaseConsents consents,
-        ProductReceipt receipt, DateTimeOffset now)
+        ProductReceipt receipt, DateTimeOffset now, TimeZoneInfo? clinicZone = null)
     {
         if (@case.CanObtainProduct() is { } blocked) return (null, blocked);
         if (@case.CellSource.IsAutologous()) return (null, PathwayRules.ReceiptIsForDonorCells);
         if (receipt.ReceivedAt > now) return (null, PathwayRules.InFuture);
-        if (receipt.ExpiresAt < receipt.ReceivedAt) return (null, PathwayRules.ProductExpiredOnReceipt);
+        if (receipt.ExpiresAt(clinicZone ?? TimeZoneInfo.Utc) < receipt.ReceivedAt) return (null, PathwayRules.ProductExpiredOnReceipt);
         if (consents.ValidAt(receipt.ReceivedAt) is { } consent) return (null, consent);
 
         var product = CellProduct.FromReceipt(@case.Id, receipt);
@@ -54,16 +54,29 @@ public static class Pathway
 
     /// <summary>Processing (or thaw and preparation) and the release decision, for the case's current product.</summary>
     public static RuleViolation? RecordProcessing(Case @case, CellProduct? product, CaseConsents consents,
-        ProcessingRecord record, DateTimeOffset now)
+        ProcessingRecord record, DateTimeOffset now, TimeZoneInfo? clinicZone = null)
     {
         if (@case.Stage == CaseStage.Closed) return CaseRules.CaseClosed;
         if (product is null || product.CaseId != @case.Id) return PathwayRules.NoProductToProcess;
         if (product.Processing is not null) return PathwayRules.AlreadyProcessed;
         if (@case.Stage != CaseStage.ProductObtained) return PathwayRules.NoProductToProcess;
         if (consents.WithdrawnBy(now) is { } withdrawn) return withdrawn;
-        if (product.RecordProcessing(record, now) is { } violation) return violation;
+        if (product.RecordProcessing(record, now, clinicZone ?? TimeZoneInfo.Utc) is { } violation) return violation;
 
         @case.ProductProcessed(product.IsReleased);
+        return null;
+    }
+
+    /// <summary>
+    /// A released product that will not be injected (past its use-by time, damaged, lost) is discarded with the
+    /// reason; it stays on record and the case waits for a new harvest or receipt.
+    /// </summary>
+    public static RuleViolation? DiscardProduct(Case @case, CellProduct? product, string reason, string byId, DateTimeOffset now)
+    {
+        if (@case.Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (@case.Stage != CaseStage.ProductReleased || product is null || product.CaseId != @case.Id) return PathwayRules.OnlyReleasedCanBeDiscarded;
+        if (product.Discard(reason, byId, now) is { } violation) return violation;
+        @case.ProductDiscarded();
         return null;
     }
 

@@ -35,7 +35,13 @@ public static class PathwayRules
     public static readonly RuleViolation ViabilityOutOfRange = new(nameof(ViabilityOutOfRange),
         "Viability is a percentage from 0 to 100.");
     public static readonly RuleViolation UseByRequired = new(nameof(UseByRequired),
-        "A released product needs a use-by time after processing ends.");
+        "A released product needs a use-by time later than its release.");
+    public static readonly RuleViolation DecidedBeforeProcessingEnded = new(nameof(DecidedBeforeProcessingEnded),
+        "The release decision is made after processing ends. Check the times.");
+    public static readonly RuleViolation OnlyReleasedCanBeDiscarded = new(nameof(OnlyReleasedCanBeDiscarded),
+        "Only a released product that has not been injected can be discarded.");
+    public static readonly RuleViolation DiscardReasonRequired = new(nameof(DiscardReasonRequired),
+        "Give the reason the product is discarded.");
     public static readonly RuleViolation UseByAfterLotExpiry = new(nameof(UseByAfterLotExpiry),
         "The use-by time cannot be later than the expiry of the supplier's lot.");
 

@@ -16,6 +16,8 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
         b.Ignore(p => p.IsReleased);
         b.Ignore(p => p.IsRejected);
         b.Ignore(p => p.ObtainedAt);
+        b.Property(p => p.DiscardedById).HasMaxLength(450);
+        b.Property(p => p.DiscardReason).HasMaxLength(2000);
         b.OwnsOne(p => p.Harvest, h =>
         {
             h.ToTable("Harvests");

@@ -30,6 +30,7 @@ public sealed class CasePage
     public ReceiptForm Receipt { get; set; } = new();
     public ProcessingForm Processing { get; set; } = new();
     public InjectionForm Injection { get; set; } = new();
+    public DiscardForm Discard { get; set; } = new();
     public AdverseEventForm AdverseEvent { get; set; } = new();
 
     /// <summary>Every product obtained for the case, oldest first; rejected ones stay on record.</summary>
@@ -44,6 +45,7 @@ public sealed class CasePage
     public IReadOnlyList<SelectListItem> Clinicians { get; init; } = [];
     public required ClinicOptions Clinic { get; init; }
     public required DateOnly Today { get; init; }
+    public required DateTimeOffset Now { get; init; }
 
     public DateTime Local(DateTimeOffset utc) => Clinic.ToLocal(utc);
 
@@ -54,8 +56,10 @@ public sealed class CasePage
 
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 
-    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, DateOnly today)
+    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, TimeProvider clock)
     {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(clinic.ToLocal(now));
         var found = await db.Cases.AsNoTracking()
             .Where(c => c.Id == id)
             .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.GivenName, p.FamilyName, p.Mrn, p.DateOfBirth })
@@ -71,10 +75,11 @@ public sealed class CasePage
         var clinicians = await ActiveCliniciansAsync(db);
 
         var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById, injection?.ClinicianId }
-            .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId }))
+            .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId, p.DiscardedById }))
             .Concat(visits.Select(v => v.ClinicianId)).Concat(events.Select(e => e.ReportedById))
             .OfType<string>().Distinct().ToList();
-        var staff = await db.Users.Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
+        var staff = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         var s = c.Screening;
         var languages = await db.ConsentTemplateVersions
             .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
@@ -85,6 +90,7 @@ public sealed class CasePage
         {
             Clinic = clinic,
             Today = today,
+            Now = now,
             Products = products,
             Done = injection,
             Visits = visits,
@@ -121,6 +127,7 @@ public sealed class CasePage
             Receipt = new ReceiptForm { Version = c.Version },
             Processing = new ProcessingForm { Version = c.Version },
             Injection = new InjectionForm { Version = c.Version },
+            Discard = new DiscardForm { Version = c.Version },
             AdverseEvent = new AdverseEventForm { Version = c.Version },
         };
     }
@@ -132,7 +139,12 @@ public sealed class CasePage
         .OrderBy(u => u.DisplayName).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
 
     /// <summary>What the clinician should do next on this case.</summary>
-    public string NextAction => Next(Case, Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated), Visits, Today);
+    public string NextAction => Case.Stage is CaseStage.Consented or CaseStage.ProductObtained or CaseStage.ProductReleased
+        && Consents.Where(x => x.SignedAt is not null).MaxBy(x => x.SignedAt)?.Status == Core.Consent.ConsentStatus.Withdrawn
+            ? "Nothing: the patient withdrew consent. No procedure can be recorded unless they sign a new consent form."
+        : Case.Stage == CaseStage.ProductReleased && CurrentProduct?.Processing?.UseBy < Now
+            ? "The product is past its use-by time: discard it and record a new " + (Case.CellSource.IsAutologous() ? "harvest." : "receipt.")
+        : Next(Case, Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated), Visits, Today);
 
     /// <summary>The next step of a case, as the case page and the dashboard show it.</summary>
     public static string Next(Case c, bool consentAwaitingSignature, IEnumerable<FollowUpVisit> visits, DateOnly today) => c.Stage switch

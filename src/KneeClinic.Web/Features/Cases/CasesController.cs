@@ -44,7 +44,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
 
     [HttpGet]
     public async Task<IActionResult> Details(Guid id) =>
-        await CasePage.LoadAsync(db, id, clinic.Value, clinic.Value.Today(clock)) is { } page ? View(page) : NotFound();
+        await CasePage.LoadAsync(db, id, clinic.Value, clock) is { } page ? View(page) : NotFound();
 
     [HttpPost]
     public async Task<IActionResult> Close(Guid id, [Bind(Prefix = nameof(CasePage.Close))] CloseCaseForm form) =>
@@ -116,7 +116,7 @@ public sealed class CaseCommand(Controller controller, ClinicDbContext db)
     {
         var services = controller.HttpContext.RequestServices;
         var clinic = services.GetRequiredService<IOptions<ClinicOptions>>().Value;
-        var page = await CasePage.LoadAsync(db, caseId, clinic, clinic.Today(services.GetRequiredService<TimeProvider>()));
+        var page = await CasePage.LoadAsync(db, caseId, clinic, services.GetRequiredService<TimeProvider>());
         if (page is null) return controller.NotFound();
         keepForm(page);
         controller.ViewData["FailedForm"] = failedForm;

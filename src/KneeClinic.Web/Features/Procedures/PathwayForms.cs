@@ -109,11 +109,20 @@ public sealed class ProcessingForm : CaseFormBase
     [Required(ErrorMessage = "Choose release or reject."), Display(Name = "Release decision")]
     public ReleaseDecision? Release { get; set; }
 
+    [Required, ClinicTime, Display(Name = "Decided at")]
+    public DateTime? DecidedAt { get; set; }
+
     [ClinicTime, Display(Name = "Use by (released products)")]
     public DateTime? UseBy { get; set; }
 
     [StringLength(2000), Display(Name = "Release note (the reason, if rejected)")]
     public string? ReleaseNote { get; set; }
+}
+
+public sealed class DiscardForm : CaseFormBase
+{
+    [Required(ErrorMessage = "Give the reason the product is discarded."), StringLength(2000), Display(Name = "Reason")]
+    public string Reason { get; set; } = "";
 }
 
 public sealed class InjectionForm : CaseFormBase

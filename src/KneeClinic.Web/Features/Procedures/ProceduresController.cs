@@ -30,13 +30,13 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
     [HttpPost]
     public async Task<IActionResult> Harvest(Guid id, [Bind(Prefix = nameof(CasePage.Harvest))] HarvestForm form)
     {
-        await CheckClinicianAsync(form.OperatorId, "Harvest.OperatorId");
+        var operatorId = await ClinicianIdAsync(form.OperatorId, "Harvest.OperatorId");
         return await Command.RunAsync(id, form, (_, p) => p.Harvest = form, async c =>
         {
             var file = await LoadAsync(c);
             var (product, violation) = Pathway.RecordHarvest(c, file.Consents, new HarvestRecord(Clinic.ToUtc(form.StartedAt!.Value),
                 Clinic.ToUtc(form.EndedAt!.Value), form.Site.Trim(), form.VolumeMl!.Value, form.Anaesthesia.Trim(), Text(form.AnticoagulantLot),
-                form.AnticoagulantExpiry, form.OperatorId!, Text(form.Complications)), clock.GetUtcNow());
+                form.AnticoagulantExpiry, operatorId!, Text(form.Complications)), clock.GetUtcNow());
             if (product is not null) db.CellProducts.Add(product);
             return violation;
         }, "Harvest recorded. Label the product with its code, then record the processing.", "product");
@@ -45,13 +45,13 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
     [HttpPost]
     public async Task<IActionResult> Receipt(Guid id, [Bind(Prefix = nameof(CasePage.Receipt))] ReceiptForm form)
     {
-        await CheckClinicianAsync(form.ReceivedById, "Receipt.ReceivedById");
+        var receivedById = await ClinicianIdAsync(form.ReceivedById, "Receipt.ReceivedById");
         return await Command.RunAsync(id, form, (_, p) => p.Receipt = form, async c =>
         {
             var file = await LoadAsync(c);
             var (product, violation) = Pathway.RecordReceipt(c, file.Consents, new ProductReceipt(form.Supplier.Trim(), form.Lot.Trim(),
-                form.Expiry!.Value, form.DonorEligibilityReference.Trim(), form.ReceivedById!, Clinic.ToUtc(form.ReceivedAt!.Value),
-                form.Storage.Trim()), clock.GetUtcNow());
+                form.Expiry!.Value, form.DonorEligibilityReference.Trim(), receivedById!, Clinic.ToUtc(form.ReceivedAt!.Value),
+                form.Storage.Trim()), clock.GetUtcNow(), Clinic.Zone);
             if (product is not null) db.CellProducts.Add(product);
             return violation;
         }, "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.", "product");
@@ -64,7 +64,10 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
             ModelState.AddModelError("Processing.UseBy", "A released product needs its use-by time.");
         if (form.Release == ReleaseDecision.Rejected && string.IsNullOrWhiteSpace(form.ReleaseNote))
             ModelState.AddModelError("Processing.ReleaseNote", "Give the reason the product is rejected.");
-        if (ModelState.IsValid) await CheckVerifierAsync(form);
+        // The verifier's password is only tried when there is a product waiting for this very step, so the form
+        // cannot be used to guess passwords or lock a colleague out.
+        var awaiting = await db.Cases.AnyAsync(c => c.Id == id && c.Stage == Core.Cases.CaseStage.ProductObtained);
+        var verifierId = ModelState.IsValid && awaiting ? await VerifierIdAsync(form) : null;
         form.VerifierPassword = null; // never sent back to the page
         return await Command.RunAsync(id, form, (_, p) => p.Processing = form, async c =>
         {
@@ -72,12 +75,30 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
             var now = clock.GetUtcNow();
             var record = new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
                 Clinic.ToUtc(form.StartedAt!.Value), Clinic.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
-                form.TotalNucleatedCells, form.ViabilityPercent, Me, form.VerifierId!, form.Release!.Value, now,
+                form.TotalNucleatedCells, form.ViabilityPercent, Me,
+                verifierId ?? Me, // no checked verifier: the operator again, which Core always refuses after saying what else is wrong
+                form.Release!.Value, Clinic.ToUtc(form.DecidedAt!.Value),
                 form.Release == ReleaseDecision.Released ? Clinic.ToUtc(form.UseBy!.Value) : null, Text(form.ReleaseNote));
-            return Pathway.RecordProcessing(c, file.CurrentProduct, file.Consents, record, now);
+            return Pathway.RecordProcessing(c, file.CurrentProduct, file.Consents, record, now, Clinic.Zone);
         }, form.Release == ReleaseDecision.Released
             ? "Product released. It can be injected until its use-by time."
             : "Product rejected and kept on record. Record a new harvest or receipt to go on.", "product");
+    }
+
+    [HttpPost]
+    public Task<IActionResult> Discard(Guid id, [Bind(Prefix = nameof(CasePage.Discard))] DiscardForm form) =>
+        Command.RunAsync(id, form, (_, p) => p.Discard = form, async c =>
+        {
+            var file = await LoadAsync(c);
+            return Pathway.DiscardProduct(c, file.CurrentProduct, form.Reason, Me, clock.GetUtcNow());
+        }, "Product discarded and kept on record. Record a new harvest or receipt to go on.", "product");
+
+    /// <summary>The product label: its code in large type and as a QR code, to print and stick on the product.</summary>
+    [HttpGet]
+    public async Task<IActionResult> Label(Guid id)
+    {
+        var product = await db.CellProducts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
+        return product is null ? NotFound() : View(product);
     }
 
     [HttpPost]
@@ -102,6 +123,13 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
     {
         var page = await VisitPage.LoadAsync(db, id);
         if (page is null) return NotFound();
+        if (page.Visit.Status != VisitStatus.Scheduled || page.Heading.Stage == Core.Cases.CaseStage.Closed)
+        {
+            TempData["Error"] = page.Heading.Stage == Core.Cases.CaseStage.Closed
+                ? Core.Cases.CaseRules.CaseClosed.Message
+                : $"The {page.Visit.Label} visit is already {(page.Visit.Status == VisitStatus.Missed ? "marked missed" : "recorded")}.";
+            return RedirectToAction("Details", "Cases", new { id = page.Heading.CaseId }, "follow-up");
+        }
         var local = Clinic.ToLocal(clock.GetUtcNow());
         page.Form.VisitedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
         return View(page);
@@ -200,35 +228,38 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
         return answers;
     }
 
-    /// <summary>Operators and receivers are active clinicians of this clinic.</summary>
-    private async Task CheckClinicianAsync(string? userId, string field)
+    /// <summary>Operators and receivers are active clinicians of this clinic; their id as stored, not as posted.</summary>
+    private async Task<string?> ClinicianIdAsync(string? userId, string field)
     {
-        if (userId is null) return;
-        if (await users.FindByIdAsync(userId) is not { IsDisabled: false } user || !await users.IsInRoleAsync(user, Roles.Clinician))
-            ModelState.AddModelError(field, "Choose an active clinician.");
+        if (userId is null) return null;
+        if (await users.FindByIdAsync(userId) is { IsDisabled: false } user && await users.IsInRoleAsync(user, Roles.Clinician)) return user.Id;
+        ModelState.AddModelError(field, "Choose an active clinician.");
+        return null;
     }
 
     /// <summary>
     /// The second verifier proves they are there by typing their password; wrong passwords count towards their
     /// lockout like a failed login.
     /// </summary>
-    private async Task CheckVerifierAsync(ProcessingForm form)
+    private async Task<string?> VerifierIdAsync(ProcessingForm form)
     {
-        if (form.VerifierId == Me)
-        {
-            ModelState.AddModelError("Processing.VerifierId", PathwayRules.SecondVerifierMustDiffer.Message);
-            return;
-        }
+        // Compared as the user found, not as posted: the database may match ids regardless of case or padding.
         if (await users.FindByIdAsync(form.VerifierId!) is not { IsDisabled: false } verifier || !await users.IsInRoleAsync(verifier, Roles.Clinician))
         {
             ModelState.AddModelError("Processing.VerifierId", "Choose an active clinician as the second verifier.");
-            return;
+            return null;
+        }
+        if (verifier.Id == Me)
+        {
+            ModelState.AddModelError("Processing.VerifierId", PathwayRules.SecondVerifierMustDiffer.Message);
+            return null;
         }
         var check = await signIn.CheckPasswordSignInAsync(verifier, form.VerifierPassword!, lockoutOnFailure: true);
         if (!check.Succeeded)
             ModelState.AddModelError("Processing.VerifierPassword", check.IsLockedOut
                 ? "The second verifier's account is locked for a while after too many wrong passwords. Ask another colleague to verify."
                 : "The second verifier's password is not right. They type it themselves.");
+        return verifier.Id;
     }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

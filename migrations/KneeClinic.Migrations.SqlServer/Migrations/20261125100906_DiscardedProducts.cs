@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KneeClinic.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class DiscardedProducts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "DiscardReason",
+                table: "CellProducts",
+                type: "nvarchar(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "DiscardedAt",
+                table: "CellProducts",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DiscardedById",
+                table: "CellProducts",
+                type: "nvarchar(450)",
+                maxLength: 450,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "DiscardReason",
+                table: "CellProducts");
+
+            migrationBuilder.DropColumn(
+                name: "DiscardedAt",
+                table: "CellProducts");
+
+            migrationBuilder.DropColumn(
+                name: "DiscardedById",
+                table: "CellProducts");
+        }
+    }
+}
