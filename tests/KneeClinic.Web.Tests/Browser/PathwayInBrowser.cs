@@ -1,0 +1,389 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using KneeClinic.Core.Procedures;
+using KneeClinic.Core.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace KneeClinic.Web.Tests.Browser;
+
+/// <summary>
+/// A case of each cell source walked from a new patient to its follow-up in a real Chromium, by clicking and typing
+/// as a clinician does, with the clinic's clock moved on between visits. No JavaScript error may occur on the way,
+/// and the browser may ask nothing of any host but the clinic's own server.
+/// </summary>
+public sealed class PathwayInBrowser(BrowserClinicFactory factory, ITestOutputHelper output) : IClassFixture<BrowserClinicFactory>, IAsyncLifetime
+{
+    private static readonly byte[] Scan = [.. "%PDF-1.4\n% signed consent\n"u8, .. new byte[500]];
+    private static readonly string[] Visits = ["2 weeks", "6 weeks", "3 months", "6 months", "12 months"];
+
+    private readonly ConcurrentQueue<string> problems = new();
+    private readonly ConcurrentQueue<string> requests = new();
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private IPage page = null!;
+
+    private DateTimeOffset Now => factory.Clock.GetUtcNow();
+    private static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm");
+    private string Today(int plusDays = 0) => DateOnly.FromDateTime(Now.UtcDateTime).AddDays(plusDays).ToString("yyyy-MM-dd");
+
+    public async Task InitializeAsync()
+    {
+        var server = factory.Address;
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var context = await browser.NewContextAsync(new() { BaseURL = server.ToString(), Locale = "en-GB", TimezoneId = "UTC" });
+        page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") problems.Enqueue($"console error on {page.Url}: {message.Text} ({message.Location})");
+        };
+        page.PageError += (_, error) => problems.Enqueue($"page error on {page.Url}: {error}");
+        page.Request += (_, request) => requests.Enqueue(request.Url);
+        output.WriteLine($"Server at {server}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseAsync();
+        playwright.Dispose();
+    }
+
+    // ---- What a person does in the browser ----
+
+    private sealed record Staff(string Email, string Name);
+
+    private async Task<Staff> ClinicianAsync()
+    {
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        var user = await factory.CreateUserAsync(email, Roles.Clinician);
+        return new Staff(email, user.DisplayName);
+    }
+
+    private async Task GoAsync(string path) => Assert.True((await page.GotoAsync(path))!.Ok, $"GET {path}");
+
+    /// <summary>Clicks and waits until the page that comes back has loaded (its scripts have run).</summary>
+    private async Task ClickAndWaitAsync(ILocator target)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage _) => loaded.TrySetResult();
+        page.Load += OnLoad;
+        try
+        {
+            await target.ClickAsync();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No new page came after clicking {target}; still on {page.Url}. Shown: {await ErrorsAsync()}");
+        }
+        finally
+        {
+            page.Load -= OnLoad;
+        }
+    }
+
+    private async Task LogInAsync(Staff who)
+    {
+        await GoAsync("/Account/Login");
+        var form = page.Locator("form[action^='/Account/Login']");
+        await form.GetByLabel("Email").FillAsync(who.Email);
+        await form.GetByLabel("Password").FillAsync(ClinicFactory.Password);
+        await ClickAndWaitAsync(form.GetByRole(AriaRole.Button, new() { Name = "Log in" }));
+        Assert.EndsWith("/Dashboard", page.Url);
+    }
+
+    /// <summary>Moves the clinic's clock on; past the 20-minute idle limit the clinician logs in again, as they must.</summary>
+    private async Task AdvanceAsync(TimeSpan by, Staff clinician)
+    {
+        factory.Clock.Advance(by);
+        if (by >= TimeSpan.FromMinutes(15)) await LogInAsync(clinician);
+    }
+
+    /// <summary>Types into text, number and date boxes, picks from lists (by value or label), ticks radios and check boxes.</summary>
+    private static async Task FillAsync(ILocator form, params (string Name, string Value)[] fields)
+    {
+        foreach (var (name, value) in fields)
+        {
+            var field = form.Locator($"[name='{name}']:not([type=hidden])");
+            switch (await field.First.EvaluateAsync<string>("e => e.type"))
+            {
+                case "radio": await field.And(form.Locator($"[value='{value}']")).CheckAsync(); break;
+                case "checkbox": await field.SetCheckedAsync(value == "true"); break;
+                case "select-one": await field.SelectOptionAsync(value); break;
+                default: await field.FillAsync(value); break;
+            }
+        }
+    }
+
+    private async Task FillAndSubmitAsync(string formSelector, params (string Name, string Value)[] fields)
+    {
+        var form = page.Locator(formSelector);
+        await FillAsync(form, fields);
+        await ClickAndWaitAsync(form.Locator("button[type=submit]"));
+    }
+
+    /// <summary>Fills a form the app must accept, and checks it did: the browser comes back to the case with no error shown.</summary>
+    private async Task SubmitOnCaseAsync(string formSelector, params (string Name, string Value)[] fields)
+    {
+        await FillAndSubmitAsync(formSelector, fields);
+        Assert.Matches("/Cases/Details/[0-9a-f-]{36}", page.Url);
+        Assert.Equal("", await ErrorsAsync());
+    }
+
+    private async Task<string> ErrorsAsync() =>
+        string.Join(" | ", await page.Locator(".validation-summary-errors li, .field-validation-error, #flash-error").AllInnerTextsAsync());
+
+    /// <summary>From the dashboard, as a clinician finds their case.</summary>
+    private async Task OpenCaseAsync(Guid caseId)
+    {
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        await ClickAndWaitAsync(page.Locator($"tr[data-case='{caseId}'] a[href^='/Cases/Details/']"));
+    }
+
+    private async Task<string> TextAsync(string selector) => (await page.Locator(selector).InnerTextAsync()).Trim();
+
+    private async Task TickKoosAsync(Func<int, int> answer)
+    {
+        var items = page.Locator("#koos tbody tr:not(.table-light)");
+        Assert.Equal(42, await items.CountAsync());
+        for (var i = 0; i < 42; i++)
+            await items.Nth(i).Locator($"input[type=radio][value='{answer(i)}']").CheckAsync();
+    }
+
+    // ---- The pathway, screen by screen ----
+
+    /// <summary>Registers a patient, opens a case for the right knee, screens it to eligible and records the baseline KOOS.</summary>
+    private async Task<Guid> ScreenedCaseAsync(string source, string givenName)
+    {
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Patients" }));
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Link, new() { Name = "New patient" }));
+        await FillAndSubmitAsync("form[action='/Patients/Create']", ("Mrn", $"MRN-{Guid.NewGuid():N}"[..16]), ("GivenName", givenName),
+            ("FamilyName", "Ortega"), ("DateOfBirth", "1958-07-02"), ("Sex", "Female"));
+        Assert.Contains("/Patients/Details/", page.Url);
+
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Link, new() { Name = "New case" }));
+        await FillAndSubmitAsync("form[action='/Cases/Create']", ("Knee", "Right"), ("CellSource", source), ("KellgrenLawrenceGrade", "2"));
+        Assert.Contains("/Cases/Details/", page.Url);
+        var caseId = Guid.Parse(new Uri(page.Url).Segments.Last());
+        Assert.Equal("Screening", await TextAsync("#case-stage"));
+
+        await SubmitOnCaseAsync($"form[action$='/Screening/Checkup/{caseId}']", ("Checkup.CheckupDate", Today()), ("Checkup.BaselinePainNrs", "7"));
+        await SubmitOnCaseAsync($"form[action$='/Screening/AddImaging/{caseId}']", ("Imaging.Modality", "MRI"), ("Imaging.PerformedOn", Today(-10)),
+            ("Imaging.Findings", "Cartilage thinning, medial compartment"), ("Imaging.KellgrenLawrenceGrade", "2"));
+        Assert.Contains("Cartilage thinning", await TextAsync("#imaging"));
+        await SubmitOnCaseAsync($"form[action$='/Screening/Decide/{caseId}']", ("Decision.Outcome", "Eligible"));
+        Assert.Equal("Eligible", await TextAsync("#case-stage"));
+
+        // Baseline KOOS on its own page: every item 2 ("moderate"), so each subscale is 50.
+        await ClickAndWaitAsync(page.Locator("#baseline-koos").GetByRole(AriaRole.Link, new() { Name = "Record it" }));
+        await TickKoosAsync(_ => 2);
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save baseline KOOS" }));
+        Assert.Contains("pain 50", await TextAsync("#baseline-koos"));
+        return caseId;
+    }
+
+    /// <summary>Prints the English consent form, then records the signature with the scanned copy uploaded.</summary>
+    private async Task ConsentAsync(Staff clinician)
+    {
+        await SubmitOnCaseAsync("#generate-consent", ("Consent.Language", "English"));
+        var number = await page.Locator("#consents tr[data-number]").GetAttributeAsync("data-number");
+        Assert.Contains("Awaiting signature", await TextAsync($"#consents tr[data-number='{number}']"));
+
+        await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Link, new() { Name = "Record signature" }));
+        Assert.Contains("/Consents/Sign/", page.Url);
+        var form = page.Locator("form[enctype='multipart/form-data']");
+        await FillAsync(form, ("Form.SignedAt", Local(Now.AddMinutes(-5))), ("Form.TeachBackConfirmed", "true"));
+        await form.Locator("input[name='Form.Scan']").SetInputFilesAsync(new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = Scan });
+        await ClickAndWaitAsync(form.GetByRole(AriaRole.Button, new() { Name = "Record signature" }));
+        Assert.Matches("/Cases/Details/", page.Url);
+        Assert.Equal("Consented", await TextAsync("#case-stage"));
+        Assert.Contains("Signed", await TextAsync($"#consents tr[data-number='{number}']"));
+        Assert.Equal(1, await page.Locator($"#consents tr[data-number='{number}']").GetByRole(AriaRole.Link, new() { Name = "Signed scan" }).CountAsync());
+    }
+
+    /// <summary>Records processing (or thaw and preparation) with a second clinician who types their own password: wrongly first.</summary>
+    private async Task ProcessAsync(Staff verifier, DateTimeOffset start)
+    {
+        (string, string)[] fields = [("Processing.Method", "Density-gradient concentration"), ("Processing.Device", "Separator CS-200"),
+            ("Processing.KitLot", "KIT-5521"), ("Processing.KitExpiry", Today(90)),
+            ("Processing.StartedAt", Local(start)), ("Processing.EndedAt", Local(start.AddMinutes(40))), ("Processing.OutputVolumeMl", "4.5"),
+            ("Processing.TotalNucleatedCells", "1200000000"), ("Processing.ViabilityPercent", "94.5"), ("Processing.Release", "Released"),
+            ("Processing.UseBy", Local(Now.AddHours(6))), ("Processing.VerifierId", verifier.Name), ("Processing.VerifierPassword", "not their password")];
+        await FillAndSubmitAsync("#processing-form", fields);
+        Assert.Contains("The second verifier's password is not right. They type it themselves.", await ErrorsAsync());
+        Assert.Equal("", await page.Locator("#processing-form input[name='Processing.VerifierPassword']").InputValueAsync());
+        Assert.Equal("KIT-5521", await page.Locator("#processing-form input[name='Processing.KitLot']").InputValueAsync());
+
+        await SubmitOnCaseAsync("#processing-form", ("Processing.VerifierPassword", ClinicFactory.Password));
+        Assert.Equal("Product released", await TextAsync("#case-stage"));
+    }
+
+    /// <summary>Types the code from the product's label: the wrong knee is stopped first, then the right one is recorded.</summary>
+    private async Task InjectAsync(Staff clinician)
+    {
+        await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
+        var code = await page.Locator("#products tr[data-code] td.font-monospace").Last.InnerTextAsync();
+        Assert.Matches("^CP-[A-Z0-9]{10}$", code);
+
+        await FillAndSubmitAsync("#injection-form", ("Injection.ProductCode", code), ("Injection.Knee", "Left"), ("Injection.UltrasoundGuided", "true"),
+            ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(Now.AddMinutes(-3))),
+            ("Injection.DischargeInstructionsGiven", "true"));
+        Assert.Contains(PathwayRules.KneeMismatch.Message, await ErrorsAsync());
+        Assert.StartsWith("STOP", PathwayRules.KneeMismatch.Message);
+        Assert.Equal(code, await page.Locator("#injection-form input[name='Injection.ProductCode']").InputValueAsync());
+
+        await SubmitOnCaseAsync("#injection-form", ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"),
+            ("Injection.DischargeInstructionsGiven", "true"));
+        Assert.Equal("Injected", await TextAsync("#case-stage"));
+        Assert.Equal(code, await TextAsync("#injection-record dd.font-monospace"));
+        Assert.Equal(5, await page.Locator("#visits tr[data-visit]").CountAsync());
+    }
+
+    /// <summary>On the visit's due day the clinician logs in, goes from the dashboard to the case and records the visit with KOOS.</summary>
+    private async Task VisitAsync(Staff clinician, Guid caseId, string label, int pain, int koos)
+    {
+        var visit = await factory.QueryAsync(db => db.FollowUpVisits.SingleAsync(v => v.CaseId == caseId && v.Label == label));
+        var due = new DateTimeOffset(visit.DueOn.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+        factory.Clock.Advance(due - Now);
+        await LogInAsync(clinician);
+        await OpenCaseAsync(caseId);
+        await ClickAndWaitAsync(page.Locator($"#visits tr[data-visit='{label}']").GetByRole(AriaRole.Link, new() { Name = "Record visit" }));
+        Assert.Contains($"{label} follow-up visit", await TextAsync("h1"));
+        await FillAsync(page.Locator("#visit-form"), ("Form.VisitedAt", Local(Now)), ("Form.PainNrs", pain.ToString()),
+            ("Form.RehabilitationStage", "Early rehabilitation"), ("Form.Notes", "Walking without a stick"));
+        await TickKoosAsync(_ => koos);
+        await ClickAndWaitAsync(page.Locator("#visit-form").GetByRole(AriaRole.Button, new() { Name = "Record visit" }));
+        Assert.Matches("/Cases/Details/", page.Url);
+        Assert.Equal("", await ErrorsAsync());
+        Assert.Contains("Done", await TextAsync($"#visits tr[data-visit='{label}']"));
+    }
+
+    private sealed record DrawnChart(string Measure, int Points, bool Drawn, int DrawnPoints);
+
+    /// <summary>What Chart.js made of each outcome canvas on the case page.</summary>
+    private async Task<DrawnChart[]> ChartsAsync()
+    {
+        var json = await page.EvaluateAsync<string>("""
+            () => JSON.stringify([...document.querySelectorAll('canvas.outcome-chart')].map(c => {
+                const data = JSON.parse(c.dataset.chart);
+                return { measure: data.measure, points: data.values.length, drawn: c.chart !== undefined,
+                         drawnPoints: c.chart ? c.chart.data.datasets[0].data.length : 0 };
+            }))
+            """);
+        return JsonSerializer.Deserialize<DrawnChart[]>(json, JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>No script failed and nothing was asked of any host but the clinic's own server.</summary>
+    private void AssertTheBrowserStayedClean()
+    {
+        Assert.True(problems.IsEmpty, string.Join(Environment.NewLine, problems));
+        Assert.NotEmpty(requests);
+        var server = factory.Address.GetLeftPart(UriPartial.Authority);
+        Assert.All(requests, url => Assert.StartsWith(server + "/", url));
+        output.WriteLine($"{requests.Count} requests, all to {server}");
+    }
+
+    [Fact]
+    public async Task AnAutologousCaseGoesFromANewPatientToItsLastFollowUpInTheBrowser()
+    {
+        var clinician = await ClinicianAsync();
+        var verifier = await ClinicianAsync();
+        await LogInAsync(clinician);
+        var caseId = await ScreenedCaseAsync("BoneMarrow", "Inés");
+        await ConsentAsync(clinician);
+
+        // Harvest, after the signature.
+        await AdvanceAsync(TimeSpan.FromHours(1), clinician);
+        await OpenCaseAsync(caseId);
+        Assert.Equal("Record the harvest.", await TextAsync("#next-action"));
+        Assert.Equal(0, await page.Locator("#receipt-form").CountAsync());
+        var harvestStart = Now.AddMinutes(-50);
+        await SubmitOnCaseAsync("#harvest-form", ("Harvest.StartedAt", Local(harvestStart)), ("Harvest.EndedAt", Local(harvestStart.AddMinutes(35))),
+            ("Harvest.Site", "Right posterior iliac crest"), ("Harvest.VolumeMl", "60"), ("Harvest.Anaesthesia", "Local, lidocaine 1%"),
+            ("Harvest.AnticoagulantLot", "ACD-4411"), ("Harvest.AnticoagulantExpiry", Today(180)), ("Harvest.OperatorId", clinician.Name));
+        Assert.Equal("Product obtained", await TextAsync("#case-stage"));
+
+        // Processing an hour later: the operator is not offered as their own verifier.
+        await AdvanceAsync(TimeSpan.FromHours(1), clinician);
+        await OpenCaseAsync(caseId);
+        var verifiers = await page.Locator("#processing-form select[name='Processing.VerifierId'] option").AllInnerTextsAsync();
+        Assert.DoesNotContain(clinician.Name, verifiers);
+        Assert.Contains(verifier.Name, verifiers);
+        await ProcessAsync(verifier, harvestStart.AddMinutes(45));
+
+        await InjectAsync(clinician);
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        Assert.Contains("2 weeks visit is due", await TextAsync($"tr[data-case='{caseId}'] .next-action"));
+
+        // The follow-up year: pain falls from 7 to 2, KOOS rises from 50 (all 2s) to 75 (all 1s).
+        foreach (var (label, pain) in Visits.Zip([6, 5, 4, 3, 2]))
+            await VisitAsync(clinician, caseId, label, pain, label == "2 weeks" ? 2 : 1);
+        Assert.Equal("Completed", await TextAsync("#case-stage"));
+
+        // Every chart with measurements is a Chart.js chart with those points; the pain chart has baseline and five visits.
+        var charts = await ChartsAsync();
+        Assert.Contains(charts, c => c.Measure == "Knee pain (NRS 0-10)" && c.Points == 6);
+        Assert.All(charts, c => Assert.Equal((c.Measure, c.Points > 0, c.Points), (c.Measure, c.Drawn, c.DrawnPoints)));
+        Assert.True(charts.Count(c => c.Drawn) >= 6, string.Join(", ", charts.Select(c => $"{c.Measure}: {c.Points}")));
+        Assert.Contains("a noticeable improvement", await TextAsync("#outcomes figure[data-measure='KOOS pain']"));
+
+        // Completed cases leave the dashboard.
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        Assert.Equal(0, await page.Locator($"tr[data-case='{caseId}']").CountAsync());
+        AssertTheBrowserStayedClean();
+    }
+
+    [Fact]
+    public async Task AnAllogeneicCaseGoesFromANewPatientThroughReceiptAndThawToItsLastFollowUpInTheBrowser()
+    {
+        var clinician = await ClinicianAsync();
+        var verifier = await ClinicianAsync();
+        await LogInAsync(clinician);
+        var caseId = await ScreenedCaseAsync("UmbilicalCord", "Lucía");
+        await ConsentAsync(clinician);
+
+        // The donor product arrives from the cord bank; there is no harvest for this case.
+        await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
+        Assert.Equal("Record the receipt of the donor product.", await TextAsync("#next-action"));
+        Assert.Equal(0, await page.Locator("#harvest-form").CountAsync());
+        await SubmitOnCaseAsync("#receipt-form", ("Receipt.Supplier", "Example Cord Bank"), ("Receipt.Lot", "UC-LOT-2"),
+            ("Receipt.Expiry", Today(60)), ("Receipt.DonorEligibilityReference", "DER-2026-0042"), ("Receipt.ReceivedAt", Local(Now.AddMinutes(-5))),
+            ("Receipt.ReceivedById", clinician.Name), ("Receipt.Storage", "LN2 dewar 2"));
+        Assert.Contains("Record the thaw and preparation", await TextAsync("#next-action"));
+        Assert.Contains("Thaw and preparation", await TextAsync("#products thead"));
+
+        await AdvanceAsync(TimeSpan.FromHours(1), clinician);
+        await OpenCaseAsync(caseId);
+        await ProcessAsync(verifier, Now.AddMinutes(-50));
+        Assert.Contains("UC-LOT-2", await TextAsync("#products"));
+
+        await InjectAsync(clinician);
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        Assert.Contains("2 weeks visit is due", await TextAsync($"tr[data-case='{caseId}'] .next-action"));
+
+        await VisitAsync(clinician, caseId, "2 weeks", 6, 2);
+        Assert.Equal("In follow-up", await TextAsync("#case-stage"));
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        Assert.Contains("6 weeks", await TextAsync($"tr[data-case='{caseId}'] .next-action"));
+
+        foreach (var (label, pain) in Visits.Skip(1).Zip([5, 4, 3, 3]))
+            await VisitAsync(clinician, caseId, label, pain, 1);
+        Assert.Equal("Completed", await TextAsync("#case-stage"));
+        var charts = await ChartsAsync();
+        Assert.All(charts, c => Assert.Equal((c.Measure, c.Points > 0, c.Points), (c.Measure, c.Drawn, c.DrawnPoints)));
+        Assert.Contains(charts, c => c.Drawn);
+
+        await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
+        Assert.Equal(0, await page.Locator($"tr[data-case='{caseId}']").CountAsync());
+        AssertTheBrowserStayedClean();
+    }
+}
