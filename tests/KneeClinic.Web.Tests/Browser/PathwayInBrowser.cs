@@ -217,7 +217,7 @@ public sealed class PathwayInBrowser(BrowserClinicFactory factory, ITestOutputHe
             ("Processing.KitLot", "KIT-5521"), ("Processing.KitExpiry", Today(90)),
             ("Processing.StartedAt", Local(start)), ("Processing.EndedAt", Local(start.AddMinutes(40))), ("Processing.OutputVolumeMl", "4.5"),
             ("Processing.TotalNucleatedCells", "1200000000"), ("Processing.ViabilityPercent", "94.5"), ("Processing.Release", "Released"),
-            ("Processing.UseBy", Local(Now.AddHours(6))), ("Processing.VerifierId", verifier.Name), ("Processing.VerifierPassword", "not their password")];
+            ("Processing.DecidedAt", Local(start.AddMinutes(45))), ("Processing.UseBy", Local(Now.AddHours(6))), ("Processing.VerifierId", verifier.Name), ("Processing.VerifierPassword", "not their password")];
         await FillAndSubmitAsync("#processing-form", fields);
         Assert.Contains("The second verifier's password is not right. They type it themselves.", await ErrorsAsync());
         Assert.Equal("", await page.Locator("#processing-form input[name='Processing.VerifierPassword']").InputValueAsync());
@@ -231,8 +231,14 @@ public sealed class PathwayInBrowser(BrowserClinicFactory factory, ITestOutputHe
     private async Task InjectAsync(Staff clinician)
     {
         await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
-        var code = await page.Locator("#products tr[data-code] td.font-monospace").Last.InnerTextAsync();
+        // The case page shows only the end of the code; the full code is on the printed label.
+        var caseUrl = page.Url;
+        await GoAsync((await page.Locator("#products tr[data-product] a[href^='/Procedures/Label/']").Last.GetAttributeAsync("href"))!);
+        var code = await TextAsync("#product-code");
         Assert.Matches("^CP-[A-Z0-9]{10}$", code);
+        Assert.Equal(1, await page.Locator("#label svg").CountAsync());
+        await GoAsync(caseUrl);
+        Assert.DoesNotContain(code, await page.ContentAsync());
 
         await FillAndSubmitAsync("#injection-form", ("Injection.ProductCode", code), ("Injection.Knee", "Left"), ("Injection.UltrasoundGuided", "true"),
             ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(Now.AddMinutes(-3))),
