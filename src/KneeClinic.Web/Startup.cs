@@ -135,6 +135,7 @@ public static class Startup
             app.UseExceptionHandler("/Home/Error");
             app.UseHsts();
         }
+        app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
