@@ -1,9 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Controllers;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace KneeClinic.Web.Tests;
@@ -17,13 +13,7 @@ public sealed class RouteProtection(ClinicFactory factory, ITestOutputHelper out
         "Home.Error", "Home.Status",
     ];
 
-    private IReadOnlyList<(RouteEndpoint Endpoint, ControllerActionDescriptor Action)> ControllerEndpoints() =>
-        factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Select(e => (e, e.Metadata.GetMetadata<ControllerActionDescriptor>()))
-            .Where(x => x.Item2 is not null)
-            .Select(x => (x.e, x.Item2!))
-            .ToList();
+    private IReadOnlyList<ControllerRoute> ControllerEndpoints() => ControllerRoute.All(factory.Services);
 
     [Fact]
     public void OnlyTheSignInAndErrorPagesArePublic()
@@ -41,13 +31,9 @@ public sealed class RouteProtection(ClinicFactory factory, ITestOutputHelper out
     {
         using var session = factory.Session();
         var checkedRoutes = 0;
-        foreach (var (endpoint, action) in ControllerEndpoints())
+        foreach (var (endpoint, _, url, methods) in ControllerEndpoints())
         {
             if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null) continue;
-            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            var url = action.AttributeRouteInfo?.Template is { } template
-                ? "/" + template.Replace("{code:int}", "500")
-                : $"/{action.ControllerName}/{action.ActionName}/{Guid.NewGuid()}";
             foreach (var method in methods)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), url);

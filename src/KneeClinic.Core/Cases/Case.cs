@@ -41,6 +41,9 @@ public sealed class Case : Aggregate
     public CaseScreening Screening { get; private set; } = null!;
 
     /// <summary>Screening can change until a consent has been obtained; after that the decision stands.</summary>
+    /// <summary>The injection has been given: the case is in (or done with) follow-up.</summary>
+    public bool HasBeenInjected => Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed;
+
     public bool ScreeningIsOpen => Stage is CaseStage.Screening or CaseStage.Eligible or CaseStage.NotEligible;
 
     public RuleViolation? RecordCheckup(DateOnly date, string? history, string? notes, int baselinePainNrs,
@@ -62,7 +65,7 @@ public sealed class Case : Aggregate
     public RuleViolation? RecordBaselineKoos(FollowUp.KoosAnswers answers)
     {
         if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
-        if (Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed) return CaseRules.BaselineAfterInjection;
+        if (HasBeenInjected) return CaseRules.BaselineAfterInjection;
         Screening.RecordBaselineKoos(answers);
         return null;
     }

@@ -100,7 +100,7 @@ public static class Pathway
     private static RuleViolation? InjectionBlocked(Case @case, CellProduct? product, CaseConsents consents, InjectionEntry entry, DateTimeOffset now)
     {
         if (@case.Stage == CaseStage.Closed) return CaseRules.CaseClosed;
-        if (@case.Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed) return PathwayRules.AlreadyInjected;
+        if (@case.HasBeenInjected) return PathwayRules.AlreadyInjected;
         if (@case.Stage != CaseStage.ProductReleased || product is not { IsReleased: true } || product.CaseId != @case.Id)
             return PathwayRules.NotReleased;
         if (!string.Equals(entry.ProductCode.Trim(), product.ProductCode, StringComparison.OrdinalIgnoreCase))
@@ -140,7 +140,7 @@ public static class Pathway
     private static RuleViolation? VisitBlocked(Case @case, IReadOnlyList<FollowUpVisit> visits, Guid visitId)
     {
         if (@case.Stage == CaseStage.Closed) return CaseRules.CaseClosed;
-        if (@case.Stage is not (CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed)) return FollowUpRules.NotInjected;
+        if (!@case.HasBeenInjected) return FollowUpRules.NotInjected;
         if (visits.FirstOrDefault(v => v.Id == visitId) is not { } visit || visit.CaseId != @case.Id) return FollowUpRules.VisitNotOfCase;
         return null;
     }

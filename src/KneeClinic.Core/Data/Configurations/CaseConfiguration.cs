@@ -18,6 +18,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.CloseReason).HasMaxLength(2000);
         b.HasIndex(c => new { c.AssignedClinicianId, c.Stage });
         b.Ignore(c => c.ScreeningIsOpen);
+        b.Ignore(c => c.HasBeenInjected);
         b.OwnsOne(c => c.Screening, ScreeningConfiguration.Configure);
         b.Navigation(c => c.Screening).IsRequired();
     }

@@ -51,8 +51,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var visits = (await db.FollowUpVisits.AsNoTracking().Where(v => ids.Contains(v.CaseId) && v.Status == VisitStatus.Scheduled).ToListAsync())
             .ToLookup(v => v.CaseId);
         // A printed form matters until the injection; after it, an unsigned form is only a record.
-        var beforeInjection = open.Where(o => o.Case.Stage is CaseStage.Screening or CaseStage.Eligible or CaseStage.NotEligible
-            or CaseStage.Consented or CaseStage.ProductObtained or CaseStage.ProductReleased).Select(o => o.Case.Id).ToList();
+        var beforeInjection = open.Where(o => !o.Case.HasBeenInjected).Select(o => o.Case.Id).ToList();
         var printed = (await db.ConsentDocuments.Where(d => beforeInjection.Contains(d.CaseId) && d.Status == ConsentStatus.Generated)
             .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync());
         var printedCases = printed.Select(d => d.CaseId).ToHashSet();
