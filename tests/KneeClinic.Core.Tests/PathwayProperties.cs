@@ -37,7 +37,8 @@ public sealed class PathwayProperties
             switch (step)
             {
                 case Step.Sign when p.Case.Stage is CaseStage.Eligible:
-                    p.Sign(now.AddDays(-consentAgeDays).AddHours(-6));
+                    // A minute apart per form: two signatures at the same instant never happen, and would leave "latest" undefined.
+                    p.Sign(now.AddDays(-consentAgeDays).AddHours(-6).AddMinutes(p.Documents.Count));
                     break;
                 case Step.Withdraw when p.Documents.LastOrDefault() is { Status: ConsentStatus.Signed } d:
                     Assert.Null(d.Withdraw(now.AddHours(-5.5), "changed mind", CaseBuilder.Clinician, now));
