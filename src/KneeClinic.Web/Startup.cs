@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.WebEncoders;
 
 namespace KneeClinic.Web;
@@ -63,6 +64,8 @@ public static class Startup
             options.SlidingExpiration = true;
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
+            // A database that cannot be reached during the sign-in check still ends on the error page.
+            options.Events.OnValidatePrincipal = SignInCheck.ValidatePrincipalAsync;
             // A signed-in user without the role gets a real 403 (rendered by the status-code page), not a redirect.
             options.Events.OnRedirectToAccessDenied = context =>
             {
@@ -107,7 +110,13 @@ public static class Startup
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();
         services.AddScoped<ConsentGeneration>();
-        services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database");
+        // Healthy only when a table can really be read: a missing or unreadable database file is Unhealthy (503).
+        services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database",
+            customTestQuery: async (db, cancellation) =>
+            {
+                await db.Users.AnyAsync(cancellation);
+                return true;
+            });
     }
 
     public static async Task PrepareDatabaseAsync(this WebApplication app)
@@ -132,7 +141,12 @@ public static class Startup
         }
         else
         {
-            app.UseExceptionHandler("/Home/Error");
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Home/Error",
+                // An unreachable database is "try again later" (503), not a fault in the app (500).
+                StatusCodeSelector = e => DatabaseFaults.IsUnavailable(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+            });
             app.UseHsts();
         }
         app.UseSecurityHeaders();
@@ -140,6 +154,7 @@ public static class Startup
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseSignInCheckFailures();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");

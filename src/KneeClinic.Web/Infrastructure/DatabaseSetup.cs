@@ -56,8 +56,15 @@ public static class DatabaseSetup
         var builder = new SqliteConnectionStringBuilder(configuration.GetConnectionString("Sqlite") ?? "");
         if (string.IsNullOrEmpty(builder.DataSource))
             builder.DataSource = Path.Combine(DataDirectory(configuration, environment), "kneeclinic.db");
+        // A statement that meets another writer's lock is retried by Microsoft.Data.Sqlite until this many
+        // seconds have passed, so a busy moment waits instead of reaching a user as "database is locked".
         builder.DefaultTimeout = Math.Max(builder.DefaultTimeout, 30);
         builder.Pooling = true;
+        // A database file that goes missing while the app runs (a detached disk, a restore in progress) must be
+        // an error page and an unhealthy /health, never a new empty database that hides the real one.
+        // MigrateAsync creates the file on the first start only.
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+            builder.Mode = SqliteOpenMode.ReadWrite;
         return builder.ToString();
     }
 
@@ -71,8 +78,16 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
         if (db.IsSqlite)
         {
-            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder) Directory.CreateDirectory(folder);
+            var connection = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            if (connection.Mode == SqliteOpenMode.ReadWrite && !File.Exists(connection.DataSource))
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { } folder) Directory.CreateDirectory(folder);
+                scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup))
+                    .LogWarning("No database file at {File}: creating a new, empty database.", connection.DataSource);
+                connection.Mode = SqliteOpenMode.ReadWriteCreate;
+                await using (var create = new SqliteConnection(connection.ToString()))
+                    await create.OpenAsync();
+            }
             await db.Database.MigrateAsync();
             // WAL lets readers carry on while one writer commits; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

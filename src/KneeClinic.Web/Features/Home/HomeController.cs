@@ -16,7 +16,8 @@ public sealed class HomeController : Controller
     [IgnoreAntiforgeryToken]
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
     public IActionResult Error() =>
-        View(new ErrorViewModel(Activity.Current?.Id ?? HttpContext.TraceIdentifier));
+        View(new ErrorViewModel(Activity.Current?.Id ?? HttpContext.TraceIdentifier,
+            Response.StatusCode == StatusCodes.Status503ServiceUnavailable));
 
     [AllowAnonymous]
     [IgnoreAntiforgeryToken]
@@ -24,4 +25,4 @@ public sealed class HomeController : Controller
     public IActionResult Status(int code) => View(code);
 }
 
-public sealed record ErrorViewModel(string RequestId);
+public sealed record ErrorViewModel(string RequestId, bool DatabaseUnavailable = false);
