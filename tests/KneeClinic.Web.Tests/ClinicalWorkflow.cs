@@ -145,6 +145,7 @@ public sealed class ClinicalWorkflow(ClinicFactory factory, ITestOutputHelper ou
         Assert.Equal(HttpStatusCode.Redirect, savedA.Status);
         Assert.Equal(HttpStatusCode.OK, savedB.Status);
         Assert.Contains(savedB.Errors, e => e.StartsWith("Someone else saved a change"));
+        Assert.Equal("+1 555 0222", savedB.Document.QuerySelector("input[name='Phone']")!.GetAttribute("value"));
         Assert.Equal("+1 555 0111", await factory.QueryAsync(db => db.Patients.Where(p => p.Id == patientId).Select(p => p.Phone).SingleAsync()));
     }
 
