@@ -32,6 +32,9 @@ public static class Startup
         services.AddHttpContextAccessor();
         services.AddScoped<IAuditActor, HttpAuditActor>();
         services.AddClinicDatabase();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .Validate(o => o.IsValid(), "The Security settings are not valid: check Security:AbsoluteSessionLimit and the PermitLimit and Window of Security:LoginRateLimitPerClient and Security:LoginRateLimitPerUsername.")
+            .ValidateOnStart();
 
         services.AddIdentity<ClinicUser, IdentityRole>(options =>
             {
@@ -51,7 +54,9 @@ public static class Startup
             })
             .AddEntityFrameworkStores<ClinicDbContext>()
             .AddSignInManager<ClinicSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddPasswordValidator<PasswordPolicy>();
 
         services.ConfigureApplicationCookie(options =>
         {
@@ -69,9 +74,11 @@ public static class Startup
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             };
+            SessionLimits.Apply(options.Events);
         });
         // A disabled account or a changed password ends existing sessions at their next request.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddLoginRateLimiting();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -81,7 +88,11 @@ public static class Startup
 
         // Names such as "Zoë Müller-Øvergård" are written as they are, not as numeric character references.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddControllersWithViews(o =>
+        {
+            o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            o.Filters.Add<AdministratorTwoFactorFilter>();
+        });
         services.Configure<RazorViewEngineOptions>(o =>
         {
             o.ViewLocationFormats.Clear();
@@ -139,6 +150,7 @@ public static class Startup
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseLoginRateLimiting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
