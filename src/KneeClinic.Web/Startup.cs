@@ -33,6 +33,9 @@ public static class Startup
         services.AddHttpContextAccessor();
         services.AddScoped<IAuditActor, HttpAuditActor>();
         services.AddClinicDatabase();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .Validate(o => o.IsValid(), "The Security settings are not valid: check Security:AbsoluteSessionLimit and the PermitLimit and Window of Security:LoginRateLimitPerClient and Security:LoginRateLimitPerUsername.")
+            .ValidateOnStart();
 
         services.AddIdentity<ClinicUser, IdentityRole>(options =>
             {
@@ -52,7 +55,9 @@ public static class Startup
             })
             .AddEntityFrameworkStores<ClinicDbContext>()
             .AddSignInManager<ClinicSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddPasswordValidator<PasswordPolicy>();
 
         services.ConfigureApplicationCookie(options =>
         {
@@ -72,9 +77,11 @@ public static class Startup
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             };
+            SessionLimits.Apply(options.Events);
         });
         // A disabled account or a changed password ends existing sessions at their next request.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddLoginRateLimiting();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -84,7 +91,11 @@ public static class Startup
 
         // Names such as "Zoë Müller-Øvergård" are written as they are, not as numeric character references.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddControllersWithViews(o =>
+        {
+            o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            o.Filters.Add<AdministratorTwoFactorFilter>();
+        });
         services.Configure<RazorViewEngineOptions>(o =>
         {
             o.ViewLocationFormats.Clear();
@@ -153,6 +164,7 @@ public static class Startup
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseLoginRateLimiting();
         app.UseAuthentication();
         app.UseSignInCheckFailures();
         app.UseAuthorization();

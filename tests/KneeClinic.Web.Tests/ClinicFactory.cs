@@ -41,7 +41,18 @@ public class ClinicFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("ConnectionStrings:Sqlite", "");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        ConfigureSecurity(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+    }
+
+    /// <summary>
+    /// Most tests sign administrators in with a password alone and sign in many times from one address; the
+    /// classes that test those settings use <see cref="SecureClinicFactory"/>, which keeps the app's own.
+    /// </summary>
+    protected virtual void ConfigureSecurity(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Security:RequireTwoFactorForAdministrators", "false");
+        builder.UseSetting("Security:LoginRateLimitPerClient:PermitLimit", "100000");
     }
 
     public WebSession Session() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
     [HttpGet]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
 
-    [HttpPost]
+    [HttpPost, LoginRateLimited]
     public async Task<IActionResult> Login(LoginForm form)
     {
         if (!ModelState.IsValid) return View(form);
@@ -47,7 +48,7 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
         if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
         if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
-        ModelState.AddModelError(nameof(form.Code), "That code is not right. Codes change every 30 seconds.");
+        ModelState.AddModelError(nameof(form.Code), "That code is not right or has been used already. Codes change every 30 seconds.");
         return View(form);
     }
 
@@ -76,6 +77,8 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
     [HttpPost]
     public async Task<IActionResult> Logout()
     {
+        // A new security stamp makes every copy of this user's cookie worthless, not just the one the browser drops.
+        if (await signIn.UserManager.GetUserAsync(User) is { } user) await signIn.UserManager.UpdateSecurityStampAsync(user);
         await signIn.SignOutAsync();
         return RedirectToAction(nameof(Login));
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using QRCoder;
@@ -40,10 +41,10 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
             await users.CountRecoveryCodesAsync(user), form));
     }
 
-    [HttpGet]
+    [HttpGet, AllowWithoutTwoFactor]
     public async Task<IActionResult> EnableAuthenticator() => View(await SetupAsync(await CurrentUserAsync(), new VerifyCodeForm()));
 
-    [HttpPost]
+    [HttpPost, AllowWithoutTwoFactor]
     public async Task<IActionResult> EnableAuthenticator(VerifyCodeForm form)
     {
         var user = await CurrentUserAsync();
@@ -56,6 +57,8 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
             return View(await SetupAsync(user, form));
         }
         await users.SetTwoFactorEnabledAsync(user, true);
+        // Turning two-factor on renews the security stamp; this session, which just proved the code, goes on.
+        await signIn.RefreshSignInAsync(user);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? [];
         return View("RecoveryCodes", codes.ToArray());
     }

@@ -1,0 +1,40 @@
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Infrastructure;
+
+/// <summary>An action an administrator without two-factor login may still use: the authenticator set-up itself.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class AllowWithoutTwoFactorAttribute : Attribute;
+
+/// <summary>
+/// With Security:RequireTwoFactorForAdministrators on, a signed-in administrator whose account has no authenticator
+/// is sent to set one up, from every page but the set-up, sign-in and error pages.
+/// </summary>
+public sealed class AdministratorTwoFactorFilter(IOptions<SecurityOptions> options, UserManager<ClinicUser> users,
+    ITempDataDictionaryFactory tempData) : IAsyncAuthorizationFilter
+{
+    public const string Message = "Administrators must use two-factor login. Set up an authenticator app to continue.";
+
+    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
+    {
+        if (!options.Value.RequireTwoFactorForAdministrators) return;
+        var principal = context.HttpContext.User;
+        if (principal.Identity?.IsAuthenticated != true || !principal.IsInRole(Roles.Administrator)) return;
+        var metadata = context.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutTwoFactorAttribute>().Any()) return;
+        // The security stamp check has loaded this user in the same request, so this is not another query.
+        if (await users.GetUserAsync(principal) is not { } user || await users.GetTwoFactorEnabledAsync(user)) return;
+
+        // Saved here: the result filters that save TempData do not run when an authorization filter answers.
+        var data = tempData.GetTempData(context.HttpContext);
+        data["Message"] = Message;
+        data.Save();
+        context.Result = new RedirectToActionResult("EnableAuthenticator", "Manage", null);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Infrastructure;
+
+/// <summary>Marks the action that checks a password: its posts are limited per client address and per username.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LoginRateLimitedAttribute : Attribute;
+
+/// <summary>
+/// ASP.NET Core's rate limiter, chained: one fixed window per client address and one per normalised username (read
+/// from the posted form), both in force on the sign-in post only. Lockout stops guessing one account's password;
+/// this stops one client from trying many accounts, and many clients from hammering one.
+/// </summary>
+public static class LoginRateLimiting
+{
+    public const string UsernameField = "Email";
+
+    public static void AddLoginRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
+        {
+            var perClient = security.Value.LoginRateLimitPerClient;
+            var perUsername = security.Value.LoginRateLimitPerUsername;
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => IsLogin(context)
+                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + ClientAddress(context), _ => Window(perClient))
+                    : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => IsLogin(context)
+                    ? RateLimitPartition.GetFixedWindowLimiter("user:" + PostedUsername(context), _ => Window(perUsername))
+                    : RateLimitPartition.GetNoLimiter("")));
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = RejectAsync;
+        });
+    }
+
+    /// <summary>Reads the sign-in form before the limiter runs, because a partition is chosen synchronously.</summary>
+    public static void UseLoginRateLimiting(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (IsLogin(context) && context.Request.HasFormContentType) await context.Request.ReadFormAsync(context.RequestAborted);
+            await next(context);
+        });
+        app.UseRateLimiter();
+    }
+
+    private static bool IsLogin(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.GetEndpoint()?.Metadata.GetMetadata<LoginRateLimitedAttribute>() is not null;
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>Normalised the way Identity normalises names, so "Ann@Clinic.test " and "ann@clinic.test" share a limit.</summary>
+    private static string PostedUsername(HttpContext context) =>
+        context.Request.HasFormContentType && context.Request.Form.TryGetValue(UsernameField, out var value)
+            ? value.ToString().Trim().ToUpperInvariant()
+            : "";
+
+    private static FixedWindowRateLimiterOptions Window(LoginRateLimit limit) => new()
+    {
+        PermitLimit = limit.PermitLimit,
+        Window = limit.Window,
+        QueueLimit = 0,
+    };
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoginRateLimiting))
+            .LogWarning("Sign-in attempt refused by the rate limit; retry after {Seconds} s", seconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var when = seconds < 120 ? $"{seconds} seconds" : $"{(int)Math.Ceiling(seconds / 60.0)} minutes";
+        await context.Response.WriteAsync($"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Too many sign-in attempts</title></head>
+            <body><h1>Too many sign-in attempts</h1>
+            <p>There have been too many sign-in attempts from this computer or for this account. Try again in {WebUtility.HtmlEncode(when)}.</p>
+            <p><a href="/Account/Login">Back to sign-in</a></p></body></html>
+            """, cancellationToken);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using KneeClinic.Core.Staff;
+
+using static KneeClinic.Web.Tests.WebSession;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>
+/// With the shipped setting (Security:RequireTwoFactorForAdministrators true) an administrator must enrol an
+/// authenticator before anything else; and an authenticator code is accepted once only.
+/// </summary>
+public sealed class TwoFactorRules(SecureClinicFactory factory) : IClassFixture<SecureClinicFactory>
+{
+    private const string SetUpPage = "/Manage/EnableAuthenticator";
+
+    [Fact]
+    public async Task AnAdministratorWithoutTwoFactorIsSentToSetItUpAndThenSignsInWithACode()
+    {
+        var email = $"admin-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Administrator);
+        using var session = factory.Session();
+        Assert.Equal("/", (await session.LogInAsync(email, ClinicFactory.Password)).Location);
+
+        foreach (var url in new[] { "/", "/Staff", "/Staff/Create", "/ConsentTemplates", "/ConsentRecords", "/Manage" })
+            Assert.Equal(SetUpPage, (await session.GetAsync(url)).Location);
+        var setup = await session.GetAsync(SetUpPage);
+        Assert.Equal(HttpStatusCode.OK, setup.Status);
+        Assert.Contains("Administrators must use two-factor login", setup.Text);
+        // Posting an administrator form directly is turned away as well, and creates nothing.
+        var post = await session.PostAsync(setup, "/Staff/Create", Fields(("DisplayName", "Early Bird"), ("Email", "early@clinic.test"),
+            ("InitialPassword", "a long enough passphrase"), ("Clinician", "true")));
+        Assert.Equal(SetUpPage, post.Location);
+        Assert.False(await factory.QueryAsync(db => Task.FromResult(db.Users.Any(u => u.Email == "early@clinic.test"))));
+
+        var key = setup.Document.QuerySelector("kbd")!.TextContent;
+        var now = DateTimeOffset.UtcNow;
+        var codes = await session.SubmitAsync(setup, $"form[action='{SetUpPage}']", Fields(("Code", Totp.Code(key, now))));
+        Assert.Equal(10, codes.Document.QuerySelectorAll("ul.font-monospace li").Length);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/Staff")).Status);
+
+        using var next = factory.Session();
+        var step = await next.LogInAsync(email, ClinicFactory.Password);
+        Assert.StartsWith("/Account/LoginWith2fa", step.Location);
+        var twoFactor = await next.GetAsync(step.Location!);
+        var done = await next.SubmitAsync(twoFactor, "form[action^='/Account/LoginWith2fa']", Fields(("Code", Totp.Code(key, now.AddSeconds(30)))));
+        Assert.Equal("/", done.Location);
+        Assert.Equal("/Staff", (await next.GetAsync("/")).Location);
+        Assert.Equal(HttpStatusCode.OK, (await next.GetAsync("/Staff")).Status);
+    }
+
+    [Fact]
+    public async Task AClinicianIsNotMadeToSetUpTwoFactor()
+    {
+        using var clinician = await factory.SignedInAsync(Roles.Clinician);
+
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/Patients")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/Manage")).Status);
+    }
+
+    [Fact]
+    public async Task AnAuthenticatorCodeCannotBeUsedTwice()
+    {
+        var email = $"totp-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Clinician);
+        using var session = factory.Session();
+        await session.LogInAsync(email, ClinicFactory.Password);
+        var setup = await session.GetAsync(SetUpPage);
+        var key = setup.Document.QuerySelector("kbd")!.TextContent;
+        var now = DateTimeOffset.UtcNow;
+        var enrolment = await session.SubmitAsync(setup, $"form[action='{SetUpPage}']", Fields(("Code", Totp.Code(key, now))));
+        Assert.Equal(HttpStatusCode.OK, enrolment.Status);
+        // The enrolling session itself carries on after turning two-factor on.
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/Patients")).Status);
+
+        // The enrolment code has been used: it does not sign in.
+        Assert.Contains("has been used already", string.Join(" ", (await TwoFactorSignInAsync(email, Totp.Code(key, now))).Page.Errors));
+
+        var code = Totp.Code(key, now.AddSeconds(30));
+        var (signedIn, first) = await TwoFactorSignInAsync(email, code);
+        Assert.Equal("/", first.Location);
+        var patients = await signedIn.GetAsync("/Patients");
+        Assert.Equal("/Account/Login", (await signedIn.SubmitAsync(patients, "form[action='/Account/Logout']")).Location);
+
+        var (_, again) = await TwoFactorSignInAsync(email, code);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Contains("That code is not right or has been used already. Codes change every 30 seconds.", again.Errors);
+        // An older code than the last one accepted is no better; the next one is fine.
+        Assert.Equal(HttpStatusCode.OK, (await TwoFactorSignInAsync(email, Totp.Code(key, now.AddSeconds(-30)))).Page.Status);
+        Assert.Equal("/", (await TwoFactorSignInAsync(email, Totp.Code(key, now.AddSeconds(60)))).Page.Location);
+    }
+
+    private async Task<(WebSession Session, Page Page)> TwoFactorSignInAsync(string email, string code)
+    {
+        var session = factory.Session();
+        var step = await session.LogInAsync(email, ClinicFactory.Password);
+        Assert.StartsWith("/Account/LoginWith2fa", step.Location);
+        var form = await session.GetAsync(step.Location!);
+        return (session, await session.SubmitAsync(form, "form[action^='/Account/LoginWith2fa']", Fields(("Code", code))));
+    }
+}
