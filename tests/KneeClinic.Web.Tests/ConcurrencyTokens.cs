@@ -18,7 +18,7 @@ namespace KneeClinic.Web.Tests;
 /// </summary>
 public sealed class ConcurrencyTokens(ITestOutputHelper output)
 {
-    private static WebApplication App(string provider, CapturedCommand? capture = null)
+    private static WebApplication App(string provider, DryRunServer? capture = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration["Database:Provider"] = provider;
@@ -48,11 +48,10 @@ public sealed class ConcurrencyTokens(ITestOutputHelper output)
     [Fact]
     public async Task TheSqlServerUpdateOfAPatientChecksTheVersionItWasLoadedWith()
     {
-        var capture = new CapturedCommand();
-        await using var app = App("SqlServer", capture);
+        var server = new DryRunServer();
+        await using var app = App("SqlServer", server);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         var patient = new Patient("MRN-TOKEN", "Ana", "Token", new DateOnly(1970, 1, 1), Sex.Female, DateTimeOffset.UtcNow);
         db.Attach(patient);
         var loaded = patient.Version;
@@ -60,34 +59,101 @@ public sealed class ConcurrencyTokens(ITestOutputHelper output)
         patient.Update("Ana", "Token", new DateOnly(1970, 1, 1), Sex.Female, "+1 555 0100", null, null);
         await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
 
-        var sql = Assert.IsType<string>(capture.Text);
-        output.WriteLine(sql);
+        foreach (var (text, _) in server.Commands) output.WriteLine(text + "\n");
+        Assert.False(server.Opened, "the test must not reach a server");
+        // The save runs in a transaction that first takes the audit chain's lock and reads its tail, then writes.
+        Assert.True(server.TransactionBegun);
+        Assert.Contains("sp_getapplock", server.Commands[0].Text);
+        Assert.Contains("[AuditEntries]", server.Commands[1].Text);
+        var (sql, parameters) = server.Commands[^1];
         Assert.Contains("UPDATE [Patients]", sql);
         var where = sql[sql.IndexOf("UPDATE [Patients]", StringComparison.Ordinal)..];
         Assert.Matches(@"WHERE \[Id\] = @\w+ AND \[Version\] = @\w+", where);
         var versionParameter = System.Text.RegularExpressions.Regex.Match(where, @"AND \[Version\] = (@\w+)").Groups[1].Value;
-        Assert.Equal(loaded, capture.Parameters[versionParameter]);
+        Assert.Equal(loaded, parameters[versionParameter]);
         Assert.NotEqual(loaded, patient.Version);
-        Assert.False(capture.Opened, "the test must not reach a server");
+        // The audit table has triggers, so EF must not use a bare OUTPUT clause on its INSERT (SQL Server refuses that).
+        Assert.Contains("INSERT INTO [AuditEntries]", sql);
+        Assert.DoesNotMatch(@"INSERT INTO \[AuditEntries\][^;]*OUTPUT INSERTED\.\[Id\]\s*VALUES", sql);
     }
 
-    /// <summary>Keeps the connection closed, records the first command EF sends, and stops it there.</summary>
-    private sealed class CapturedCommand : DbConnectionInterceptor, IDbCommandInterceptor
+    /// <summary>
+    /// Plays a SQL Server that is never reached: the connection stays closed, a transaction is pretended, every
+    /// command is recorded and answered with nothing, and the save stops at the command that writes the patient.
+    /// </summary>
+    private sealed class DryRunServer : DbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
     {
-        public string? Text { get; private set; }
-        public Dictionary<string, object?> Parameters { get; } = [];
+        public List<(string Text, Dictionary<string, object?> Parameters)> Commands { get; } = [];
         public bool Opened { get; private set; }
+        public bool TransactionBegun { get; private set; }
 
         public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData,
             InterceptionResult result, CancellationToken cancellationToken = default) => ValueTask.FromResult(InterceptionResult.Suppress());
 
+        public InterceptionResult<DbCommand> CommandCreating(CommandCorrelatedEventData eventData, InterceptionResult<DbCommand> result) =>
+            InterceptionResult<DbCommand>.SuppressWithResult(new RecordingCommand());
+
+        public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+            InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            TransactionBegun = true;
+            return ValueTask.FromResult(InterceptionResult<DbTransaction>.SuppressWithResult(new PretendTransaction(connection)));
+        }
+
+        public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return ValueTask.FromResult(InterceptionResult<int>.SuppressWithResult(0));
+        }
+
         public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            Text ??= command.CommandText;
-            Opened |= command.Connection?.State == System.Data.ConnectionState.Open;
-            foreach (DbParameter parameter in command.Parameters) Parameters[parameter.ParameterName] = parameter.Value;
-            throw new InvalidOperationException("stopped before the server");
+            Record(command);
+            if (command.CommandText.Contains("UPDATE [Patients]", StringComparison.Ordinal))
+                throw new InvalidOperationException("stopped before the server");
+            // The only query before the write is the chain's tail: an empty audit table.
+            var tail = new System.Data.DataTable();
+            tail.Columns.Add("Sequence", typeof(long));
+            tail.Columns.Add("Hash", typeof(string));
+            return ValueTask.FromResult(InterceptionResult<DbDataReader>.SuppressWithResult(tail.CreateDataReader()));
         }
+
+        private void Record(DbCommand command)
+        {
+            Opened |= command.Connection?.State == System.Data.ConnectionState.Open;
+            Commands.Add((command.CommandText, command.Parameters.Cast<DbParameter>().ToDictionary(p => p.ParameterName, p => (object?)p.Value)));
+        }
+    }
+
+    /// <summary>A command that only holds what EF puts in it; its parameters are SQL Server's own.</summary>
+    private sealed class RecordingCommand : DbCommand
+    {
+        private readonly Microsoft.Data.SqlClient.SqlCommand _parameters = new();
+
+        [System.Diagnostics.CodeAnalysis.AllowNull]
+        public override string CommandText { get; set; } = "";
+        public override int CommandTimeout { get; set; }
+        public override System.Data.CommandType CommandType { get; set; }
+        public override bool DesignTimeVisible { get; set; }
+        public override System.Data.UpdateRowSource UpdatedRowSource { get; set; }
+        protected override DbConnection? DbConnection { get; set; }
+        protected override DbTransaction? DbTransaction { get; set; }
+        protected override DbParameterCollection DbParameterCollection => _parameters.Parameters;
+        protected override DbParameter CreateDbParameter() => _parameters.CreateParameter();
+        public override void Cancel() { }
+        public override int ExecuteNonQuery() => throw new NotSupportedException();
+        public override object? ExecuteScalar() => throw new NotSupportedException();
+        public override void Prepare() { }
+        protected override DbDataReader ExecuteDbDataReader(System.Data.CommandBehavior behavior) => throw new NotSupportedException();
+    }
+
+    private sealed class PretendTransaction(DbConnection connection) : DbTransaction
+    {
+        public override System.Data.IsolationLevel IsolationLevel => System.Data.IsolationLevel.ReadCommitted;
+        protected override DbConnection DbConnection => connection;
+        public override void Commit() { }
+        public override void Rollback() { }
     }
 }

@@ -39,14 +39,18 @@ public sealed class ParallelWrites(ClinicFactory factory, ITestOutputHelper outp
         var audited = await factory.QueryAsync(db => db.AuditEntries.AsNoTracking()
             .Where(e => e.Entity == nameof(Patient) && e.Action == AuditAction.Created).Select(e => e.EntityId).ToListAsync());
         var auditedHere = audited.Where(storedIds.Contains).ToList();
+        var chain = await factory.QueryAsync(db => AuditChain.VerifyAsync(db));
         output.WriteLine($"{writes} parallel writes from {clinicians.Length} clinicians, {stored.Count} stored, {failed.Count} errors, " +
-            $"{auditedHere.Count} audit entries");
+            $"{auditedHere.Count} audit entries; audit chain of {chain.Entries} entries {(chain.Intact ? "intact" : "broken: " + chain.Problem)}");
 
         Assert.Empty(failed.Select(p => $"{(int)p.Status} {p.Text[..Math.Min(p.Text.Length, 300)]}"));
         Assert.DoesNotContain(pages, p => p.Text.Contains("locked", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(writes, stored.Count);
         Assert.Equal(storedIds.Order(), ids.Order());
         Assert.Equal(storedIds.Order(), auditedHere.Order());
+        // Writers that met at the same moment still each took the next place in one unbroken chain.
+        Assert.True(chain.Intact, chain.Problem);
+        Assert.Equal(chain.Entries, chain.HeadSequence);
         Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("database is locked", StringComparison.OrdinalIgnoreCase));
         foreach (var c in clinicians) c.Dispose();
     }

@@ -25,11 +25,15 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Entity")
                         .IsRequired()
@@ -41,11 +45,27 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NewValues")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OldValues")
                         .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
@@ -59,11 +79,21 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("UserId");
 
                     b.HasIndex("Entity", "EntityId");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", t =>
+                        {
+                            t.HasTrigger("AuditEntries_RefuseDelete");
+
+                            t.HasTrigger("AuditEntries_RefuseUpdate");
+                        });
                 });
 
             modelBuilder.Entity("KneeClinic.Core.Cases.Case", b =>

@@ -1,5 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Patients;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -7,8 +11,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace KneeClinic.Core.Audit;
 
 /// <summary>
-/// Adds an <see cref="AuditEntry"/> for every created, updated or deleted row to the same
-/// SaveChanges, so the change and its audit entry commit or roll back together.
+/// Adds an <see cref="AuditEntry"/> for every created, updated or deleted row to the same SaveChanges, stamps
+/// every new entry (these and the events the app adds) with the time, the user and the client address, and
+/// links them into the hash chain. <see cref="Data.ClinicDbContext"/> saves inside a transaction, so the change
+/// and its entries commit or roll back together, and the chain's tail is read under that transaction's lock.
 /// </summary>
 public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : SaveChangesInterceptor
 {
@@ -16,38 +22,57 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
     private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version)];
 
+    // Entries this interceptor derived from row changes: a save that is tried again derives them afresh.
+    private static readonly ConditionalWeakTable<AuditEntry, object> Derived = [];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter() },
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context) AddEntries(context);
+        if (eventData.Context is { } context) await AddEntriesAsync(context, cancellationToken);
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
-        InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is { } context) AddEntries(context);
-        return ValueTask.FromResult(result);
-    }
-
-    private void AddEntries(DbContext context)
+    private async Task AddEntriesAsync(DbContext context, CancellationToken cancellationToken)
     {
         context.ChangeTracker.DetectChanges();
-        var at = clock.GetUtcNow();
-        var entries = context.ChangeTracker.Entries()
-            .Where(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Select(e => Describe(e, at))
-            .OfType<AuditEntry>()
-            .ToList();
-        context.AddRange(entries);
+        foreach (var stale in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added && Derived.TryGetValue(e.Entity, out _)).ToList())
+            stale.State = EntityState.Detached;
+
+        var at = AuditChain.Truncate(clock.GetUtcNow());
+        var patients = new PatientLookup(context);
+        foreach (var entry in context.ChangeTracker.Entries()
+                     .Where(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                     .ToList())
+        {
+            if (Describe(entry) is not { } audit) continue;
+            audit.Stamp(at, actor, await patients.OfAsync(entry, cancellationToken));
+            Derived.Add(audit, Derived);
+            context.Add(audit);
+        }
+
+        var pending = context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (pending.Count == 0) return;
+        if (context.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Audit entries are chained only inside a transaction; save through ClinicDbContext.SaveChangesAsync.");
+        var (sequence, hash) = await AuditChain.LockTailAsync(context, cancellationToken);
+        foreach (var audit in pending)
+        {
+            if (!Derived.TryGetValue(audit, out _)) audit.Stamp(at, actor, null);
+            audit.Seal(++sequence, hash);
+            hash = audit.Hash;
+        }
     }
 
-    private AuditEntry? Describe(EntityEntry entry, DateTimeOffset at)
+    private static AuditEntry? Describe(EntityEntry entry)
     {
         var properties = entry.Properties.Where(p => !Skipped.Contains(p.Metadata.Name)).ToList();
         Dictionary<string, object?>? before = null, after = null;
@@ -73,10 +98,21 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
 
         var key = entry.Metadata.FindPrimaryKey()!.Properties
             .Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture));
-        return new AuditEntry(at, actor.UserId, actor.UserName, entry.Metadata.DisplayName(), string.Join("/", key), action,
+        return new AuditEntry(default, null, null, EntityName(entry), string.Join("/", key), action,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json));
     }
+
+    // Identity's join rows have generic CLR names; the trail names them for what they are.
+    private static string EntityName(EntityEntry entry) => entry.Entity switch
+    {
+        IdentityUserRole<string> => "UserRole",
+        IdentityUserToken<string> => "UserToken",
+        IdentityUserClaim<string> => "UserClaim",
+        IdentityUserLogin<string> => "UserLogin",
+        IdentityRoleClaim<string> => "RoleClaim",
+        _ => entry.Metadata.DisplayName(),
+    };
 
     private static object? Show(string name, object? value) => value switch
     {
@@ -85,4 +121,23 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         byte[] bytes => $"[{bytes.Length} bytes]",
         _ => value,
     };
+
+    /// <summary>The patient a changed row is about: the patient itself, or the patient of the case it belongs to.</summary>
+    private sealed class PatientLookup(DbContext context)
+    {
+        private readonly Dictionary<Guid, Guid?> _caseToPatient = [];
+
+        public async Task<Guid?> OfAsync(EntityEntry entry, CancellationToken cancellationToken)
+        {
+            if (entry.Entity is Patient patient) return patient.Id;
+            if (entry.Entity is Case @case) return @case.PatientId;
+            if (entry.Metadata.FindProperty("CaseId") is null) return null;
+            var value = entry.Property("CaseId").CurrentValue ?? entry.Property("CaseId").OriginalValue;
+            if (value is not Guid caseId) return null;
+            if (_caseToPatient.TryGetValue(caseId, out var known)) return known;
+            var found = context.ChangeTracker.Entries<Case>().FirstOrDefault(e => e.Entity.Id == caseId)?.Entity.PatientId
+                ?? await context.Set<Case>().AsNoTracking().Where(c => c.Id == caseId).Select(c => (Guid?)c.PatientId).FirstOrDefaultAsync(cancellationToken);
+            return _caseToPatient[caseId] = found;
+        }
+    }
 }

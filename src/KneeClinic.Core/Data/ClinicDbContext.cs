@@ -49,16 +49,27 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
             configuration.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        RenewVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves in a transaction of its own (unless the caller has one), so the audit interceptor reads the tail of
+    /// the hash chain under the same lock that writes the change and its entries. Run through the provider's
+    /// execution strategy, so SQL Server's retry on a transient fault repeats the whole transaction.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RenewVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async cancellation =>
+        {
+            await using var transaction = await Database.BeginTransactionAsync(cancellation);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellation);
+            await transaction.CommitAsync(cancellation);
+            return count;
+        }, cancellationToken);
+        if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+        return saved;
     }
 
     /// <summary>
