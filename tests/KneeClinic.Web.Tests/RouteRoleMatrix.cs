@@ -28,6 +28,7 @@ public sealed class RouteRoleMatrix(ClinicFactory factory, ITestOutputHelper out
         ["ConsentRecords"] = Access.Administrator,
         ["ConsentTemplates"] = Access.Administrator,
         ["Staff"] = Access.Administrator,
+        ["Audit"] = Access.Administrator,
     };
 
     private static readonly Dictionary<string, Access> Actions = new()

@@ -13,4 +13,6 @@ public sealed class HttpAuditActor(IHttpContextAccessor accessor) : IAuditActor
     public string? UserName => accessor.HttpContext is null ? "system"
         : User?.Identity?.IsAuthenticated == true ? User.Identity.Name
         : "anonymous";
+
+    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
 }

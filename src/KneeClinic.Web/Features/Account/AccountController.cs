@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -9,7 +12,7 @@ namespace KneeClinic.Web.Features.Account;
 
 /// <summary>Sign-in, two-factor sign-in and sign-out. There is no self-registration: administrators create accounts.</summary>
 [AllowAnonymous]
-public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<AccountController> logger) : Controller
+public sealed class AccountController(SignInManager<ClinicUser> signIn, ClinicDbContext db, ILogger<AccountController> logger) : Controller
 {
     [HttpGet]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
@@ -21,13 +24,20 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
 
         // lockoutOnFailure: the fifth wrong password locks the account for 15 minutes.
         var result = await signIn.PasswordSignInAsync(form.Email, form.Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        var user = await signIn.UserManager.FindByEmailAsync(form.Email);
+        if (result.Succeeded)
+        {
+            await AuditSignInAsync(AuditAction.SignedIn, user, "password");
+            return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        }
         if (result.RequiresTwoFactor) return RedirectToAction(nameof(LoginWith2fa), new { form.ReturnUrl });
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused: account locked out");
+            await AuditSignInAsync(AuditAction.LockedOut, user, "password", form.Email);
             return RedirectToAction(nameof(Lockout));
         }
+        await AuditSignInAsync(AuditAction.SignInFailed, user, "password", form.Email);
         ModelState.AddModelError("", "The email or password is not right, or the account is disabled.");
         return View(form);
     }
@@ -41,12 +51,17 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
     [HttpPost]
     public async Task<IActionResult> LoginWith2fa(TwoFactorForm form)
     {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return RedirectToAction(nameof(Login));
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user) return RedirectToAction(nameof(Login));
         if (!ModelState.IsValid) return View(form);
 
         var code = form.Code.Replace(" ", "").Replace("-", "");
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
-        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        if (result.Succeeded)
+        {
+            await AuditSignInAsync(AuditAction.SignedIn, user, "password and authenticator code");
+            return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        }
+        await AuditSignInAsync(result.IsLockedOut ? AuditAction.LockedOut : AuditAction.SignInFailed, user, "authenticator code", user.Email);
         if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
         ModelState.AddModelError(nameof(form.Code), "That code is not right or has been used already. Codes change every 30 seconds.");
         return View(form);
@@ -61,11 +76,16 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
     [HttpPost]
     public async Task<IActionResult> LoginWithRecoveryCode(RecoveryCodeForm form)
     {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return RedirectToAction(nameof(Login));
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user) return RedirectToAction(nameof(Login));
         if (!ModelState.IsValid) return View(form);
 
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync(form.RecoveryCode.Replace(" ", ""));
-        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        if (result.Succeeded)
+        {
+            await AuditSignInAsync(AuditAction.SignedIn, user, "password and recovery code");
+            return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        }
+        await AuditSignInAsync(result.IsLockedOut ? AuditAction.LockedOut : AuditAction.SignInFailed, user, "recovery code", user.Email);
         if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
         ModelState.AddModelError(nameof(form.RecoveryCode), "That recovery code is not right or has been used.");
         return View(form);
@@ -78,9 +98,26 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ILogger<
     public async Task<IActionResult> Logout()
     {
         // A new security stamp makes every copy of this user's cookie worthless, not just the one the browser drops.
-        if (await signIn.UserManager.GetUserAsync(User) is { } user) await signIn.UserManager.UpdateSecurityStampAsync(user);
+        if (await signIn.UserManager.GetUserAsync(User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+            await AuditSignInAsync(AuditAction.SignedOut, user, "sign-out");
+        }
         await signIn.SignOutAsync();
         return RedirectToAction(nameof(Login));
+    }
+
+    /// <summary>
+    /// Sign-ins, failures, lockouts and sign-outs go into the audit trail under the account they concern. A success
+    /// or sign-out is the account holder's own act; a failure or lockout is an anonymous attempt on the account,
+    /// recorded with the email as typed.
+    /// </summary>
+    private Task AuditSignInAsync(AuditAction action, ClinicUser? user, string step, string? typedEmail = null)
+    {
+        var own = action is AuditAction.SignedIn or AuditAction.SignedOut;
+        var details = JsonSerializer.Serialize(new { Step = step, Email = typedEmail });
+        return db.RecordAsync(AuditEntry.Event(action, "Account", user?.Id ?? "", details: details,
+            userId: own ? user?.Id : null, userName: own ? user?.UserName : "anonymous"));
     }
 
     private string SafeReturnUrl(string? returnUrl) =>

@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
@@ -43,8 +44,12 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
     }
 
     [HttpGet]
-    public async Task<IActionResult> Details(Guid id) =>
-        await CasePage.LoadAsync(db, id, clinic.Value, clock) is { } page ? View(page) : NotFound();
+    public async Task<IActionResult> Details(Guid id)
+    {
+        if (await CasePage.LoadAsync(db, id, clinic.Value, clock) is not { } page) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
+        return View(page);
+    }
 
     [HttpPost]
     public async Task<IActionResult> Close(Guid id, [Bind(Prefix = nameof(CasePage.Close))] CloseCaseForm form) =>

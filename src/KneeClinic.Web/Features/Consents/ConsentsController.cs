@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
@@ -41,20 +42,34 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     public async Task<IActionResult> Download(Guid id)
     {
         var document = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id)
-            .Select(d => new { d.Content, d.DocumentNumber }).FirstOrDefaultAsync();
-        return document is null ? NotFound() : File(document.Content, "application/pdf", $"{document.DocumentNumber}.pdf");
+            .Select(d => new { d.Content, d.DocumentNumber, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
+            .FirstOrDefaultAsync();
+        if (document is null) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+            """{"File":"consent PDF"}"""));
+        return File(document.Content, "application/pdf", $"{document.DocumentNumber}.pdf");
     }
 
     [HttpGet]
     [Authorize(Policy = Startup.StaffPolicy)]
     public async Task<IActionResult> Scan(Guid id)
     {
-        var signature = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Signature, d.DocumentNumber }).FirstOrDefaultAsync();
-        if (signature?.Signature is not { } s) return NotFound();
-        var extension = Path.GetExtension(s.ScanFileName);
-        return scans.Open(s.ScanFileName) is { } stream
-            ? File(stream, s.ScanContentType, $"{signature.DocumentNumber}-signed{extension}")
-            : NotFound();
+        var signature = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id)
+            .Select(d => new { d.Signature, d.DocumentNumber, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
+            .FirstOrDefaultAsync();
+        if (signature?.Signature is not { } s || scans.Open(s.ScanFileName) is not { } stream) return NotFound();
+        try
+        {
+            await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), signature.PatientId,
+                """{"File":"signed scan"}"""));
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+        // A download (Content-Disposition: attachment) of a checked PDF, PNG or JPEG; never shown inline as a page.
+        return File(stream, s.ScanContentType, $"{signature.DocumentNumber}-signed{Path.GetExtension(s.ScanFileName)}");
     }
 
     [Authorize(Policy = Startup.ClinicalPolicy)]

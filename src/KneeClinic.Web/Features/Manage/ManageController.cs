@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +11,7 @@ using QRCoder;
 namespace KneeClinic.Web.Features.Manage;
 
 /// <summary>A signed-in user's own account: password and two-factor login with an authenticator app.</summary>
-public sealed class ManageController(UserManager<ClinicUser> users, SignInManager<ClinicUser> signIn, UrlEncoder urlEncoder) : Controller
+public sealed class ManageController(UserManager<ClinicUser> users, SignInManager<ClinicUser> signIn, ClinicDbContext db, UrlEncoder urlEncoder) : Controller
 {
     private const string Issuer = "KneeClinic";
 
@@ -57,6 +59,7 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
             return View(await SetupAsync(user, form));
         }
         await users.SetTwoFactorEnabledAsync(user, true);
+        await db.RecordAsync(AuditEntry.Event(AuditAction.TwoFactorEnabled, "Account", user.Id));
         // Turning two-factor on renews the security stamp; this session, which just proved the code, goes on.
         await signIn.RefreshSignInAsync(user);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? [];
@@ -69,6 +72,7 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
         var user = await CurrentUserAsync();
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
+        await db.RecordAsync(AuditEntry.Event(AuditAction.TwoFactorDisabled, "Account", user.Id));
         await signIn.RefreshSignInAsync(user);
         TempData["Message"] = "Two-factor login is off. You can set it up again at any time.";
         return RedirectToAction(nameof(Index));

@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Patients;
@@ -57,6 +58,7 @@ public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) :
             .Select(c => new PatientCaseRow(c.Id, c.Knee, c.CellSource, c.Stage, c.KellgrenLawrenceGrade, c.OpenedAt,
                 db.Users.Where(u => u.Id == c.AssignedClinicianId).Select(u => u.DisplayName).FirstOrDefault() ?? ""))
             .ToListAsync();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Patient), id.ToString(), id));
         return View(new PatientDetails(patient, cases));
     }
 

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using CsvHelper.Configuration;
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace KneeClinic.Web.Features.Audit;
+
+/// <summary>
+/// Administrators read the audit trail, export it and check its hash chain. The filter can name a patient by
+/// MRN, so it is posted, never put in the address.
+/// </summary>
+[Authorize(Policy = Startup.AdministrationPolicy)]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> options) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, options.Value, new AuditFilter(), null));
+
+    [HttpPost]
+    [ActionName("Index")]
+    public async Task<IActionResult> Search(AuditFilter filter)
+    {
+        var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
+        return View(ModelState.IsValid
+            ? await AuditSearch.PageAsync(db, options.Value, filter, patientId)
+            : await AuditSearch.EmptyAsync(db, filter));
+    }
+
+    /// <summary>Every entry the filter matches as CSV, oldest first; the export itself is audited with its filter.</summary>
+    [HttpPost]
+    public async Task<IActionResult> Export(AuditFilter filter)
+    {
+        var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
+        if (!ModelState.IsValid) return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
+
+        if (await AuditSearch.AllAsync(db, options.Value, filter, patientId) is not { } rows)
+        {
+            ModelState.AddModelError("", $"More than {AuditSearch.ExportLimit:N0} entries match. Narrow the filter, for example to fewer dates, and export again.");
+            return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
+        }
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Exported, "AuditTrail", "", patientId,
+            JsonSerializer.Serialize(new { filter.UserId, PatientId = patientId, filter.Entity, Action = filter.Operation?.ToString(), filter.From, filter.To, Rows = rows.Count })));
+
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        // Escape values a spreadsheet would run as a formula (=, +, -, @ at the start).
+        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
+            await csv.WriteRecordsAsync(rows.Select(r => new
+            {
+                r.Sequence, At = r.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.UserName, r.ClientAddress,
+                Action = r.Action.ToString(), r.Entity, r.EntityId, r.PatientMrn, r.OldValues, r.NewValues, r.Hash,
+            }));
+        var name = $"audit-trail-{options.Value.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>()):yyyy-MM-dd}.csv";
+        return File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv", name);
+    }
+
+    /// <summary>Walks the whole chain and shows the first entry that is missing or changed; the check is itself audited.</summary>
+    [HttpPost]
+    public async Task<IActionResult> Verify()
+    {
+        var report = await AuditChain.VerifyAsync(db, HttpContext.RequestAborted);
+        await db.RecordAsync(AuditEntry.Event(AuditAction.ChainVerified, "AuditTrail", "",
+            details: JsonSerializer.Serialize(new { report.Entries, report.Intact, report.BrokenAt, report.HeadSequence, report.HeadHash })));
+        return View(report);
+    }
+}

@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
+using KneeClinic.Web.Features.Consents;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace KneeClinic.Web.Features.Audit;
+
+public sealed class AuditFilter
+{
+    [Display(Name = "User")]
+    public string? UserId { get; set; }
+
+    [Display(Name = "Patient MRN"), StringLength(32)]
+    public string? Mrn { get; set; }
+
+    [StringLength(200)]
+    public string? Entity { get; set; }
+
+    /// <summary>The audited action. Not named "Action": that name is taken by the route value of the action method.</summary>
+    [Display(Name = "Action")]
+    public AuditAction? Operation { get; set; }
+
+    [Display(Name = "From")]
+    public DateOnly? From { get; set; }
+
+    [Display(Name = "To")]
+    public DateOnly? To { get; set; }
+
+    [Range(1, 1_000_000)]
+    public int Page { get; set; } = 1;
+}
+
+public sealed record AuditRow(long Sequence, DateTime At, string? UserName, string? ClientAddress, AuditAction Action, string Entity,
+    string EntityId, string? PatientMrn, string? OldValues, string? NewValues, string? Hash)
+{
+    /// <summary>The changed fields with their values before and after, read from the two JSON objects.</summary>
+    public IEnumerable<(string Field, string? Before, string? After)> Changes()
+    {
+        var before = Read(OldValues);
+        var after = Read(NewValues);
+        return before.Keys.Union(after.Keys).Select(k => (k, before.GetValueOrDefault(k), after.GetValueOrDefault(k)));
+    }
+
+    private static Dictionary<string, string?> Read(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return [];
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind != JsonValueKind.Object ? []
+            : document.RootElement.EnumerateObject().ToDictionary(p => p.Name,
+                p => p.Value.ValueKind switch { JsonValueKind.Null => null, JsonValueKind.String => p.Value.GetString(), _ => p.Value.GetRawText() });
+    }
+}
+
+public sealed record AuditPage(AuditFilter Filter, IReadOnlyList<AuditRow> Rows, int Total, IReadOnlyList<SelectListItem> Users,
+    IReadOnlyList<string> Entities)
+{
+    public const int PageSize = 50;
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>The audit viewer's queries: the filter checked, one page of entries, or every entry for an export.</summary>
+public static class AuditSearch
+{
+    public const int ExportLimit = 100_000;
+
+    /// <summary>Adds the filter's problems to <paramref name="modelState"/>; returns the patient the MRN names.</summary>
+    public static async Task<Guid?> CheckAsync(ClinicDbContext db, AuditFilter filter, ModelStateDictionary modelState)
+    {
+        foreach (var (name, date) in new[] { (nameof(filter.From), filter.From), (nameof(filter.To), filter.To) })
+        {
+            if (date is { } d && (d.ToDateTime(TimeOnly.MinValue) < ClinicOptions.Earliest || d.ToDateTime(TimeOnly.MinValue) >= ClinicOptions.Latest))
+                modelState.AddModelError(name, "Choose a date between 1900 and 2199.");
+        }
+        if (filter.From > filter.To) modelState.AddModelError(nameof(filter.To), "The end date is before the start date.");
+        if (string.IsNullOrWhiteSpace(filter.Mrn) || !modelState.IsValid) return null;
+        var mrn = filter.Mrn.Trim();
+        var patientId = await db.Patients.Where(p => p.Mrn == mrn).Select(p => (Guid?)p.Id).FirstOrDefaultAsync();
+        if (patientId is null) modelState.AddModelError(nameof(filter.Mrn), "No patient has this MRN.");
+        return patientId;
+    }
+
+    public static async Task<AuditPage> PageAsync(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    {
+        var entries = Filtered(db, clinic, filter, patientId);
+        var total = await entries.CountAsync();
+        filter.Page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + AuditPage.PageSize - 1) / AuditPage.PageSize));
+        var rows = await Rows(db, entries.OrderByDescending(e => e.Sequence).Skip((filter.Page - 1) * AuditPage.PageSize).Take(AuditPage.PageSize), clinic);
+        return new AuditPage(filter, rows, total, await UsersAsync(db), await EntitiesAsync(db));
+    }
+
+    public static async Task<AuditPage> EmptyAsync(ClinicDbContext db, AuditFilter filter) =>
+        new(filter, [], 0, await UsersAsync(db), await EntitiesAsync(db));
+
+    /// <summary>Every matching entry, oldest first; null when more than <see cref="ExportLimit"/> match.</summary>
+    public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    {
+        var entries = Filtered(db, clinic, filter, patientId);
+        if (await entries.CountAsync() > ExportLimit) return null;
+        return await Rows(db, entries.OrderBy(e => e.Sequence), clinic);
+    }
+
+    private static IQueryable<AuditEntry> Filtered(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    {
+        var entries = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrEmpty(filter.UserId)) entries = entries.Where(e => e.UserId == filter.UserId);
+        if (patientId is { } patient) entries = entries.Where(e => e.PatientId == patient);
+        if (!string.IsNullOrEmpty(filter.Entity)) entries = entries.Where(e => e.Entity == filter.Entity);
+        if (filter.Operation is { } action) entries = entries.Where(e => e.Action == action);
+        if (filter.From is { } from) { var start = clinic.ToUtc(from.ToDateTime(TimeOnly.MinValue)); entries = entries.Where(e => e.At >= start); }
+        if (filter.To is { } to) { var end = clinic.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); entries = entries.Where(e => e.At < end); }
+        return entries;
+    }
+
+    private static async Task<IReadOnlyList<AuditRow>> Rows(ClinicDbContext db, IQueryable<AuditEntry> entries, ClinicOptions clinic)
+    {
+        var rows = await entries
+            .Select(e => new { e.Sequence, e.At, e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
+                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => p.Mrn).FirstOrDefault(), e.OldValues, e.NewValues, e.Hash })
+            .ToListAsync();
+        return [.. rows.Select(e => new AuditRow(e.Sequence, clinic.ToLocal(e.At), e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
+            e.Mrn, e.OldValues, e.NewValues, e.Hash))];
+    }
+
+    private static async Task<IReadOnlyList<SelectListItem>> UsersAsync(ClinicDbContext db) =>
+        await db.Users.AsNoTracking().OrderBy(u => u.DisplayName)
+            .Select(u => new SelectListItem($"{u.DisplayName} ({u.Email})", u.Id)).ToListAsync();
+
+    private static async Task<IReadOnlyList<string>> EntitiesAsync(ClinicDbContext db) =>
+        await db.AuditEntries.Select(e => e.Entity).Distinct().OrderBy(e => e).ToListAsync();
+}
