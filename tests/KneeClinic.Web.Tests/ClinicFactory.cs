@@ -127,3 +127,6 @@ public class ClinicFactory : WebApplicationFactory<Program>
 
 /// <summary>The app as it runs for a developer: Development environment, demo data seeded at start.</summary>
 public sealed class DevelopmentClinicFactory() : ClinicFactory("Development");
+
+/// <summary>The app as deployed: Production environment, no demo data.</summary>
+public sealed class ProductionClinicFactory() : ClinicFactory("Production");

@@ -38,4 +38,19 @@ public sealed class ResponseHeaders(ClinicFactory factory) : IClassFixture<Clini
         Assert.NotEqual(true, css.Headers.CacheControl?.NoStore);
         Assert.Equal("nosniff", css.Headers.GetValues("X-Content-Type-Options").Single());
     }
+
+    [Fact]
+    public async Task InProductionAnswersOverHttpsTellBrowsersToUseNothingElse()
+    {
+        await using var production = new ProductionClinicFactory();
+        using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://clinic.example"), AllowAutoRedirect = false,
+        });
+
+        var response = await client.GetAsync("/Account/Login");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches(@"^max-age=\d{7,}", response.Headers.GetValues("Strict-Transport-Security").Single());
+    }
 }
