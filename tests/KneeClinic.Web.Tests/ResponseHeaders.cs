@@ -45,7 +45,8 @@ public sealed class ResponseHeaders(ClinicFactory factory) : IClassFixture<Clini
         await using var production = new ProductionClinicFactory();
         using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
-            BaseAddress = new Uri("https://clinic.example"), AllowAutoRedirect = false,
+            BaseAddress = new Uri("https://clinic.example"),
+            AllowAutoRedirect = false,
         });
 
         var response = await client.GetAsync("/Account/Login");

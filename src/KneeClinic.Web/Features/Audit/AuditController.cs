@@ -52,8 +52,17 @@ public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> 
         using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
             await csv.WriteRecordsAsync(rows.Select(r => new
             {
-                r.Sequence, At = r.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.UserName, r.ClientAddress,
-                Action = r.Action.ToString(), r.Entity, r.EntityId, r.PatientMrn, r.OldValues, r.NewValues, r.Hash,
+                r.Sequence,
+                At = r.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                r.UserName,
+                r.ClientAddress,
+                Action = r.Action.ToString(),
+                r.Entity,
+                r.EntityId,
+                r.PatientMrn,
+                r.OldValues,
+                r.NewValues,
+                r.Hash,
             }));
         var name = $"audit-trail-{options.Value.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>()):yyyy-MM-dd}.csv";
         return File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv", name);

@@ -118,8 +118,20 @@ public static class AuditSearch
     private static async Task<IReadOnlyList<AuditRow>> Rows(ClinicDbContext db, IQueryable<AuditEntry> entries, ClinicOptions clinic)
     {
         var rows = await entries
-            .Select(e => new { e.Sequence, e.At, e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
-                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => p.Mrn).FirstOrDefault(), e.OldValues, e.NewValues, e.Hash })
+            .Select(e => new
+            {
+                e.Sequence,
+                e.At,
+                e.UserName,
+                e.ClientAddress,
+                e.Action,
+                e.Entity,
+                e.EntityId,
+                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => p.Mrn).FirstOrDefault(),
+                e.OldValues,
+                e.NewValues,
+                e.Hash
+            })
             .ToListAsync();
         return [.. rows.Select(e => new AuditRow(e.Sequence, clinic.ToLocal(e.At), e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
             e.Mrn, e.OldValues, e.NewValues, e.Hash))];

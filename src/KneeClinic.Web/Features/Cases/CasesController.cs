@@ -1,5 +1,5 @@
-using KneeClinic.Core.Audit;
 using KneeClinic.Core;
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
