@@ -195,6 +195,17 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
         var checks = await clinic.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.ChainVerified).Select(e => e.NewValues!).ToListAsync());
         Assert.Contains(checks, c => c.Contains($"\"BrokenAt\":{target}"));
         Assert.Contains(checks, c => c.Contains("\"Intact\":true"));
+
+        // Values that are not even the app's JSON any more are shown as stored; the viewer still opens.
+        using (var connection = new SqliteConnection($"Data Source={clinic.DatabaseFile};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, $"UPDATE AuditEntries SET NewValues = '{{\"GivenName\": <b>broken' WHERE Sequence = {target}");
+        }
+        var viewer = await admin.GetAsync("/Audit");
+        Assert.Equal(HttpStatusCode.OK, viewer.Status);
+        Assert.Contains("(as stored)", viewer.Text);
+        Assert.DoesNotContain("<b>broken", viewer.Text);
     }
 
     [Fact]

@@ -48,10 +48,18 @@ public sealed record AuditRow(long Sequence, DateTime At, string? UserName, stri
     private static Dictionary<string, string?> Read(string? json)
     {
         if (string.IsNullOrEmpty(json)) return [];
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.ValueKind != JsonValueKind.Object ? []
-            : document.RootElement.EnumerateObject().ToDictionary(p => p.Name,
-                p => p.Value.ValueKind switch { JsonValueKind.Null => null, JsonValueKind.String => p.Value.GetString(), _ => p.Value.GetRawText() });
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+                return document.RootElement.EnumerateObject().GroupBy(p => p.Name).ToDictionary(g => g.Key,
+                    g => g.Last().Value.ValueKind switch { JsonValueKind.Null => null, JsonValueKind.String => g.Last().Value.GetString(), _ => g.Last().Value.GetRawText() });
+        }
+        catch (JsonException)
+        {
+            // Not written by the app (the chain check will say so); show it as it is rather than fail the page.
+        }
+        return new() { ["(as stored)"] = json };
     }
 }
 
