@@ -392,4 +392,32 @@ public sealed class PathwayInBrowser(BrowserClinicFactory factory, ITestOutputHe
         Assert.Equal(0, await page.Locator($"tr[data-case='{caseId}']").CountAsync());
         AssertTheBrowserStayedClean();
     }
+
+    [Fact]
+    public async Task AnAdministratorFiltersTheAuditTrailAndVerifiesTheChainInTheBrowser()
+    {
+        var clinician = await ClinicianAsync();
+        await LogInAsync(clinician);
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Log out" }));
+
+        var administrator = $"administrator-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(administrator, Roles.Administrator);
+        var login = page.Locator("form[action^='/Account/Login']");
+        await login.GetByLabel("Email").FillAsync(administrator);
+        await login.GetByLabel("Password").FillAsync(ClinicFactory.Password);
+        await ClickAndWaitAsync(login.GetByRole(AriaRole.Button, new() { Name = "Log in" }));
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }));
+
+        await page.SelectOptionAsync("#Operation", "SignedOut");
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Filter" }));
+        Assert.EndsWith("/Audit", page.Url);
+        var rows = page.Locator("#audit-entries tbody tr");
+        Assert.Equal(1, await rows.CountAsync());
+        Assert.Contains(clinician.Email, await rows.First.InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "audit-trail.png"), FullPage = true });
+
+        await ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }));
+        Assert.Contains("The chain is intact", await page.Locator("#chain-result").InnerTextAsync());
+        AssertTheBrowserStayedClean();
+    }
 }

@@ -112,10 +112,12 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ClinicDb
     /// or sign-out is the account holder's own act; a failure or lockout is an anonymous attempt on the account,
     /// recorded with the email as typed.
     /// </summary>
+    private static readonly JsonSerializerOptions DetailsJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     private Task AuditSignInAsync(AuditAction action, ClinicUser? user, string step, string? typedEmail = null)
     {
         var own = action is AuditAction.SignedIn or AuditAction.SignedOut;
-        var details = JsonSerializer.Serialize(new { Step = step, Email = typedEmail });
+        var details = JsonSerializer.Serialize(new { Step = step, Email = typedEmail }, DetailsJson);
         return db.RecordAsync(AuditEntry.Event(action, "Account", user?.Id ?? "", details: details,
             userId: own ? user?.Id : null, userName: own ? user?.UserName : "anonymous"));
     }
