@@ -97,6 +97,11 @@ public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) :
             ModelState.AddModelError(nameof(form.DateOfBirth), "The date of birth must be in the past.");
         else if (form.DateOfBirth is { } old && old < today.AddYears(-130))
             ModelState.AddModelError(nameof(form.DateOfBirth), "Check the date of birth: that would make the patient over 130 years old.");
+        // A control character (a stray tab, line break or terminal code pasted with the name) prints as nothing on the
+        // consent form, so the printed name would not be the stored one.
+        foreach (var (field, label, value) in new[] { (nameof(form.GivenName), "given name", form.GivenName), (nameof(form.FamilyName), "family name", form.FamilyName) })
+            if (value is not null && value.Any(char.IsControl))
+                ModelState.AddModelError(field, $"The {label} contains a control character (a tab, line break or similar). Type the name again without it.");
     }
 
     private Task<bool> MrnTakenAsync(string mrn, Guid? exceptId) =>
