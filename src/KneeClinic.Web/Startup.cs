@@ -95,6 +95,7 @@ public static class Startup
         {
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
             o.Filters.Add<AdministratorTwoFactorFilter>();
+            o.ModelBinderProviders.Insert(0, new CheckBoxBinderProvider());
         });
         services.Configure<RazorViewEngineOptions>(o =>
         {
@@ -156,7 +157,10 @@ public static class Startup
             {
                 ExceptionHandlingPath = "/Home/Error",
                 // An unreachable database is "try again later" (503), not a fault in the app (500).
-                StatusCodeSelector = e => DatabaseFaults.IsUnavailable(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = e => DatabaseFaults.IsUnavailable(e) ? StatusCodes.Status503ServiceUnavailable
+                    // A body that cannot be read as a form (text that is not UTF-8, too many parts) is the sender's fault.
+                    : e is InvalidDataException or BadHttpRequestException ? StatusCodes.Status400BadRequest
+                    : StatusCodes.Status500InternalServerError,
             });
             app.UseHsts();
         }
