@@ -97,7 +97,8 @@ public sealed class ProcessingForm : CaseFormBase
     [Range(0, 1e15, ErrorMessage = "The cell count cannot be negative."), Display(Name = "Total nucleated cells")]
     public decimal? TotalNucleatedCells { get; set; }
 
-    [Range(0, 100, ErrorMessage = "Viability is a percentage from 0 to 100."), Display(Name = "Viability (%)")]
+    // Double bounds: RangeAttribute with int bounds converts a decimal to Int32 and fails on a huge value.
+    [Range(0.0, 100.0, ErrorMessage = "Viability is a percentage from 0 to 100."), Display(Name = "Viability (%)")]
     public decimal? ViabilityPercent { get; set; }
 
     [Required(ErrorMessage = "Choose the second verifier."), Display(Name = "Second verifier")]
