@@ -471,8 +471,12 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
 
     private Dictionary<string, string?> AdverseEventFields(string prefix) => new Dictionary<string, string?>
     {
-        [$"{prefix}.OnsetOn"] = Today, [$"{prefix}.Category"] = "PainSwelling", [$"{prefix}.CtcaeGrade"] = "1",
-        [$"{prefix}.Relatedness"] = "Possible", [$"{prefix}.Description"] = "Swelling", [$"{prefix}.Outcome"] = "Ongoing",
+        [$"{prefix}.OnsetOn"] = Today,
+        [$"{prefix}.Category"] = "PainSwelling",
+        [$"{prefix}.CtcaeGrade"] = "1",
+        [$"{prefix}.Relatedness"] = "Possible",
+        [$"{prefix}.Description"] = "Swelling",
+        [$"{prefix}.Outcome"] = "Ongoing",
     };
 
     private async Task<Page> Step(WebSession session, Page page, string selector, IReadOnlyDictionary<string, string?> fields)
