@@ -29,12 +29,10 @@ public sealed class AuditEntry
 {
     private AuditEntry() { }
 
-    public AuditEntry(DateTimeOffset at, string? userId, string? userName, string entity, string entityId,
-        AuditAction action, string? oldValues, string? newValues)
+    /// <summary>An entry describing a row a save adds, changes or deletes; made by <see cref="AuditInterceptor"/> only.</summary>
+    internal AuditEntry(string entity, string entityId, AuditAction action, string? oldValues, string? newValues)
     {
-        At = at;
-        UserId = userId;
-        UserName = userName;
+        DescribesRowChange = true;
         Entity = entity;
         EntityId = entityId;
         Action = action;
@@ -81,6 +79,9 @@ public sealed class AuditEntry
 
     /// <summary>SHA-256 (hex) of this entry's fields and <see cref="PreviousHash"/>; null only for entries written before the chain began.</summary>
     public string? Hash { get; private set; }
+
+    /// <summary>Made from a row change by the interceptor (not stored): a save that is tried again makes these afresh.</summary>
+    internal bool DescribesRowChange { get; }
 
     internal void Stamp(DateTimeOffset at, IAuditActor actor, Guid? patientId)
     {

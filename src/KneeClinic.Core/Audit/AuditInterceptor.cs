@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KneeClinic.Core.Cases;
@@ -22,9 +21,6 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
     private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version)];
 
-    // Entries this interceptor derived from row changes: a save that is tried again derives them afresh.
-    private static readonly ConditionalWeakTable<AuditEntry, object> Derived = [];
-
     private static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter() },
@@ -44,7 +40,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     private async Task AddEntriesAsync(DbContext context, CancellationToken cancellationToken)
     {
         context.ChangeTracker.DetectChanges();
-        foreach (var stale in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added && Derived.TryGetValue(e.Entity, out _)).ToList())
+        foreach (var stale in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added && e.Entity.DescribesRowChange).ToList())
             stale.State = EntityState.Detached;
 
         var at = AuditChain.Truncate(clock.GetUtcNow());
@@ -55,7 +51,6 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         {
             if (Describe(entry) is not { } audit) continue;
             audit.Stamp(at, actor, await patients.OfAsync(entry, cancellationToken));
-            Derived.Add(audit, Derived);
             context.Add(audit);
         }
 
@@ -66,7 +61,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         var (sequence, hash) = await AuditChain.LockTailAsync(context, cancellationToken);
         foreach (var audit in pending)
         {
-            if (!Derived.TryGetValue(audit, out _)) audit.Stamp(at, actor, null);
+            if (!audit.DescribesRowChange) audit.Stamp(at, actor, null);
             audit.Seal(++sequence, hash);
             hash = audit.Hash;
         }
@@ -98,7 +93,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
 
         var key = entry.Metadata.FindPrimaryKey()!.Properties
             .Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture));
-        return new AuditEntry(default, null, null, EntityName(entry), string.Join("/", key), action,
+        return new AuditEntry(EntityName(entry), string.Join("/", key), action,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json));
     }
