@@ -30,16 +30,19 @@ public static class DatabaseSetup
         services.AddDbContext<ClinicDbContext>((sp, options) =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
+            // Split queries: a case loads its screening's lists (medications, imaging, findings) with it, and in one
+            // query their rows multiply (200 medications x 200 studies = 40,000 rows); split, each list is read once.
             if (Provider(configuration) == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(SqliteConnectionString(configuration, sp.GetRequiredService<IHostEnvironment>()),
-                    o => o.MigrationsAssembly(SqliteMigrations));
+                    o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             }
             else
             {
                 var connectionString = configuration.GetConnectionString("SqlServer") is { Length: > 0 } value ? value
                     : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is not set.");
-                options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure());
+                options.UseSqlServer(connectionString,
+                    o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure().UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             }
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
         });

@@ -1,0 +1,52 @@
+using System.Net;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Screening;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>
+/// A case whose screening has grown long lists (here 40 medications and 40 imaging studies) still opens with each
+/// list read on its own: one query over both would return every medication once for every study.
+/// </summary>
+public sealed class CasePageQueries(CasePageQueries.Factory factory) : IClassFixture<CasePageQueries.Factory>
+{
+    /// <summary>The clinic with the SQL it runs in the log (the app's own settings keep it out).</summary>
+    public sealed class Factory : ClinicFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        }
+    }
+
+    [Fact]
+    public async Task TheCasePageReadsTheScreeningListsInSeparateQueries()
+    {
+        var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow, eligible: false);
+        await factory.QueryAsync(async db =>
+        {
+            var c = await db.Cases.SingleAsync(x => x.Id == caseId);
+            var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+            for (var i = 0; i < 40; i++)
+            {
+                Assert.Null(c.AddMedication(new Medication($"Medicine {i:D2}", null, MedicationKind.Other, null, null)));
+                c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-i), $"Study {i:D2}", 2), today);
+            }
+            return await db.SaveChangesAsync();
+        });
+        while (factory.Logs.Lines.TryDequeue(out _)) { }
+
+        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("Medicine 39", page.Text);
+        Assert.Contains("Study 39", page.Text);
+        var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand")).ToList();
+        Assert.Contains(commands, c => c.Contains("ScreeningMedications"));
+        Assert.Contains(commands, c => c.Contains("ScreeningImaging"));
+        Assert.DoesNotContain(commands, c => c.Contains("ScreeningMedications") && c.Contains("ScreeningImaging"));
+    }
+}
