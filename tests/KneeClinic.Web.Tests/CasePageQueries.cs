@@ -1,7 +1,6 @@
 using System.Net;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Screening;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Tests;
@@ -10,18 +9,8 @@ namespace KneeClinic.Web.Tests;
 /// A case whose screening has grown long lists (here 40 medications and 40 imaging studies) still opens with each
 /// list read on its own: one query over both would return every medication once for every study.
 /// </summary>
-public sealed class CasePageQueries(CasePageQueries.Factory factory) : IClassFixture<CasePageQueries.Factory>
+public sealed class CasePageQueries(SqlLoggingClinicFactory factory) : IClassFixture<SqlLoggingClinicFactory>
 {
-    /// <summary>The clinic with the SQL it runs in the log (the app's own settings keep it out).</summary>
-    public sealed class Factory : ClinicFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
-        }
-    }
-
     [Fact]
     public async Task TheCasePageReadsTheScreeningListsInSeparateQueries()
     {

@@ -130,3 +130,13 @@ public sealed class DevelopmentClinicFactory() : ClinicFactory("Development");
 
 /// <summary>The app as deployed: Production environment, no demo data.</summary>
 public sealed class ProductionClinicFactory() : ClinicFactory("Production");
+
+/// <summary>The clinic with the SQL it runs in the captured log (the app's own settings keep EF's commands out).</summary>
+public sealed class SqlLoggingClinicFactory : ClinicFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+    }
+}
