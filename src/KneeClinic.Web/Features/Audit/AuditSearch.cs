@@ -78,11 +78,7 @@ public static class AuditSearch
     /// <summary>Adds the filter's problems to <paramref name="modelState"/>; returns the patient the MRN names.</summary>
     public static async Task<Guid?> CheckAsync(ClinicDbContext db, AuditFilter filter, ModelStateDictionary modelState)
     {
-        foreach (var (name, date) in new[] { (nameof(filter.From), filter.From), (nameof(filter.To), filter.To) })
-        {
-            if (date is { } d && (d.ToDateTime(TimeOnly.MinValue) < ClinicOptions.Earliest || d.ToDateTime(TimeOnly.MinValue) >= ClinicOptions.Latest))
-                modelState.AddModelError(name, "Choose a date between 1900 and 2199.");
-        }
+        ClinicOptions.CheckFilterDates(modelState, filter.From, filter.To);
         if (filter.From > filter.To) modelState.AddModelError(nameof(filter.To), "The end date is before the start date.");
         if (string.IsNullOrWhiteSpace(filter.Mrn) || !modelState.IsValid) return null;
         var mrn = filter.Mrn.Trim();

@@ -21,11 +21,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, IOptions<Clinic
     [HttpGet]
     public async Task<IActionResult> Index(ConsentRecordFilter filter)
     {
-        foreach (var (name, date) in new[] { (nameof(filter.From), filter.From), (nameof(filter.To), filter.To) })
-        {
-            if (date is { } d && (d.ToDateTime(TimeOnly.MinValue) < ClinicOptions.Earliest || d.ToDateTime(TimeOnly.MinValue) >= ClinicOptions.Latest))
-                ModelState.AddModelError(name, "Choose a date between 1900 and 2199.");
-        }
+        ClinicOptions.CheckFilterDates(ModelState, filter.From, filter.To);
         if (!ModelState.IsValid) return View(new ConsentRecordList(filter, [], 0, await CodesAsync()));
 
         var rows = db.ConsentDocuments.AsNoTracking()

@@ -48,6 +48,16 @@ public sealed class ClinicOptions
     /// <summary>Dates staff may type; outside them a conversion to UTC could overflow.</summary>
     public static readonly DateTime Earliest = new(1900, 1, 1), Latest = new(2200, 1, 1);
 
+    /// <summary>Refuses the From and To dates of a list filter that lie outside the dates staff may type.</summary>
+    public static void CheckFilterDates(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary modelState, DateOnly? from, DateOnly? to)
+    {
+        foreach (var (name, date) in new[] { ("From", from), ("To", to) })
+        {
+            if (date is { } d && (d.ToDateTime(TimeOnly.MinValue) < Earliest || d.ToDateTime(TimeOnly.MinValue) >= Latest))
+                modelState.AddModelError(name, "Choose a date between 1900 and 2199.");
+        }
+    }
+
     public bool IsValid(out string problem)
     {
         problem = !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _) ? $"Clinic:TimeZone '{TimeZone}' is not a known time zone."
