@@ -1,4 +1,5 @@
 using KneeClinic.Documents.Consent;
+using KneeClinic.Documents.Fonts;
 using Xunit.Abstractions;
 
 namespace KneeClinic.Documents.Tests;
@@ -148,6 +149,26 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
         Assert.True(again.Contains("KC-2026-BBBB"));
         Assert.False(again.Contains("Zoë") || again.Contains("MRN-111111") || again.Contains("KC-2026-AAAA"));
         Assert.Equal(fresh.All, again.All);
+    }
+
+    [Fact]
+    public void WhatTheRendererKeepsBetweenDocumentsChangesNotOneByte()
+    {
+        // Lines, widths, subsets and the glyphs of drawn text are kept from document to document. Patients whose
+        // names need different letters get different font subsets, with different glyph numbers for the same text.
+        var template = Templates.Load("adipose.es.md");
+        var warm = new ConsentRenderer(templates.Fonts);
+        var patient = ConsentRequest.Sample(Templates.At, "es");
+        string[] names = ["Zoë Müller-Øvergård", "Ngô Bảo Châu", "Pat Smith", "Łukasz Żółć", "Zoë Müller-Øvergård"];
+        foreach (var name in names) warm.Render(template, patient with { PatientName = name, DocumentNumber = "KC-2026-WARM" });
+
+        foreach (var name in names)
+        {
+            var request = patient with { PatientName = name, DocumentNumber = $"KC-2026-{name.Length:D4}" };
+            using var coldFonts = FontSet.Load();
+            var cold = new ConsentRenderer(coldFonts).Render(template, request);
+            Assert.Equal(cold.Pdf, warm.Render(template, request).Pdf);
+        }
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class FontSet : IDisposable
     };
 
     private const int CachedSubsets = 256;
+    private const int CachedTextBlobs = 50_000;
     private const long FontCacheBytes = 32L << 20;
 
     private readonly Dictionary<FontFace, HarfBuzzSubsetter> _subsetters;
@@ -83,6 +84,24 @@ public sealed class FontSet : IDisposable
     {
         if (_widths.Count < 100_000) _widths.TryAdd((text, face, size), width);
         return width;
+    }
+
+    // Text turned into positioned glyphs, by subset and size: the template's lines come back in document
+    // after document, drawn with the same shared subset, so their glyphs are looked up once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(SKTypeface, float, string), SKTextBlob> _blobs = new();
+
+    /// <summary>
+    /// <paramref name="text"/> as glyphs of <paramref name="font"/> (a font of <paramref name="subset"/>, made as
+    /// every document font is), shared between documents; never dispose it.
+    /// </summary>
+    internal SKTextBlob? TextBlob(SKTypeface subset, SKFont font, string text)
+    {
+        var key = (subset, font.Size, text);
+        if (_blobs.TryGetValue(key, out var blob)) return blob;
+        blob = SKTextBlob.Create(text, font); // null when nothing in it can be drawn
+        if (blob is null) return null;
+        if (_blobs.Count >= CachedTextBlobs) _blobs.Clear(); // dropped blobs are left to the finalizer, as subsets are
+        return _blobs.GetOrAdd(key, blob);
     }
 
     /// <summary>A new typeface holding only the glyphs for the given characters; the caller disposes it.</summary>

@@ -48,7 +48,7 @@ public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float sp
                 yield return new Slice(line.Height, (c, x, y) =>
                 {
                     if (bullet)
-                        c.DrawText(Bullet, x + 3, y + line.Ascent, SKTextAlign.Left, fonts.For(Typography.Bullet), fonts.TextPaint(Typography.Bullet.Color));
+                        fonts.DrawText(c, Bullet, Typography.Bullet, x + 3, y + line.Ascent);
                     line.Draw(c, fonts, x + Indent, y);
                 })
                 { SpaceBefore = i == 0 ? (first ? spaceBefore : 2.5f) : 0 };
@@ -88,10 +88,16 @@ public sealed class Table(IReadOnlyList<float> columnWeights, IReadOnlyList<IRea
             using var fill = new SKPaint { Color = Typography.Shade, Style = SKPaintStyle.Fill };
             using var stroke = new SKPaint { Color = Typography.Rule, Style = SKPaintStyle.Stroke, StrokeWidth = 0.6f };
             if (shaded) c.DrawRect(x, y, widths.Sum(), height, fill);
+            // The borders first, then the text: the PDF then changes colour twice a row instead of twice a cell.
             var cx = x;
+            foreach (var w in widths)
+            {
+                c.DrawRect(cx, y, w, height, stroke);
+                cx += w;
+            }
+            cx = x;
             for (var i = 0; i < widths.Length; i++)
             {
-                c.DrawRect(cx, y, widths[i], height, stroke);
                 var ly = y + Padding;
                 foreach (var line in laidOut[i])
                 {
@@ -166,8 +172,7 @@ public sealed class Checklist(IReadOnlyList<IReadOnlyList<Run>> items, string bo
                 }
                 using var stroke = new SKPaint { Color = Typography.Ink, Style = SKPaintStyle.Stroke, StrokeWidth = 0.8f };
                 c.DrawRect(x + width - BoxWidth, y + 3, BoxWidth, height - 6, stroke);
-                using var paint = new SKPaint { Color = Typography.Muted, IsAntialias = true };
-                c.DrawText(boxLabel, x + width - BoxWidth + 3, y + 3 + Typography.Small.Size + 1, SKTextAlign.Left, fonts.For(Typography.Small), paint);
+                fonts.DrawText(c, boxLabel, Typography.Small, x + width - BoxWidth + 3, y + 3 + Typography.Small.Size + 1);
             })
             { SpaceBefore = first ? spaceBefore : 2 };
             first = false;
@@ -198,14 +203,13 @@ public sealed class SignatureBlock(string role, string meaning, IReadOnlyList<st
                 ly += line.Height;
             }
             using var rule = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.7f };
-            using var label = new SKPaint { Color = Typography.Muted, IsAntialias = true };
             var column = (width - 16) / 2;
             for (var i = 0; i < lineLabels.Count; i++)
             {
                 var cx = x + (i % 2) * (column + 16);
                 var cy = ly + (i / 2) * rowHeight + 17;
                 c.DrawLine(cx, cy, cx + column, cy, rule);
-                c.DrawText(lineLabels[i], cx, cy + 8, SKTextAlign.Left, fonts.For(Typography.Small), label);
+                fonts.DrawText(c, lineLabels[i], Typography.Small, cx, cy + 8);
             }
         })
         { SpaceBefore = spaceBefore };

@@ -22,6 +22,20 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
     /// <summary>The font to draw <paramref name="style"/> with.</summary>
     public SKFont For(TextStyle style) => Font(_draw, drawWith[style.Face], style);
 
+    /// <summary>Draws <paramref name="text"/> from <paramref name="x"/> on the baseline <paramref name="baseline"/>.</summary>
+    public void DrawText(SKCanvas canvas, string text, TextStyle style, float x, float baseline)
+    {
+        if (text.Length == 0) return;
+        var font = For(style);
+        if (measureWith is not null)
+        {
+            if (measureWith.TextBlob(drawWith[style.Face], font, text) is { } shared) canvas.DrawText(shared, x, baseline, TextPaint(style.Color));
+            return;
+        }
+        using var blob = SKTextBlob.Create(text, font);
+        if (blob is not null) canvas.DrawText(blob, x, baseline, TextPaint(style.Color));
+    }
+
     public float Width(string text, TextStyle style)
     {
         if (measureWith is null) return Font(_measure, drawWith[style.Face], style).MeasureText(text);

@@ -45,7 +45,8 @@ public sealed class PdfRenderer(FontSet fontSet)
         var slices = content.SelectMany(c => c.Compose(fonts, width)).ToList();
         var pages = Paginator.Paginate(slices, PageHeight - 2 * Margin - HeaderHeight - FooterHeight);
 
-        using var stream = new MemoryStream();
+        // A native stream: Skia writes the PDF in many small pieces, and a managed stream would take each through a callback.
+        using var stream = new SKDynamicMemoryWStream();
         var metadata = new SKDocumentPdfMetadata
         {
             Title = frame.Title,
@@ -71,24 +72,25 @@ public sealed class PdfRenderer(FontSet fontSet)
             }
             pdf.Close();
         }
-        return new RenderedPdf(DocumentId.MakeDeterministic(stream.ToArray()), pages.Count);
+        using var bytes = stream.DetachAsData();
+        return new RenderedPdf(DocumentId.MakeDeterministic(bytes.ToArray()), pages.Count);
     }
 
     private static void DrawFrame(SKCanvas canvas, DocumentFonts fonts, DocumentFrame frame, string headerRight, int page, int total)
     {
-        using var text = new SKPaint { Color = Typography.Muted, IsAntialias = true };
         using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.6f };
-        var small = fonts.For(Typography.Footer);
+        var style = Typography.Footer;
         var headerY = Margin + 8;
-        canvas.DrawText(frame.HeaderLeft, Margin, headerY, SKTextAlign.Left, small, text);
-        canvas.DrawText(headerRight, PageWidth - Margin, headerY, SKTextAlign.Right, small, text);
+        fonts.DrawText(canvas, frame.HeaderLeft, style, Margin, headerY);
+        fonts.DrawText(canvas, headerRight, style, PageWidth - Margin - fonts.Width(headerRight, style), headerY);
         canvas.DrawLine(Margin, headerY + 6, PageWidth - Margin, headerY + 6, rule);
 
         var footerY = PageHeight - Margin;
         canvas.DrawLine(Margin, footerY - 12, PageWidth - Margin, footerY - 12, rule);
-        canvas.DrawText(frame.FooterLeft, Margin, footerY, SKTextAlign.Left, small, text);
-        canvas.DrawText(string.Format(CultureInfo.InvariantCulture, frame.PageLabel, page, total), PageWidth / 2, footerY, SKTextAlign.Center, small, text);
-        canvas.DrawText(frame.FooterRight, PageWidth - Margin, footerY, SKTextAlign.Right, small, text);
+        fonts.DrawText(canvas, frame.FooterLeft, style, Margin, footerY);
+        var pageLabel = string.Format(CultureInfo.InvariantCulture, frame.PageLabel, page, total);
+        fonts.DrawText(canvas, pageLabel, style, PageWidth / 2 - fonts.Width(pageLabel, style) / 2, footerY);
+        fonts.DrawText(canvas, frame.FooterRight, style, PageWidth - Margin - fonts.Width(frame.FooterRight, style), footerY);
     }
 
     private static string Fit(string text, DocumentFonts fonts, float width)

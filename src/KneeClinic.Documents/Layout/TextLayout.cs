@@ -8,7 +8,7 @@ public sealed record TextLine(IReadOnlyList<(string Text, TextStyle Style, float
     public void Draw(SKCanvas canvas, DocumentFonts fonts, float x, float y)
     {
         foreach (var (text, style, offset) in Pieces)
-            canvas.DrawText(text, x + offset, y + Ascent, SKTextAlign.Left, fonts.For(style), fonts.TextPaint(style.Color));
+            fonts.DrawText(canvas, text, style, x + offset, y + Ascent);
     }
 }
 
