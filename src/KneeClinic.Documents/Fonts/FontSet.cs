@@ -30,7 +30,7 @@ public sealed class FontSet : IDisposable
     };
 
     private const int CachedSubsets = 256;
-    private const int CachedTextBlobs = 50_000;
+    private const int CachedTextBlobs = 20_000; // measured: about 4 MB when full
     private const long FontCacheBytes = 32L << 20;
 
     private readonly Dictionary<FontFace, HarfBuzzSubsetter> _subsetters;
