@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
 namespace KneeClinic.Web;
@@ -116,9 +117,9 @@ public static class Startup
         // Consent PDFs draw with fonts loaded from files; a missing font stops the app at start, not at the first consent.
         services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
         services.AddSingleton<ConsentRenderer>();
-        services.AddOptions<ClinicOptions>().BindConfiguration("Clinic")
-            .Validate(o => o.IsValid(out _), "The Clinic settings are not valid: check Clinic:TimeZone, Clinic:ConsentValidityDays, Clinic:Name, Clinic:Phone, Clinic:Address and Clinic:FollowUpVisits.")
-            .ValidateOnStart();
+        // The app does not start on Clinic settings a consent form would print wrongly; the message names the setting.
+        services.AddOptions<ClinicOptions>().BindConfiguration("Clinic").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClinicOptions>, ClinicOptions.Validator>();
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();
         services.AddScoped<ConsentGeneration>();

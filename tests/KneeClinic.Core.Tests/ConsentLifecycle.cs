@@ -61,6 +61,43 @@ public sealed class ConsentLifecycle
     }
 
     [Fact]
+    public void ARepresentativeSignsOnlyWithTheirNameRelationshipAndAuthority()
+    {
+        var now = Generated.AddHours(1);
+        ConsentSignature WithRepresentative(LegalRepresentative representative) =>
+            new(Generated.AddMinutes(30), "clinician-1", null, null, null, true, "scan-1.pdf", "application/pdf", new string('b', 64), now, representative);
+
+        var document = NewDocument();
+        Assert.Equal(ConsentRules.RepresentativeDetailsRequired, document.RecordSignature(WithRepresentative(new("Marta Díaz", null, "Health care power of attorney")), now));
+        Assert.Equal(ConsentRules.RepresentativeDetailsRequired, document.RecordSignature(WithRepresentative(new("Marta Díaz", "Daughter", " ")), now));
+        Assert.Equal(ConsentRules.RepresentativeDetailsRequired, document.RecordSignature(WithRepresentative(new("", "Daughter", "Health care power of attorney")), now));
+        Assert.Equal(ConsentStatus.Generated, document.Status);
+
+        Assert.Null(document.RecordSignature(WithRepresentative(new("Marta Díaz", "Daughter", "Health care power of attorney")), now));
+        Assert.Equal(("Marta Díaz", "Daughter", "Health care power of attorney"),
+            (document.Signature!.RepresentativeName, document.Signature.RepresentativeRelationship, document.Signature.RepresentativeAuthority));
+    }
+
+    [Fact]
+    public void TheShortFormRouteNeedsAWitnessAndIsKeptOnTheRecord()
+    {
+        var document = NewDocument();
+        var shortForm = Guid.NewGuid();
+        var now = Generated.AddHours(1);
+
+        Assert.Null(document.AttachShortForm(shortForm, "fr", [4, 5, 6], new string('c', 64)));
+        Assert.Equal(ConsentRules.NotAwaitingSignature, document.AttachShortForm(Guid.NewGuid(), "pt", [7], new string('d', 64)));
+
+        Assert.Equal(ConsentRules.WitnessRequiredForShortForm, document.RecordSignature(Signature(), now));
+        Assert.Null(document.RecordSignature(Signature(witness: "Luc Martin", interpreter: "Luc Martin", language: "French"), now));
+        Assert.Equal((ConsentRoute.ShortForm, shortForm, "fr"), (document.Route, document.ShortFormVersionId, document.ShortFormLanguage));
+
+        // A form printed for the patient to read themselves needs no witness.
+        Assert.Null(NewDocument().RecordSignature(Signature(), now));
+        Assert.Equal(ConsentRoute.FullForm, NewDocument().Route);
+    }
+
+    [Fact]
     public void OnlyAnUnsignedFormCanBeVoidedAndOnlyWithAReason()
     {
         var document = NewDocument();
@@ -161,6 +198,25 @@ public sealed class ConsentValidity
 
 public sealed class TemplateVersions
 {
+    [Fact]
+    public void WordingAboveItsReadingTargetIsPublishedOnlyWithAReasonThatStays()
+    {
+        var template = new ConsentTemplate("consent-adipose", "Adipose", CellSource.Adipose);
+        var draft = template.AddDraft(1, "en", new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
+
+        Assert.Equal(TemplateRules.ReadingLevelReasonRequired, template.Publish(draft.Id, CaseBuilder.Now, meetsReadingTarget: false));
+        Assert.Equal(TemplateRules.ReadingLevelReasonRequired, template.Publish(draft.Id, CaseBuilder.Now, meetsReadingTarget: false, readingLevelReason: "  "));
+        Assert.Equal(TemplateVersionStatus.Draft, draft.Status);
+
+        Assert.Null(template.Publish(draft.Id, CaseBuilder.Now, meetsReadingTarget: false, readingLevelReason: " The IRB asked for its exact words. "));
+        Assert.Equal(TemplateVersionStatus.Published, draft.Status);
+        Assert.Equal("The IRB asked for its exact words.", draft.ReadingLevelReason);
+
+        var plain = template.AddDraft(2, "en", new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
+        Assert.Null(template.Publish(plain.Id, CaseBuilder.Now, meetsReadingTarget: true, readingLevelReason: "not needed"));
+        Assert.Null(plain.ReadingLevelReason);
+    }
+
     [Fact]
     public void APublishedVersionNeverChangesAndEditingMeansANewDraft()
     {

@@ -43,15 +43,15 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
 
         Assert.True(pdf.Contains(spanish ? "en investigación" : "investigational"));
         var autologous = template.Header.CellSource != "UmbilicalCord";
-        // Risk names stand in the first column of the risk tables (54 pt margin + 1.1/5.1 of 504 pt).
-        var riskColumn = pdf.TextLeftOf(160);
+        // Risk names stand in the first column of the risk tables (96 pt margin + 1.35/5 of 420 pt).
+        var riskColumn = pdf.TextLeftOf(205);
         foreach (var risk in spanish ? SpanishRisks : EnglishRisks)
             Assert.True(riskColumn.Contains(risk), $"{file}: risk '{risk}' missing");
         var harvestRisk = spanish ? "Dolor donde se toman las células" : "Pain where cells are taken";
         Assert.Equal(autologous, riskColumn.Contains(harvestRisk));
         foreach (var alternative in spanish ? SpanishAlternatives : EnglishAlternatives)
             Assert.True(pdf.Contains(alternative + ":"), $"{file}: alternative '{alternative}' missing");
-        var resolved = template.Resolve(SampleValues(spanish));
+        var resolved = template.Resolve(ConsentPdfValues.For(Templates.Request(file), template));
         foreach (var heading in resolved.Blocks.OfType<ResolvedHeading>())
         {
             var text = string.Concat(heading.Runs.Select(r => r.Text));
@@ -64,7 +64,7 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
     public void ShowsThePatientTheDocumentNumberPagesAndSignatureLines(string file)
     {
         var spanish = file.EndsWith(".es.md");
-        var labels = ConsentLabels.For(spanish ? "es" : "en");
+        var labels = Templates.Load(file).Labels;
         var rendered = templates.Render(file);
         var pdf = new PdfText(rendered.Pdf);
 
@@ -74,14 +74,14 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
         for (var page = 1; page <= rendered.Pages; page++)
         {
             var words = PdfText.Normalize(string.Join(' ', pdf.Pages[page - 1]));
-            Assert.Contains(string.Format(labels.PageLabel, page, rendered.Pages), words);
+            Assert.Contains(string.Format(labels.PageFormat, page, rendered.Pages), words);
             Assert.Contains("KC-SAMPLE-0001", words);
-            Assert.Contains($"{Templates.Load(file).Header.Code} v1", words);
-            Assert.Contains(rendered.ContentHash[..16], words);
+            Assert.Contains($"{Templates.Load(file).Header.Code} v2", words);
+            Assert.Contains($"{labels["document_check"]}: {rendered.ContentHash[..16]}", words);
         }
-        foreach (var label in new[] { labels.PatientRole, labels.ObtainerRole, labels.WitnessRole, labels.InterpreterRole,
-                     labels.PrintedName, labels.Signature, labels.Date, labels.Time, labels.Initials })
-            Assert.True(pdf.Contains(label), $"{file}: '{label}' missing");
+        foreach (var key in new[] { "patient_role", "representative_role", "obtainer_role", "witness_role", "interpreter_role",
+                     "printed_name", "signature", "date", "time", "relationship", "authority", "teach_back_initials" })
+            Assert.True(pdf.Contains(labels[key]), $"{file}: '{labels[key]}' missing");
         Assert.True(pdf.Contains(spanish ? "rodilla izquierda" : "left knee"));
     }
 
@@ -106,7 +106,7 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
     {
         var first = templates.Render("adipose.es.md");
         var second = templates.Render("adipose.es.md");
-        var later = templates.Render("adipose.es.md", ConsentRequest.Sample(Templates.At.AddMinutes(1)));
+        var later = templates.Render("adipose.es.md", Templates.Request("adipose.es.md") with { GeneratedAt = Templates.At.AddMinutes(1) });
 
         Assert.Equal(first.Pdf, second.Pdf);
         Assert.Equal(first.Sha256, second.Sha256);
@@ -174,24 +174,56 @@ public sealed class ConsentRendering(Templates templates, ITestOutputHelper outp
     [Fact]
     public void ScreeningNotesArePrintedForThePatient()
     {
-        var request = ConsentRequest.Sample(Templates.At) with { PatientNotes = ["Warfarin (a blood thinner): pause from 3 December."] };
+        MedicineNote[] notes =
+        [
+            new("Warfarin", MedicineKind.Anticoagulant, new DateOnly(2026, 12, 3), new DateOnly(2026, 12, 9)),
+            new("Ibuprofen", MedicineKind.Nsaid, new DateOnly(2026, 12, 5), null),
+            new("Naproxen", MedicineKind.Nsaid, null, null),
+        ];
+        var request = ConsentRequest.Sample(Templates.At) with { PatientNotes = notes };
 
-        var pdf = new PdfText(templates.Render("bone-marrow.en.md", request).Pdf);
+        var english = new PdfText(templates.Render("bone-marrow.en.md", request).Pdf);
+        var spanish = new PdfText(templates.Render("bone-marrow.es.md", request).Pdf);
 
-        Assert.True(pdf.Contains("Notes for you from your screening"));
-        Assert.True(pdf.Contains("Warfarin (a blood thinner): pause from 3 December."));
+        Assert.True(english.Contains("Notes for you from your screening"));
+        Assert.True(english.Contains("Warfarin (a blood thinner): stop taking it on December 3, 2026 and start again on December 9, 2026."));
+        Assert.True(english.Contains("Ibuprofen (an anti-inflammatory (NSAID)): stop taking it on December 5, 2026."));
+        Assert.True(english.Contains("Naproxen (an anti-inflammatory (NSAID)): ask your clinician whether to stop it"));
+        // The same notes in the Spanish form's own words, from its template: nothing printed in English.
+        var es = Templates.Load("bone-marrow.es.md").Labels;
+        Assert.True(spanish.Contains(es["notes_heading"]));
+        Assert.True(spanish.Contains(es.Fill("note_stop_and_restart", ("medicine", "Warfarin"), ("kind", es["note_anticoagulant"]),
+            ("from", "3 de diciembre de 2026"), ("to", "9 de diciembre de 2026"))));
+        Assert.False(spanish.Contains("blood thinner") || spanish.Contains("stop taking"));
     }
+}
 
-    private static Dictionary<string, string> SampleValues(bool spanish) => new()
+/// <summary>
+/// Skia writes the trailer's /ID from the clock, as a hex string or, when shorter, as a literal string; either way the
+/// stored document must come out the same for the same input (it once did not, about one render in fifty).
+/// </summary>
+public sealed class DeterministicDocumentId(Templates templates) : IClassFixture<Templates>
+{
+    [Fact]
+    public void TheIdIsHashedFromTheDocumentWhicheverWaySkiaWroteIt()
     {
-        ["patient.name"] = "Zoë Müller-Øvergård",
-        ["patient.date_of_birth"] = spanish ? "14 de marzo de 1961" : "March 14, 1961",
-        ["patient.mrn"] = "SAMPLE-00042",
-        ["case.knee"] = spanish ? "izquierda" : "left",
-        ["clinician.name"] = "Dr Sam Example",
-        ["clinic.name"] = "Example Knee Clinic",
-        ["clinic.phone"] = "(555) 010-0199",
-        ["clinic.address"] = "100 Sample Street, Springfield",
-        ["cost.estimate"] = "$4,800 to $6,500",
-    };
+        var rendered = templates.Render("bone-marrow.en.md").Pdf;
+        var text = System.Text.Encoding.Latin1.GetString(rendered);
+        var uuid = System.Text.RegularExpressions.Regex.Match(text, "<xmpMM:DocumentID>uuid:([0-9a-f-]{36})").Groups[1].Value;
+        var hex = uuid.Replace("-", "").ToUpperInvariant();
+
+        // As Skia would have written two other runs: another UUID in hex, and another as a literal string with escapes.
+        string Variant(string newUuid, string trailerId) => text.Replace(uuid, newUuid).Replace($"/ID [<{hex}> <{hex}>]", $"/ID [{trailerId} {trailerId}]");
+        var asHex = Variant("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "<0F1E2D3C4B5A69788796A5B4C3D2E1F0>");
+        var asLiteral = Variant("6e494a0f-566e-343f-b462-b92ed12c7e25", @"(nIJ\017Vn4?\264b\271.\321,~%)");
+        Assert.NotEqual(asHex, asLiteral);
+
+        var first = Layout.DocumentId.MakeDeterministic(System.Text.Encoding.Latin1.GetBytes(asHex));
+        var second = Layout.DocumentId.MakeDeterministic(System.Text.Encoding.Latin1.GetBytes(asLiteral));
+
+        Assert.Equal(first, second);
+        Assert.Equal(rendered, first);
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(second);
+        Assert.True(pdf.NumberOfPages > 1);
+    }
 }

@@ -5,67 +5,153 @@ namespace KneeClinic.Documents.Tests;
 
 public sealed class TemplateRules(Templates templates) : IClassFixture<Templates>
 {
-    private const string Header = "---\ncode: t\nversion: 1\nlanguage: en\ncell_source: BoneMarrow\neffective_date: 2026-12-01\nrequires_reconsent: false\ntitle: T\n---\n";
-    private const string Box = "::: investigational\nThis is investigational.\n:::\n\n";
-    private const string TeachBack = "\n## Check\n\n::: teach-back\n- I know it is investigational.\n:::\n";
-
     [Theory]
     [MemberData(nameof(Templates.Files), MemberType = typeof(Templates))]
-    public void EveryCharacterOfEveryTemplateHasAGlyph(string file)
+    public void EveryCharacterOfEveryTemplateAndItsLabelsHasAGlyph(string file)
     {
         var text = File.ReadAllText(Path.Combine(Templates.Folder, file));
         foreach (var face in Enum.GetValues<FontFace>())
             Assert.Empty(templates.Fonts.MissingGlyphs(text, face));
-        var labels = ConsentLabels.For(Templates.Load(file).Header.Language);
-        Assert.Empty(templates.Fonts.MissingGlyphs(string.Join(' ', typeof(ConsentLabels).GetProperties().Select(p => p.GetValue(labels)))));
     }
 
     [Theory]
     [MemberData(nameof(Templates.Files), MemberType = typeof(Templates))]
-    public void EveryTemplateHasAHeaderAndUsesOnlyKnownPlaceholders(string file)
+    public void EveryTemplateHasAHeaderEveryLabelAndOnlyKnownPlaceholders(string file)
     {
         var template = Templates.Load(file);
 
         Assert.StartsWith("consent-", template.Header.Code);
-        Assert.Equal(1, template.Header.Version);
+        Assert.Equal(2, template.Header.Version);
+        Assert.True(template.Header.RequiresReconsent, "version 2 adds required elements: consents on version 1 must be renewed");
         Assert.Contains(template.Header.Language, new[] { "en", "es" });
         Assert.Contains(template.Header.CellSource, new[] { "BoneMarrow", "Adipose", "UmbilicalCord" });
-        Assert.Equal(ConsentTemplateText.Placeholders.Order(), template.UsedPlaceholders);
+        Assert.InRange(template.Header.ShortTitle.Length, 5, 45);
+        Assert.All(ConsentLabels.Required, key => Assert.False(string.IsNullOrWhiteSpace(template.Labels[key])));
+        Assert.Empty(template.UsedPlaceholders.Except(ConsentTemplateText.Placeholders));
+        // Every study detail is printed under a study; none of them without one.
+        // (The IRB's approval and end dates are printed in the patient block, not by placeholders.)
+        Assert.Equal(ConsentTemplateText.StudyPlaceholders.Except(["study.irb_approved", "study.irb_expires"]).Order(),
+            template.PlaceholdersFor(RegulatoryBasis.RegisteredStudy).Intersect(ConsentTemplateText.StudyPlaceholders).Order());
+        Assert.Empty(template.PlaceholdersFor(RegulatoryBasis.NoStudy).Intersect(ConsentTemplateText.StudyPlaceholders));
+    }
+
+    [Fact]
+    public void TheEnglishAndSpanishFileOfATemplateUseTheSamePlaceholdersAndSections()
+    {
+        foreach (var english in Templates.Files().Select(f => (string)f[0]).Where(f => f.EndsWith(".en.md")))
+        {
+            var en = Templates.Load(english);
+            var es = Templates.Load(english.Replace(".en.md", ".es.md"));
+            Assert.Equal(en.UsedPlaceholders, es.UsedPlaceholders);
+            Assert.Equal(en.Blocks.Select(b => b.GetType().Name), es.Blocks.Select(b => b.GetType().Name));
+            Assert.Equal(en.Header.Version, es.Header.Version);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.ShortForms), MemberType = typeof(Templates))]
+    public void EveryShortFormHasItsLabelsNoCellSourceAndEveryCharacterPrints(string file)
+    {
+        var template = Templates.Load(file);
+        Assert.True(template.Header.IsShortForm);
+        Assert.Equal("", template.Header.CellSource);
+        Assert.InRange(template.Header.ShortTitle.Length, 5, 45);
+        Assert.All(ConsentLabels.RequiredForShortForm, key => Assert.False(string.IsNullOrWhiteSpace(template.Labels[key])));
+        Assert.Empty(template.PlaceholdersFor(RegulatoryBasis.NoStudy).Intersect(ConsentTemplateText.StudyPlaceholders));
+        var text = File.ReadAllText(Path.Combine(Templates.Folder, file));
+        foreach (var face in Enum.GetValues<FontFace>())
+            Assert.Empty(templates.Fonts.MissingGlyphs(text, face));
+    }
+
+    [Fact]
+    public void AShortFormNamesNoCellSourceAndAConsentFormNeedsOne()
+    {
+        var shortForm = MinimalTemplate.With("Hi.").Replace("cell_source: BoneMarrow\n", "cell_source: BoneMarrow\nkind: short-form\n");
+        Assert.Contains("short form", Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(shortForm)).Message);
+        var noSource = MinimalTemplate.With("Hi.").Replace("cell_source: BoneMarrow\n", "");
+        Assert.Contains("cell_source", Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(noSource)).Message);
     }
 
     [Fact]
     public void AMissingValueIsAnErrorNotAGap()
     {
-        var template = ConsentTemplateText.Parse(Header + Box + "Hello {{ patient.name }}, call {{ clinic.phone }}.\n" + TeachBack);
+        var template = ConsentTemplateText.Parse(MinimalTemplate.With("Hello {{ patient.name }}, call {{ clinic.phone }}."));
         var values = new Dictionary<string, string> { ["patient.name"] = "Ana" };
 
         var error = Assert.Throws<MissingPlaceholderException>(() => template.Resolve(values));
         Assert.Equal("clinic.phone", error.Placeholder);
     }
 
+    [Fact]
+    public void StudyDetailsAreNeededOnlyUnderAStudyAndTheRegistryNumberOnlyForARegisteredOne()
+    {
+        var template = ConsentTemplateText.Parse(MinimalTemplate.With("Hello."));
+        var values = new Dictionary<string, string>();
+
+        var noStudy = template.Resolve(values, RegulatoryBasis.NoStudy);
+        Assert.Contains("No study.", noStudy.Units());
+        Assert.DoesNotContain(noStudy.Units(), u => u.StartsWith("Study") || u.StartsWith("Registered"));
+        Assert.Equal("study.ind_number", Assert.Throws<MissingPlaceholderException>(() => template.Resolve(values, RegulatoryBasis.Study)).Placeholder);
+
+        values["study.ind_number"] = "IND 123456";
+        var study = template.Resolve(values, RegulatoryBasis.Study);
+        Assert.Contains("Study IND 123456.", study.Units());
+        Assert.DoesNotContain("No study.", study.Units());
+        Assert.DoesNotContain(study.Units(), u => u.StartsWith("Registered"));
+        Assert.Equal("study.nct_number", Assert.Throws<MissingPlaceholderException>(() => template.Resolve(values, RegulatoryBasis.RegisteredStudy)).Placeholder);
+    }
+
     [Theory]
     [InlineData("Hello {{ patient.nmae }}", "Unknown placeholder")]
     [InlineData("Hello {{ patient.name | upcase }}", "Only plain placeholders")]
     [InlineData("{% if x %}hi{% endif %}", "Only plain placeholders")]
-    [InlineData("<b>bold</b>", "")]
     [InlineData("1. numbered", "not allowed")]
+    [InlineData("Under {{ study.ind_number }} everywhere", "only inside '::: study'")]
+    [InlineData(":::: study\n::: teach-back\n- nested?\n:::\n::::", "holds headings, paragraphs, lists and tables only")]
     public void TemplatesWithAnythingButThePlainFormatAreRefused(string body, string message)
     {
-        if (body.StartsWith('<'))
-        {
-            // Raw HTML is not markup here: it stays literal text.
-            var html = ConsentTemplateText.Parse(Header + Box + body + "\n" + TeachBack).Resolve(new Dictionary<string, string>());
-            Assert.Equal("<b>bold</b>", string.Concat(((ResolvedParagraph)html.Blocks[1]).Runs.Select(r => r.Text)));
-            return;
-        }
-        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(Header + Box + body + "\n" + TeachBack));
+        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(MinimalTemplate.With(body)));
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void RawHtmlStaysLiteralText()
+    {
+        var html = ConsentTemplateText.Parse(MinimalTemplate.With("<b>bold</b>")).Resolve(new Dictionary<string, string>());
+        Assert.Contains("<b>bold</b>", html.Units());
+    }
+
+    [Fact]
+    public void EveryPrintedWordMustBeInTheFileTheLabelsIncluded()
+    {
+        var noLabel = MinimalTemplate.With("Hi.").Replace("  witness_statement: \"witness statement\"\n", "");
+        Assert.Contains("missing: witness_statement", Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(noLabel)).Message);
+
+        var unknown = MinimalTemplate.With("Hi.").Replace("labels:\n", "labels:\n  footnote: \"x\"\n");
+        Assert.Contains("Unknown label 'footnote'", Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(unknown)).Message);
+
+        var noShortTitle = MinimalTemplate.With("Hi.").Replace("short_title: T\n", "");
+        Assert.Contains("short_title", Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(noShortTitle)).Message);
+    }
+
+    [Theory]
+    [InlineData("study")]
+    [InlineData("no-study")]
+    [InlineData("clinicaltrials")]
+    public void EveryBasisMustBeWordedInTheTemplate(string condition)
+    {
+        var source = MinimalTemplate.With("Hi.");
+        var start = source.IndexOf($"::: {condition}\n", StringComparison.Ordinal);
+        var end = source.IndexOf(":::\n", start + 4, StringComparison.Ordinal) + 4;
+        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(source.Remove(start, end - start)));
+        Assert.Contains($"'::: {condition}'", error.Message);
     }
 
     [Fact]
     public void TheInvestigationalBoxMustComeFirst()
     {
-        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(Header + "## Intro\n\n" + Box + TeachBack));
+        var source = MinimalTemplate.Header() + "## Intro\n\n" + MinimalTemplate.Box + MinimalTemplate.Bases + MinimalTemplate.TeachBack;
+        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(source));
         Assert.Contains("investigational", error.Message);
     }
 
@@ -90,8 +176,8 @@ public sealed class LongContent(Templates templates) : IClassFixture<Templates>
     public void ABoxLongerThanAPageContinuesOnTheNextPageWithNothingLost()
     {
         var sentences = Enumerable.Range(1, 120).Select(i => $"Sentence{i:D3} of a very long investigational statement.");
-        var source = "---\ncode: consent-long\nversion: 1\nlanguage: en\ncell_source: BoneMarrow\neffective_date: 2026-12-01\nrequires_reconsent: false\ntitle: Long\n---\n"
-            + "::: investigational\n" + string.Join("\n\n", sentences) + "\n:::\n\n## Check\n\n::: teach-back\n- I understand.\n:::\n";
+        var source = MinimalTemplate.Header("consent-long") + "::: investigational\n" + string.Join("\n\n", sentences) + "\n:::\n\n"
+            + MinimalTemplate.Bases + MinimalTemplate.TeachBack;
 
         var rendered = new Consent.ConsentRenderer(templates.Fonts).Render(Consent.ConsentTemplateText.Parse(source), Consent.ConsentRequest.Sample(Templates.At));
 

@@ -579,8 +579,8 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
 
         // A draft of a template no case here uses, for the editor and the publish and retire buttons.
         var templates = await admin.GetAsync("/ConsentTemplates");
-        await admin.SubmitAsync(templates, "section[data-code=consent-adipose] tr[data-language=en][data-version='1'] form[action^='/ConsentTemplates/NewDraft']");
-        var draft = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 2 && v.Language == "en"
+        await admin.SubmitAsync(templates, "section[data-code=consent-adipose] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/NewDraft']");
+        var draft = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 3 && v.Language == "en"
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-adipose")).Select(v => new { v.Id, v.Body }).SingleAsync());
         var setup = watch.Elapsed;
 
@@ -636,11 +636,11 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             new() { Name = "consent-templates/edit", Session = () => admin, Url = $"/ConsentTemplates/Edit/{draft.Id}", Selector = "form[action^='/ConsentTemplates/Edit']",
                 Embed = new() { ["Body"] = v => draft.Body + "\n\n" + v + "\n" } },
             new() { Name = "consent-templates/publish", Session = () => admin, Url = "/ConsentTemplates",
-                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/Publish']" },
+                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='3'] form[action^='/ConsentTemplates/Publish']" },
             new() { Name = "consent-templates/retire", Session = () => admin, Url = "/ConsentTemplates",
-                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='1'] form[action^='/ConsentTemplates/Retire']" },
+                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/Retire']" },
             new() { Name = "consent-templates/new-draft", Session = () => admin, Url = "/ConsentTemplates",
-                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='1'] form[action^='/ConsentTemplates/NewDraft']" },
+                Selector = "section[data-code=consent-adipose] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/NewDraft']" },
             new() { Name = "consent-records/filter", Session = () => admin, Url = "/ConsentRecords", Selector = "#consent-filter" },
             new() { Name = "account/login", Session = () => anonymous, Url = "/Account/Login", Selector = "form[action^='/Account/Login']", Anonymous = true,
                 Valid = Fields(("Email", "nobody@clinic.test"), ("Password", "not the password")) },

@@ -12,7 +12,7 @@ namespace KneeClinic.Web.Tests;
 /// <summary>Administrators manage template versions and review consent records.</summary>
 public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    /// <summary>A signed consent on the published English bone-marrow version 1, stored the way the app stores it.</summary>
+    /// <summary>A signed consent on the published English bone-marrow version 2, stored the way the app stores it.</summary>
     private async Task<Guid> SignedConsentAsync(bool withScanRecord = true)
     {
         return await factory.QueryAsync(async db =>
@@ -21,7 +21,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             var clinician = await db.Users.FirstAsync();
             var patient = new Patient($"A-{Guid.NewGuid():N}"[..14], "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, 2, clinician.Id, now);
-            var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 1 && v.Language == "en"
+            var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == "en"
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
             var document = new ConsentDocument(c.Id, v1.Id, $"KC-T-{Guid.NewGuid():N}"[..16], [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
             document.RecordSignature(new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf", "application/pdf",
@@ -41,11 +41,18 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
 
         var page = await admin.GetAsync("/ConsentTemplates");
 
-        Assert.Equal(3, page.Document.QuerySelectorAll("section[data-code]").Length);
-        var english = page.Document.QuerySelectorAll("tr[data-language=en][data-version='1'] .reading-grade");
+        // A consent form for each cell source, and the short form for every cell source.
+        Assert.Equal(4, page.Document.QuerySelectorAll("section[data-code]").Length);
+        Assert.Equal(["fr", "pt", "ru"], page.Document.QuerySelectorAll("section[data-code=consent-short-form] tr[data-version='1']").Select(r => r.GetAttribute("data-language")));
+        var english = page.Document.QuerySelectorAll("tr[data-language=en][data-version='2'] .reading-grade");
         Assert.Equal(3, english.Length);
-        Assert.All(english, cell => Assert.True(double.Parse(cell.QuerySelector("span")!.TextContent) <= 8));
-        Assert.Equal(3, page.Document.QuerySelectorAll("tr[data-language=es][data-version='1'] .reading-grade").Count(c => c.TextContent.Contains("(guide)")));
+        Assert.All(english, cell => Assert.Contains("Flesch-Kincaid", cell.TextContent));
+        Assert.All(english, cell => Assert.True(double.Parse(cell.QuerySelector("span")!.TextContent, System.Globalization.CultureInfo.InvariantCulture) <= 8));
+        // Spanish is scored on its own scale, not with the English formula.
+        var spanish = page.Document.QuerySelectorAll("tr[data-language=es][data-version='2'] .reading-grade");
+        Assert.Equal(3, spanish.Count(c => c.TextContent.Contains("INFLESZ") && c.TextContent.Contains("target: INFLESZ 55 or more, met")));
+        // The regulatory basis the forms print, as configured.
+        Assert.Contains("Not under an IND and not part of an IRB-approved study", page.Document.QuerySelector("#regulatory-basis")!.TextContent);
 
         var previewLink = page.Document.QuerySelector("section[data-code=consent-adipose] tr[data-language=es] a[href^='/ConsentTemplates/Preview']")!;
         var preview = await admin.GetAsync(previewLink.GetAttribute("href")!);
@@ -64,14 +71,14 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         var list = await admin.GetAsync("/ConsentTemplates");
 
         var draft = await admin.FollowAsync(await admin.SubmitAsync(list,
-            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='1'] form[action^='/ConsentTemplates/NewDraft']"));
+            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/NewDraft']"));
         var body = draft.Document.QuerySelector("textarea[name=Body]")!.TextContent;
-        Assert.Contains("version: 2", body);
+        Assert.Contains("version: 3", body);
 
         var broken = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("{{ clinic.phone }}", "{{ clinic.fax }}"))));
         Assert.Contains(broken.Errors, e => e.StartsWith("Unknown placeholder {{ clinic.fax }}"));
-        var wrongVersion = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("version: 2", "version: 1"))));
-        Assert.Contains(wrongVersion.Errors, e => e.StartsWith("The header must say code: consent-bone-marrow, version: 2"));
+        var wrongVersion = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("version: 3", "version: 2"))));
+        Assert.Contains(wrongVersion.Errors, e => e.StartsWith("The header must say code: consent-bone-marrow, version: 3"));
 
         var saved = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("requires_reconsent: false", "requires_reconsent: true"))));
         Assert.Equal("/ConsentTemplates", saved.Location);
@@ -81,7 +88,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
 
         list = await admin.GetAsync("/ConsentTemplates");
         var published = await admin.FollowAsync(await admin.SubmitAsync(list,
-            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/Publish']"));
+            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='3'] form[action^='/ConsentTemplates/Publish']"));
         Assert.Contains("must consent again", published.Text);
 
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -89,7 +96,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Equal(ConsentRules.ConsentSuperseded, again.ValidFor(factory.Clock.GetUtcNow(), version1, after));
 
         // The published version is now frozen: posting an edit to it changes nothing.
-        var v2 = after.Single(v => v.Version == 2);
+        var v2 = after.Single(v => v.Version == 3 && v.Language == "en");
         var edit = await admin.GetAsync($"/ConsentTemplates/Edit/{v2.Id}");
         var refused = await admin.SubmitAsync(edit, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", v2.Body + "\nMore text.\n")));
         Assert.Contains("A published version never changes. Make a new draft version instead.", refused.Errors);

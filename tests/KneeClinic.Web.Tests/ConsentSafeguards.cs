@@ -145,7 +145,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         using var admin = await factory.SignedInAsync(Roles.Administrator);
         var list = await admin.GetAsync("/ConsentTemplates");
         var draft = await admin.FollowAsync(await admin.SubmitAsync(list,
-            "section[data-code=consent-adipose] tr[data-language=es][data-version='1'] form[action^='/ConsentTemplates/NewDraft']"));
+            "section[data-code=consent-adipose] tr[data-language=es][data-version='2'] form[action^='/ConsentTemplates/NewDraft']"));
         var body = draft.Document.QuerySelector("textarea[name=Body]")!.TextContent;
         await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("## ", "## PrimeraMarca "))));
         await admin.GetAsync("/ConsentTemplates"); // renders every version, as administrators do between edits
@@ -153,7 +153,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         await admin.SubmitAsync(again, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("## ", "## SegundaMarca "))));
 
         list = await admin.GetAsync("/ConsentTemplates");
-        await admin.SubmitAsync(list, "section[data-code=consent-adipose] tr[data-language=es][data-version='2'] form[action^='/ConsentTemplates/Publish']");
+        await admin.SubmitAsync(list, "section[data-code=consent-adipose] tr[data-language=es][data-version='3'] form[action^='/ConsentTemplates/Publish']");
 
         var id = draft.Url.Split('/').Last();
         var pdf = await admin.Client.GetByteArrayAsync($"/ConsentTemplates/Pdf/{id}");
@@ -170,14 +170,14 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         using var second = await factory.SignedInAsync(Roles.Administrator);
         var pageA = await first.GetAsync("/ConsentTemplates");
         var pageB = await second.GetAsync("/ConsentTemplates");
-        const string selector = "section[data-code=consent-bone-marrow] tr[data-language=es][data-version='1'] form[action^='/ConsentTemplates/NewDraft']";
+        const string selector = "section[data-code=consent-bone-marrow] tr[data-language=es][data-version='2'] form[action^='/ConsentTemplates/NewDraft']";
 
         var made = await first.SubmitAsync(pageA, selector);
         var stale = await second.FollowAsync(await second.SubmitAsync(pageB, selector));
 
         Assert.StartsWith("/ConsentTemplates/Edit/", made.Location);
         Assert.Contains("Someone else saved a change", stale.Document.QuerySelector("#flash-error")!.TextContent);
-        var drafts = await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync(v => v.Language == "es" && v.Version == 2
+        var drafts = await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync(v => v.Language == "es" && v.Version == 3
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow")));
         Assert.Equal(1, drafts);
     }

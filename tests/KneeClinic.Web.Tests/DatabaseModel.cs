@@ -81,6 +81,27 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TemplatesFromBeforeTheShortFormAreConsentFormsAfterTheMigration()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        // The app opens an existing file only (a missing one is an outage, not a new clinic): start from an empty file.
+        File.Create(app.Configuration["ConnectionStrings:Sqlite"]!["Data Source=".Length..]).Dispose();
+        var migrations = db.Database.GetMigrations().ToList();
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_ConsentFormVersion2")) - 1];
+        await db.GetService<IMigrator>().MigrateAsync(before);
+        var id = Guid.NewGuid();
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO ConsentTemplates (Id, Code, Title, CellSource, Version) VALUES ({id}, 'consent-adipose', 'Adipose', 'Adipose', {Guid.NewGuid()})");
+
+        await db.Database.MigrateAsync();
+
+        var template = await db.ConsentTemplates.AsNoTracking().SingleAsync(t => t.Id == id);
+        Assert.Equal((Core.Consent.TemplateKind.ConsentForm, Core.Cases.CellSource.Adipose), (template.Kind, template.CellSource));
+    }
+
+    [Fact]
     public async Task SqliteIsMigratedAtStartInWalMode()
     {
         await using var app = App("Sqlite");

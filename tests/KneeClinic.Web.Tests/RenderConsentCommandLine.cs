@@ -30,7 +30,7 @@ public sealed class RenderConsentCommandLine
             var (exit, output) = await RunAsync($"--template templates/consent/bone-marrow.en.md --out {pdf}");
 
             Assert.True(exit == 0, output);
-            Assert.Contains("consent-bone-marrow v1 (en)", output);
+            Assert.Contains("consent-bone-marrow v2 (en)", output);
             Assert.Contains("Flesch-Kincaid grade", output);
             var bytes = await File.ReadAllBytesAsync(pdf);
             Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));

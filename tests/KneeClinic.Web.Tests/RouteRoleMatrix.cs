@@ -35,11 +35,13 @@ public sealed class RouteRoleMatrix(ClinicFactory factory, ITestOutputHelper out
     {
         ["Home.Error"] = Access.Public,
         ["Home.Status"] = Access.Public,
-        // Both roles check a paper consent against the record and open its PDF and scan.
+        // Both roles check a paper consent against the record and open its PDF, short form, screen-reader page and scan.
         ["Consents.Verify"] = Access.Staff,
         ["Consents.VerifyPost"] = Access.Staff,
         ["Consents.Download"] = Access.Staff,
         ["Consents.Scan"] = Access.Staff,
+        ["Consents.ShortForm"] = Access.Staff,
+        ["Consents.Accessible"] = Access.Staff,
     };
 
     /// <summary>Actions that end the session they are sent in; each is tried with a session of its own.</summary>

@@ -163,6 +163,9 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AccessibleHtml")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uniqueidentifier");
 
@@ -187,11 +190,34 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<bool>("LargePrint")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nchar(64)")
                         .IsFixedLength();
+
+                    b.Property<byte[]>("ShortFormContent")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("ShortFormLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ShortFormSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("ShortFormVersionId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -230,6 +256,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.HasIndex("DocumentNumber")
                         .IsUnique();
 
+                    b.HasIndex("ShortFormVersionId");
+
                     b.HasIndex("TemplateVersionId");
 
                     b.HasIndex("CaseId", "Status");
@@ -243,7 +271,6 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("CellSource")
-                        .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("nvarchar(24)");
 
@@ -251,6 +278,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -264,7 +296,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CellSource")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("[CellSource] IS NOT NULL");
 
                     b.HasIndex("Code")
                         .IsUnique();
@@ -294,6 +327,10 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ReadingLevelReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<bool>("RequiresReconsent")
                         .HasColumnType("bit");
@@ -1044,6 +1081,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasOne("KneeClinic.Core.Consent.ConsentTemplateVersion", null)
                         .WithMany()
+                        .HasForeignKey("ShortFormVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("KneeClinic.Core.Consent.ConsentTemplateVersion", null)
+                        .WithMany()
                         .HasForeignKey("TemplateVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1067,6 +1109,18 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                             b1.Property<DateTimeOffset>("RecordedAt")
                                 .HasColumnType("datetimeoffset");
+
+                            b1.Property<string>("RepresentativeAuthority")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("RepresentativeName")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)");
+
+                            b1.Property<string>("RepresentativeRelationship")
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)");
 
                             b1.Property<string>("ScanContentType")
                                 .IsRequired()

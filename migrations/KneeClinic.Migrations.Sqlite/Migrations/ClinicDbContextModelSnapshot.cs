@@ -154,6 +154,9 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AccessibleHtml")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT");
 
@@ -178,11 +181,34 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LargePrint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<byte[]>("ShortFormContent")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ShortFormLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShortFormSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("ShortFormVersionId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -221,6 +247,8 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.HasIndex("DocumentNumber")
                         .IsUnique();
 
+                    b.HasIndex("ShortFormVersionId");
+
                     b.HasIndex("TemplateVersionId");
 
                     b.HasIndex("CaseId", "Status");
@@ -234,13 +262,17 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CellSource")
-                        .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
@@ -285,6 +317,10 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReadingLevelReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("RequiresReconsent")
                         .HasColumnType("INTEGER");
@@ -1027,6 +1063,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasOne("KneeClinic.Core.Consent.ConsentTemplateVersion", null)
                         .WithMany()
+                        .HasForeignKey("ShortFormVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("KneeClinic.Core.Consent.ConsentTemplateVersion", null)
+                        .WithMany()
                         .HasForeignKey("TemplateVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1050,6 +1091,18 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                             b1.Property<long>("RecordedAt")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<string>("RepresentativeAuthority")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("RepresentativeName")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("RepresentativeRelationship")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("ScanContentType")
                                 .IsRequired()

@@ -9,6 +9,24 @@ public enum TemplateVersionStatus
     Retired,
 }
 
+/// <summary>What a template is: a consent form for one cell source, or the short form of 21 CFR 50.27(b)(2).</summary>
+public enum TemplateKind
+{
+    ConsentForm,
+    ShortForm,
+}
+
+/// <summary>
+/// How consent was obtained: the patient read (or was read) the full written form, or the form's elements were
+/// presented orally in the patient's language, the patient signed a short form in that language, and the full
+/// form served as the written summary that the witness and the person obtaining consent sign (21 CFR 50.27(b)(2)).
+/// </summary>
+public enum ConsentRoute
+{
+    FullForm,
+    ShortForm,
+}
+
 public enum ConsentStatus
 {
     Generated,
@@ -17,7 +35,10 @@ public enum ConsentStatus
     Voided,
 }
 
-/// <summary>A consent form for one cell source; its wording lives in numbered versions.</summary>
+/// <summary>
+/// A consent form for one cell source, or the short form (one for every cell source); its wording lives in numbered
+/// versions, one language each.
+/// </summary>
 public sealed class ConsentTemplate : Aggregate
 {
     private readonly List<ConsentTemplateVersion> _versions = [];
@@ -29,11 +50,18 @@ public sealed class ConsentTemplate : Aggregate
         Code = code;
         Title = title;
         CellSource = cellSource;
+        Kind = TemplateKind.ConsentForm;
     }
+
+    /// <summary>The short form: in the patient's language, it states that the consent form's elements were presented orally.</summary>
+    public static ConsentTemplate ShortForm(string code, string title) => new() { Code = code, Title = title, Kind = TemplateKind.ShortForm };
 
     public string Code { get; private set; } = "";
     public string Title { get; private set; } = "";
-    public CellSource CellSource { get; private set; }
+    public TemplateKind Kind { get; private set; }
+
+    /// <summary>The cell source of a consent form; none for the short form.</summary>
+    public CellSource? CellSource { get; private set; }
     public IReadOnlyList<ConsentTemplateVersion> Versions => _versions;
 
     public ConsentTemplateVersion AddDraft(int version, string language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at)
@@ -58,8 +86,12 @@ public sealed class ConsentTemplate : Aggregate
         .Where(v => v.Language == language && v.Status == TemplateVersionStatus.Published && !_versions.Any(w => w.Supersedes(v)))
         .MaxBy(v => v.Version);
 
-    public RuleViolation? Publish(Guid versionId, DateTimeOffset at) =>
-        _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Publish(at) : TemplateRules.VersionNotFound;
+    /// <summary>
+    /// Publishes a draft. Wording that reads above its target level (grade 8 in English) is published only with the
+    /// administrator's reason, which stays on the version.
+    /// </summary>
+    public RuleViolation? Publish(Guid versionId, DateTimeOffset at, bool meetsReadingTarget = true, string? readingLevelReason = null) =>
+        _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Publish(at, meetsReadingTarget, readingLevelReason) : TemplateRules.VersionNotFound;
 
     public RuleViolation? Retire(Guid versionId, DateTimeOffset at) =>
         _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Retire(at) : TemplateRules.VersionNotFound;
@@ -101,6 +133,9 @@ public sealed class ConsentTemplateVersion : IAggregatePart
     public DateTimeOffset? PublishedAt { get; private set; }
     public DateTimeOffset? RetiredAt { get; private set; }
 
+    /// <summary>Why this version was published although it reads above its target level; null when it meets it.</summary>
+    public string? ReadingLevelReason { get; private set; }
+
     /// <summary>Changes a draft's wording; a published or retired version never changes.</summary>
     public RuleViolation? EditDraft(string body, DateOnly effectiveDate, bool requiresReconsent)
     {
@@ -111,11 +146,13 @@ public sealed class ConsentTemplateVersion : IAggregatePart
         return null;
     }
 
-    internal RuleViolation? Publish(DateTimeOffset at)
+    internal RuleViolation? Publish(DateTimeOffset at, bool meetsReadingTarget, string? readingLevelReason)
     {
         if (Status != TemplateVersionStatus.Draft) return TemplateRules.NotADraft;
+        if (!meetsReadingTarget && string.IsNullOrWhiteSpace(readingLevelReason)) return TemplateRules.ReadingLevelReasonRequired;
         Status = TemplateVersionStatus.Published;
         PublishedAt = at;
+        ReadingLevelReason = meetsReadingTarget ? null : readingLevelReason!.Trim();
         return null;
     }
 
@@ -139,6 +176,8 @@ public static class TemplateRules
         "A published version never changes. Make a new draft version instead.");
     public static readonly RuleViolation NotPublished = new(nameof(NotPublished), "Only a published version can be retired.");
     public static readonly RuleViolation VersionNotFound = new(nameof(VersionNotFound), "That version is not part of this template.");
+    public static readonly RuleViolation ReadingLevelReasonRequired = new(nameof(ReadingLevelReasonRequired),
+        "This wording reads above its target level. Make it plainer, or give the reason it must be published as it is.");
 }
 
 /// <summary>
@@ -150,8 +189,10 @@ public sealed class ConsentDocument : Aggregate
     private ConsentDocument() { }
 
     public ConsentDocument(Guid caseId, Guid templateVersionId, string documentNumber, byte[] content, string sha256,
-        string generatedById, DateTimeOffset generatedAt, string contentHash = "")
+        string generatedById, DateTimeOffset generatedAt, string contentHash = "", bool largePrint = false, string? accessibleHtml = null)
     {
+        LargePrint = largePrint;
+        AccessibleHtml = accessibleHtml;
         ContentHash = contentHash;
         CaseId = caseId;
         TemplateVersionId = templateVersionId;
@@ -171,6 +212,21 @@ public sealed class ConsentDocument : Aggregate
 
     /// <summary>SHA-256 of the form's text and data; its first 16 characters are printed on every page.</summary>
     public string ContentHash { get; private set; } = "";
+
+    /// <summary>Printed with body text at 14 pt.</summary>
+    public bool LargePrint { get; private set; }
+
+    /// <summary>The same form as an HTML page for screen-reader users, made with the PDF from the same data.</summary>
+    public string? AccessibleHtml { get; private set; }
+
+    public ConsentRoute Route { get; private set; }
+
+    /// <summary>For the short-form route: the short form in the patient's language that goes with this written summary.</summary>
+    public Guid? ShortFormVersionId { get; private set; }
+    public string? ShortFormLanguage { get; private set; }
+    public byte[]? ShortFormContent { get; private set; }
+    public string? ShortFormSha256 { get; private set; }
+
     public ConsentStatus Status { get; private set; }
     public string GeneratedById { get; private set; } = "";
     public DateTimeOffset GeneratedAt { get; private set; }
@@ -185,6 +241,21 @@ public sealed class ConsentDocument : Aggregate
     public string? VoidReason { get; private set; }
     public string? VoidedById { get; private set; }
 
+    /// <summary>
+    /// Makes this form the written summary of a short-form consent: the patient signs the short form in their own
+    /// language, printed with it; the witness and the person obtaining consent sign this summary.
+    /// </summary>
+    public RuleViolation? AttachShortForm(Guid shortFormVersionId, string language, byte[] content, string sha256)
+    {
+        if (Status != ConsentStatus.Generated || Route == ConsentRoute.ShortForm) return ConsentRules.NotAwaitingSignature;
+        Route = ConsentRoute.ShortForm;
+        ShortFormVersionId = shortFormVersionId;
+        ShortFormLanguage = language;
+        ShortFormContent = content;
+        ShortFormSha256 = sha256;
+        return null;
+    }
+
     /// <summary>Records the patient's signature on the printed form. After this the record never changes, except by withdrawal.</summary>
     public RuleViolation? RecordSignature(ConsentSignature signature, DateTimeOffset now)
     {
@@ -195,6 +266,10 @@ public sealed class ConsentDocument : Aggregate
         if (!signature.TeachBackConfirmed) return ConsentRules.TeachBackRequired;
         if (signature.InterpreterName is not null && signature.InterpreterLanguage is null) return ConsentRules.InterpreterLanguageRequired;
         if (signature.InterpreterName is not null && signature.WitnessName is null) return ConsentRules.WitnessRequiredWithInterpreter;
+        if (Route == ConsentRoute.ShortForm && signature.WitnessName is null) return ConsentRules.WitnessRequiredForShortForm;
+        if (signature.RepresentativeName is not null && (string.IsNullOrWhiteSpace(signature.RepresentativeName)
+                || string.IsNullOrWhiteSpace(signature.RepresentativeRelationship) || string.IsNullOrWhiteSpace(signature.RepresentativeAuthority)))
+            return ConsentRules.RepresentativeDetailsRequired;
         if (string.IsNullOrEmpty(signature.ScanFileName)) return ConsentRules.ScanRequired;
         Signature = signature;
         Status = ConsentStatus.Signed;
@@ -249,8 +324,11 @@ public sealed class ConsentSignature
 
     public ConsentSignature(DateTimeOffset signedAt, string obtainedById, string? witnessName, string? interpreterName,
         string? interpreterLanguage, bool teachBackConfirmed, string scanFileName, string scanContentType, string scanSha256,
-        DateTimeOffset recordedAt)
+        DateTimeOffset recordedAt, LegalRepresentative? representative = null)
     {
+        RepresentativeName = representative?.Name;
+        RepresentativeRelationship = representative?.Relationship;
+        RepresentativeAuthority = representative?.Authority;
         SignedAt = signedAt;
         ObtainedById = obtainedById;
         WitnessName = witnessName;
@@ -272,9 +350,17 @@ public sealed class ConsentSignature
     public string? InterpreterLanguage { get; private set; }
     public bool TeachBackConfirmed { get; private set; }
 
+    /// <summary>Who signed for a patient who cannot consent, their relationship to the patient and their legal authority.</summary>
+    public string? RepresentativeName { get; private set; }
+    public string? RepresentativeRelationship { get; private set; }
+    public string? RepresentativeAuthority { get; private set; }
+
     /// <summary>Server-chosen storage name of the scanned signed paper.</summary>
     public string ScanFileName { get; private set; } = "";
     public string ScanContentType { get; private set; } = "";
     public string ScanSha256 { get; private set; } = "";
     public DateTimeOffset RecordedAt { get; private set; }
 }
+
+/// <summary>A legally authorized representative who signs for a patient who cannot consent (21 CFR 50.3(l)).</summary>
+public sealed record LegalRepresentative(string Name, string? Relationship, string? Authority);

@@ -26,6 +26,10 @@ public static class ConsentRules
         "Give the language the interpreter used.");
     public static readonly RuleViolation WitnessRequiredWithInterpreter = new(nameof(WitnessRequiredWithInterpreter),
         "A witness must sign when the form was explained through an interpreter.");
+    public static readonly RuleViolation WitnessRequiredForShortForm = new(nameof(WitnessRequiredForShortForm),
+        "A witness must be present and sign both the short form and the written summary when the short form is used.");
+    public static readonly RuleViolation RepresentativeDetailsRequired = new(nameof(RepresentativeDetailsRequired),
+        "When a legally authorized representative signs, give their name, their relationship to the patient and their legal authority to consent.");
     public static readonly RuleViolation ScanRequired = new(nameof(ScanRequired),
         "Upload the scan of the signed paper form.");
 

@@ -1,46 +1,68 @@
+using System.Globalization;
+
 namespace KneeClinic.Documents.Consent;
 
-/// <summary>The fixed words of a consent form that are not in its template, per language.</summary>
-public sealed record ConsentLabels(
-    string Patient, string DateOfBirth, string Mrn, string Knee, string Clinician, string DocumentNumber, string Generated,
-    string Left, string Right, string NotesHeading, string Initials, string SignaturesHeading,
-    string PatientRole, string PatientMeaning, string ObtainerRole, string ObtainerMeaning,
-    string WitnessRole, string WitnessMeaning, string InterpreterRole, string InterpreterMeaning,
-    string PrintedName, string Signature, string Date, string Time, string Language,
-    string VerifyCaption, string PageLabel, string Template, string DateFormat)
+/// <summary>
+/// The fixed words of a consent form (field names, signature statements, medicine notes, page label), read from
+/// the template file's <c>labels:</c> header, so that changing any printed word makes a new template version.
+/// Some hold <c>{name}</c> tokens that the program fills (<see cref="Fill"/>).
+/// </summary>
+public sealed class ConsentLabels
 {
-    public static readonly ConsentLabels English = new(
-        Patient: "Patient", DateOfBirth: "Date of birth", Mrn: "Medical record number", Knee: "Knee", Clinician: "Clinician",
-        DocumentNumber: "Document number", Generated: "Prepared on", Left: "left", Right: "right",
-        NotesHeading: "Notes for you from your screening", Initials: "Initials", SignaturesHeading: "Signatures",
-        PatientRole: "Patient or legal representative",
-        PatientMeaning: "I have read this form or had it read to me. My questions were answered. I agree to this investigational treatment.",
-        ObtainerRole: "Person obtaining consent",
-        ObtainerMeaning: "I explained this treatment, its risks and the other choices, and answered the patient's questions.",
-        WitnessRole: "Witness",
-        WitnessMeaning: "I saw the patient sign. Needed when this form was read aloud or explained through an interpreter.",
-        InterpreterRole: "Interpreter",
-        InterpreterMeaning: "I interpreted this form and the talk about it into the patient's language.",
-        PrintedName: "Printed name", Signature: "Signature", Date: "Date", Time: "Time", Language: "Language",
-        VerifyCaption: "Staff can scan this code to check that this copy matches the clinic's record:",
-        PageLabel: "Page {0} of {1}", Template: "Form", DateFormat: "MMMM d, yyyy");
+    public static readonly IReadOnlyList<string> Required =
+    [
+        "patient", "date_of_birth", "mrn", "knee", "left", "right", "clinician", "document_number", "prepared_on",
+        "form_version", "form_version_value", "irb_approval", "irb_approval_value",
+        "notes_heading", "note_anticoagulant", "note_nsaid", "note_stop_and_restart", "note_stop", "note_ask",
+        "teach_back_question", "teach_back_initials",
+        "signatures_heading", "signatures_intro", "patient_role", "patient_statement",
+        "representative_role", "representative_statement", "relationship", "authority",
+        "obtainer_role", "obtainer_statement", "witness_role", "witness_statement", "interpreter_role", "interpreter_statement",
+        "language", "printed_name", "signature", "date", "time", "short_form_note",
+        "verify_caption", "page", "document_check", "date_format",
+    ];
 
-    public static readonly ConsentLabels Spanish = new(
-        Patient: "Paciente", DateOfBirth: "Fecha de nacimiento", Mrn: "Número de historia clínica", Knee: "Rodilla", Clinician: "Médico",
-        DocumentNumber: "Número de documento", Generated: "Preparado el", Left: "izquierda", Right: "derecha",
-        NotesHeading: "Notas para usted de su evaluación", Initials: "Iniciales", SignaturesHeading: "Firmas",
-        PatientRole: "Paciente o representante legal",
-        PatientMeaning: "He leído este formulario o me lo han leído. Respondieron mis preguntas. Acepto este tratamiento en investigación.",
-        ObtainerRole: "Persona que obtiene el consentimiento",
-        ObtainerMeaning: "Expliqué este tratamiento, sus riesgos y las otras opciones, y respondí las preguntas del paciente.",
-        WitnessRole: "Testigo",
-        WitnessMeaning: "Vi firmar al paciente. Se necesita cuando el formulario se leyó en voz alta o se explicó con un intérprete.",
-        InterpreterRole: "Intérprete",
-        InterpreterMeaning: "Interpreté este formulario y la conversación sobre él al idioma del paciente.",
-        PrintedName: "Nombre en letra de molde", Signature: "Firma", Date: "Fecha", Time: "Hora", Language: "Idioma",
-        VerifyCaption: "El personal puede escanear este código para comprobar que esta copia coincide con el registro de la clínica:",
-        PageLabel: "Página {0} de {1}", Template: "Formulario", DateFormat: "d 'de' MMMM 'de' yyyy");
+    /// <summary>The short form names the patient and the written summary it goes with, and has the patient's and the witness's signatures.</summary>
+    public static readonly IReadOnlyList<string> RequiredForShortForm =
+    [
+        "patient", "date_of_birth", "mrn", "knee", "left", "right", "clinician", "document_number", "prepared_on", "form_version",
+        "form_version_value", "signatures_heading", "signatures_intro", "patient_role", "patient_statement", "representative_role", "representative_statement",
+        "relationship", "authority", "witness_role", "witness_statement", "printed_name", "signature", "date", "time",
+        "verify_caption", "page", "document_check", "date_format",
+    ];
 
-    public static ConsentLabels For(string language) =>
-        language.StartsWith("es", StringComparison.OrdinalIgnoreCase) ? Spanish : English;
+    private readonly IReadOnlyDictionary<string, string> _values;
+
+    private ConsentLabels(IReadOnlyDictionary<string, string> values) => _values = values;
+
+    public static ConsentLabels From(IReadOnlyDictionary<string, string>? values, bool shortForm = false)
+    {
+        var required = shortForm ? RequiredForShortForm : Required;
+        var missing = required.Where(k => string.IsNullOrWhiteSpace(values?.GetValueOrDefault(k))).ToList();
+        if (missing.Count > 0)
+            throw new TemplateFormatException($"The header's labels: section must give every printed word; missing: {string.Join(", ", missing)}.");
+        if (values!.Keys.Except(required).FirstOrDefault() is { } unknown)
+            throw new TemplateFormatException($"Unknown label '{unknown}'. Known: {string.Join(", ", required)}.");
+        try
+        {
+            _ = new DateOnly(2026, 1, 2).ToString(values["date_format"], CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            throw new TemplateFormatException($"date_format '{values["date_format"]}' is not a date format.");
+        }
+        return new ConsentLabels(values.ToDictionary(kv => kv.Key, kv => kv.Value.Trim()));
+    }
+
+    public string this[string key] => _values[key];
+
+    public IEnumerable<string> All => _values.Values;
+
+    /// <summary>The label with its <c>{name}</c> tokens replaced.</summary>
+    public string Fill(string key, params (string Name, string Value)[] values) =>
+        values.Aggregate(_values[key], (text, v) => text.Replace("{" + v.Name + "}", v.Value, StringComparison.Ordinal));
+
+    /// <summary>The page label as a composite format: "Page {page} of {pages}" becomes "Page {0} of {1}".</summary>
+    public string PageFormat => _values["page"].Replace("{", "{{").Replace("}", "}}")
+        .Replace("{{page}}", "{0}").Replace("{{pages}}", "{1}");
 }

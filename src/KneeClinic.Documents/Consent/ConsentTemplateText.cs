@@ -20,9 +20,20 @@ public sealed class ConsentTemplateHeader
     public int Version { get; set; }
     public string Language { get; set; } = "";
     public string CellSource { get; set; } = "";
+
+    /// <summary><c>consent</c> (the default): a consent form for one cell source; <c>short-form</c>: the short form of 21 CFR 50.27(b)(2).</summary>
+    public string Kind { get; set; } = ConsentTemplateText.ConsentKind;
+
+    public bool IsShortForm => Kind == ConsentTemplateText.ShortFormKind;
     public DateOnly EffectiveDate { get; set; }
     public bool RequiresReconsent { get; set; }
     public string Title { get; set; } = "";
+
+    /// <summary>Printed at the top of every page; plain text, no placeholders.</summary>
+    public string ShortTitle { get; set; } = "";
+
+    /// <summary>Every fixed word printed on the form in the file's language (see <see cref="ConsentLabels.Required"/>).</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
 }
 
 public sealed class TemplateFormatException(string message) : Exception(message);
@@ -44,6 +55,22 @@ public sealed record TableBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> Header
 public sealed record InvestigationalBlock(IReadOnlyList<TemplateBlock> Content) : TemplateBlock;
 public sealed record TeachBackBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> Items) : TemplateBlock;
 
+/// <summary>Wording printed only under one regulatory basis: <c>study</c>, <c>no-study</c> or <c>clinicaltrials</c>.</summary>
+public sealed record ConditionalBlock(string Condition, IReadOnlyList<TemplateBlock> Content) : TemplateBlock;
+
+/// <summary>The basis on which the clinic offers the product, which decides the conditional wording a form prints.</summary>
+public enum RegulatoryBasis
+{
+    /// <summary>Not under an IND and not part of an IRB-approved study.</summary>
+    NoStudy,
+
+    /// <summary>Under an IND, in a study an IRB approved.</summary>
+    Study,
+
+    /// <summary>Under an IND, in an IRB-approved study registered on ClinicalTrials.gov.</summary>
+    RegisteredStudy,
+}
+
 /// <summary>
 /// A consent template file: YAML header, then Markdown (headings, paragraphs, bullet lists, pipe tables
 /// and the <c>::: investigational</c> and <c>::: teach-back</c> containers) with Liquid placeholders.
@@ -51,11 +78,24 @@ public sealed record TeachBackBlock(IReadOnlyList<IReadOnlyList<TemplateRun>> It
 /// </summary>
 public sealed partial class ConsentTemplateText
 {
+    /// <summary>The study's details: allowed only inside <c>::: study</c> and <c>::: clinicaltrials</c>.</summary>
+    public static readonly IReadOnlyList<string> StudyPlaceholders =
+    [
+        "study.title", "study.ind_number", "study.sponsor", "study.irb_name", "study.irb_phone", "study.irb_approved",
+        "study.irb_expires", "study.nct_number", "study.participants",
+    ];
+
     public static readonly IReadOnlyList<string> Placeholders =
     [
         "patient.name", "patient.date_of_birth", "patient.mrn", "case.knee", "clinician.name",
-        "clinic.name", "clinic.phone", "clinic.address", "cost.estimate",
+        "clinic.name", "clinic.phone", "clinic.address", "clinic.after_hours_phone", "rights.name", "rights.phone",
+        "cost.low", "cost.high", "fee.refund_before_start", "fee.refund_after_start",
+        .. StudyPlaceholders,
     ];
+
+    public static readonly IReadOnlyList<string> Conditions = ["study", "no-study", "clinicaltrials"];
+
+    public const string ConsentKind = "consent", ShortFormKind = "short-form";
 
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UseYamlFrontMatter().UseCustomContainers().UsePipeTables().DisableHtml().Build();
@@ -81,6 +121,28 @@ public sealed partial class ConsentTemplateText
     /// <summary>Every placeholder the template uses; each needs a non-empty value to render.</summary>
     public IReadOnlyList<string> UsedPlaceholders => [.. Runs().SelectMany(r => r.Placeholders).Distinct().Order()];
 
+    /// <summary>The placeholders a form under <paramref name="basis"/> prints; each needs a value.</summary>
+    public IReadOnlyList<string> PlaceholdersFor(RegulatoryBasis basis) =>
+        [.. Blocks.SelectMany(b => Included(b, basis)).SelectMany(RunsOf).Prepend(Title).SelectMany(r => r.Placeholders).Distinct().Order()];
+
+    /// <summary>The printed labels, checked complete when the template was parsed.</summary>
+    public ConsentLabels Labels { get; private init; } = null!;
+
+    private static IEnumerable<TemplateBlock> Included(TemplateBlock block, RegulatoryBasis basis) => block switch
+    {
+        ConditionalBlock c when Applies(c.Condition, basis) => c.Content,
+        ConditionalBlock => [],
+        _ => [block],
+    };
+
+    private static bool Applies(string condition, RegulatoryBasis basis) => condition switch
+    {
+        "study" => basis is RegulatoryBasis.Study or RegulatoryBasis.RegisteredStudy,
+        "no-study" => basis == RegulatoryBasis.NoStudy,
+        "clinicaltrials" => basis == RegulatoryBasis.RegisteredStudy,
+        _ => throw new InvalidOperationException(condition),
+    };
+
     /// <summary>All the template's text, for reading-level and glyph checks.</summary>
     public IEnumerable<TemplateRun> Runs() => Blocks.SelectMany(RunsOf).Prepend(Title);
 
@@ -92,6 +154,7 @@ public sealed partial class ConsentTemplateText
         TableBlock t => t.Header.SelectMany(c => c).Concat(t.Rows.SelectMany(r => r.SelectMany(c => c))),
         InvestigationalBlock i => i.Content.SelectMany(RunsOf),
         TeachBackBlock t => t.Items.SelectMany(i => i),
+        ConditionalBlock c => c.Content.SelectMany(RunsOf),
         _ => [],
     };
 
@@ -110,16 +173,31 @@ public sealed partial class ConsentTemplateText
         {
             throw new TemplateFormatException($"The YAML header cannot be read (line {e.Start.Line}): {e.Message}");
         }
+        if (header.Kind is not (ConsentKind or ShortFormKind))
+            throw new TemplateFormatException($"kind: {header.Kind} is not known; use {ConsentKind} (the default) or {ShortFormKind}.");
         if (string.IsNullOrWhiteSpace(header.Code) || header.Version < 1 || string.IsNullOrWhiteSpace(header.Language)
-            || string.IsNullOrWhiteSpace(header.Title) || string.IsNullOrWhiteSpace(header.CellSource))
-            throw new TemplateFormatException("The header needs code, version (1 or more), language, cell_source and title.");
+            || string.IsNullOrWhiteSpace(header.Title) || (string.IsNullOrWhiteSpace(header.CellSource) != header.IsShortForm))
+            throw new TemplateFormatException(header.IsShortForm
+                ? "A short form's header needs code, version (1 or more), language and title, and no cell_source: one short form serves every cell source."
+                : "The header needs code, version (1 or more), language, cell_source and title.");
 
         var blocks = markdown.Where(b => b is not YamlFrontMatterBlock).Select(Block).ToList();
         if (blocks.FirstOrDefault() is not InvestigationalBlock)
             throw new TemplateFormatException("The template must open with the '::: investigational' box.");
-        if (!blocks.OfType<TeachBackBlock>().Any())
+        if (!header.IsShortForm && !blocks.OfType<TeachBackBlock>().Any())
             throw new TemplateFormatException("The template needs a '::: teach-back' list.");
-        return new ConsentTemplateText(header, blocks, Run(header.Title, FontFace.Bold), source);
+        foreach (var condition in header.IsShortForm ? Conditions.Where(c => c != "clinicaltrials") : Conditions)
+        {
+            if (!blocks.OfType<ConditionalBlock>().Any(c => c.Condition == condition))
+                throw new TemplateFormatException($"The template needs a '::: {condition}' section: the form must say what applies under each regulatory basis.");
+        }
+        if (blocks.Where(b => b is not ConditionalBlock { Condition: "study" or "clinicaltrials" }).SelectMany(RunsOf)
+                .SelectMany(r => r.Placeholders).FirstOrDefault(StudyPlaceholders.Contains) is { } misplaced)
+            throw new TemplateFormatException($"{{{{ {misplaced} }}}} may be used only inside '::: study' or '::: clinicaltrials'.");
+        if (string.IsNullOrWhiteSpace(header.ShortTitle) || header.ShortTitle.Contains("{{"))
+            throw new TemplateFormatException("The header needs short_title: a plain title of a few words, printed at the top of every page.");
+        var title = Run(header.Title, FontFace.Bold);
+        return new ConsentTemplateText(header, blocks, title, source) { Labels = ConsentLabels.From(header.Labels, header.IsShortForm) };
     }
 
     /// <summary>The same file with its header's version number changed: the starting point of a new draft.</summary>
@@ -130,12 +208,13 @@ public sealed partial class ConsentTemplateText
     private static partial System.Text.RegularExpressions.Regex VersionLine();
 
     /// <summary>The template with every placeholder filled; fails on any placeholder without a value.</summary>
-    public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values)
+    public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values, RegulatoryBasis basis = RegulatoryBasis.NoStudy)
     {
-        if (UsedPlaceholders.FirstOrDefault(p => string.IsNullOrWhiteSpace(values.GetValueOrDefault(p))) is { } missing)
+        if (PlaceholdersFor(basis).FirstOrDefault(p => string.IsNullOrWhiteSpace(values.GetValueOrDefault(p))) is { } missing)
             throw new MissingPlaceholderException(missing);
         var context = Context(values);
-        return new ResolvedConsentText(Header, Text(Title, context), Blocks.Select(b => Resolve(b, context)).ToList());
+        var blocks = Blocks.Where(b => b is not ConditionalBlock c || Applies(c.Condition, basis)).Select(b => Resolve(b, context)).ToList();
+        return new ResolvedConsentText(Header, Text(Title, context), blocks);
     }
 
     private static ResolvedBlock Resolve(TemplateBlock block, TemplateContext context) => block switch
@@ -147,6 +226,7 @@ public sealed partial class ConsentTemplateText
             t.Rows.Select(r => (IReadOnlyList<IReadOnlyList<ResolvedRun>>)r.Select(c => Runs(c, context)).ToList()).ToList()),
         InvestigationalBlock i => new ResolvedInvestigational(i.Content.Select(b => Resolve(b, context)).ToList()),
         TeachBackBlock t => new ResolvedTeachBack(t.Items.Select(i => Runs(i, context)).ToList()),
+        ConditionalBlock c => new ResolvedConditional(c.Condition, c.Content.Select(b => Resolve(b, context)).ToList()),
         _ => throw new InvalidOperationException(block.GetType().Name),
     };
 
@@ -173,6 +253,10 @@ public sealed partial class ConsentTemplateText
         Table table => TableOf(table),
         CustomContainer { Info: "investigational" } c => new InvestigationalBlock(c.Select(Block).ToList()),
         CustomContainer { Info: "teach-back" } c when c.SingleOrDefault() is ListBlock list => new TeachBackBlock(Items(list)),
+        CustomContainer { Info: "study" or "no-study" or "clinicaltrials" } c => new ConditionalBlock(c.Info!,
+            c.Select(Block).Select(b => b is ConditionalBlock or InvestigationalBlock or TeachBackBlock
+                ? throw new TemplateFormatException($"Line {c.Line + 1}: '::: {c.Info}' holds headings, paragraphs, lists and tables only.")
+                : b).ToList()),
         _ => throw new TemplateFormatException(
             $"Line {block.Line + 1}: {block.GetType().Name.Replace("Block", "").ToLowerInvariant()} is not allowed in a consent template."),
     };
@@ -270,9 +354,36 @@ public sealed record ResolvedTable(IReadOnlyList<IReadOnlyList<ResolvedRun>> Hea
 public sealed record ResolvedInvestigational(IReadOnlyList<ResolvedBlock> Content) : ResolvedBlock;
 public sealed record ResolvedTeachBack(IReadOnlyList<IReadOnlyList<ResolvedRun>> Items) : ResolvedBlock;
 
+/// <summary>Conditional wording that applies to this form's regulatory basis.</summary>
+public sealed record ResolvedConditional(string Condition, IReadOnlyList<ResolvedBlock> Content) : ResolvedBlock;
+
 /// <summary>A template with its placeholders filled: plain text in structure, ready for PDF or HTML.</summary>
 public sealed record ResolvedConsentText(ConsentTemplateHeader Header, string Title, IReadOnlyList<ResolvedBlock> Blocks)
 {
+    /// <summary>
+    /// The running prose in reading order, for reading-level scores: paragraphs, list items and teach-back
+    /// questions, also inside the investigational box and any other block that holds blocks in a
+    /// <c>Content</c> list. Not the title, headings or table cells: they are labels, not sentences.
+    /// </summary>
+    public IEnumerable<string> Prose()
+    {
+        return Blocks.SelectMany(Of);
+
+        static IEnumerable<string> Of(ResolvedBlock block) => block switch
+        {
+            ResolvedParagraph p => [Text(p.Runs)],
+            ResolvedBullets l => l.Items.Select(Text),
+            ResolvedTeachBack t => t.Items.Select(Text),
+            ResolvedInvestigational i => i.Content.SelectMany(Of),
+            ResolvedHeading or ResolvedTable => [],
+            // A container kind added later (conditional wording, say) is read through its Content blocks.
+            _ when block.GetType().GetProperty("Content")?.GetValue(block) is IEnumerable<ResolvedBlock> inner => inner.SelectMany(Of),
+            _ => [],
+        };
+
+        static string Text(IReadOnlyList<ResolvedRun> runs) => string.Concat(runs.Select(r => r.Text));
+    }
+
     /// <summary>Each unit of text in reading order: a heading, a paragraph, a list item or a table cell.</summary>
     public IEnumerable<string> Units() => Blocks.SelectMany(UnitsOf);
 
@@ -284,6 +395,7 @@ public sealed record ResolvedConsentText(ConsentTemplateHeader Header, string Ti
         ResolvedTable t => t.Header.Concat(t.Rows.SelectMany(r => r)).Select(Join),
         ResolvedInvestigational i => i.Content.SelectMany(UnitsOf),
         ResolvedTeachBack t => t.Items.Select(Join),
+        ResolvedConditional c => c.Content.SelectMany(UnitsOf),
         _ => [],
     };
 

@@ -27,20 +27,20 @@ public sealed class Paragraph(IReadOnlyList<Run> runs, float spaceBefore = 5, bo
 }
 
 /// <summary>A bulleted list; items wrap under their own text.</summary>
-public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float spaceBefore = 4) : IComponent
+public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, TextStyle bulletStyle, float spaceBefore = 4) : IComponent
 {
-    private const float Indent = 14;
     private const string Bullet = "\u2022";
 
     // The bullet is a glyph, not a drawn circle: a circle is sixteen curves in the PDF, a glyph two bytes.
-    public IEnumerable<Run> Runs() => items.SelectMany(i => i).Append(new Run(Bullet, Typography.Bullet));
+    public IEnumerable<Run> Runs() => items.SelectMany(i => i).Append(new Run(Bullet, bulletStyle));
 
     public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
     {
         var first = true;
+        var indent = bulletStyle.Size * 1.3f;
         foreach (var item in items)
         {
-            var lines = TextLayout.Lines(fonts, item, width - Indent);
+            var lines = TextLayout.Lines(fonts, item, width - indent);
             for (var i = 0; i < lines.Count; i++)
             {
                 var line = lines[i];
@@ -48,8 +48,8 @@ public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float sp
                 yield return new Slice(line.Height, (c, x, y) =>
                 {
                     if (bullet)
-                        fonts.DrawText(c, Bullet, Typography.Bullet, x + 3, y + line.Ascent);
-                    line.Draw(c, fonts, x + Indent, y);
+                        fonts.DrawText(c, Bullet, bulletStyle, x + 3, y + line.Ascent);
+                    line.Draw(c, fonts, x + indent, y);
                 })
                 { SpaceBefore = i == 0 ? (first ? spaceBefore : 2.5f) : 0 };
             }
@@ -60,12 +60,14 @@ public sealed class BulletList(IReadOnlyList<IReadOnlyList<Run>> items, float sp
 
 /// <summary>
 /// A table with proportional columns. Rows never split; when a row starts a new page the header row
-/// is drawn again above it.
+/// is drawn again above it. The header stays with the first two rows, and the last row never goes to a
+/// page alone, so no page shows a single row of a table. <paramref name="minRowHeight"/> leaves room to
+/// write (the teach-back initials).
 /// </summary>
 public sealed class Table(IReadOnlyList<float> columnWeights, IReadOnlyList<IReadOnlyList<Run>> header,
-    IReadOnlyList<IReadOnlyList<IReadOnlyList<Run>>> rows, float spaceBefore = 6) : IComponent
+    IReadOnlyList<IReadOnlyList<IReadOnlyList<Run>>> rows, float spaceBefore = 6, float minRowHeight = 0) : IComponent
 {
-    private const float Padding = 4;
+    private const float Padding = 5;
 
     public IEnumerable<Run> Runs() => header.SelectMany(c => c).Concat(rows.SelectMany(r => r.SelectMany(c => c)));
 
@@ -73,16 +75,20 @@ public sealed class Table(IReadOnlyList<float> columnWeights, IReadOnlyList<IRea
     {
         var total = columnWeights.Sum();
         var widths = columnWeights.Select(w => w / total * width).ToArray();
-        var headerSlice = Row(fonts, widths, header, shaded: true) with { SpaceBefore = spaceBefore, KeepWithNext = true };
+        var headerSlice = Row(fonts, widths, header, shaded: true, 0) with { SpaceBefore = spaceBefore, KeepWithNext = true };
         yield return headerSlice;
-        foreach (var row in rows)
-            yield return Row(fonts, widths, row, shaded: false) with { RepeatedHeader = headerSlice };
+        for (var i = 0; i < rows.Count; i++)
+            yield return Row(fonts, widths, rows[i], shaded: false, minRowHeight) with
+            {
+                RepeatedHeader = headerSlice,
+                KeepWithNext = i < rows.Count - 1 && (i == 0 || i == rows.Count - 2),
+            };
     }
 
-    private static Slice Row(DocumentFonts fonts, float[] widths, IReadOnlyList<IReadOnlyList<Run>> cells, bool shaded)
+    private static Slice Row(DocumentFonts fonts, float[] widths, IReadOnlyList<IReadOnlyList<Run>> cells, bool shaded, float minHeight)
     {
         var laidOut = cells.Select((cell, i) => TextLayout.Lines(fonts, cell, widths[i] - 2 * Padding)).ToList();
-        var height = laidOut.Max(lines => lines.Sum(l => l.Height)) + 2 * Padding;
+        var height = Math.Max(minHeight, laidOut.Max(lines => lines.Sum(l => l.Height)) + 2 * Padding);
         return new Slice(height, (c, x, y) =>
         {
             using var fill = new SKPaint { Color = Typography.Shade, Style = SKPaintStyle.Fill };
@@ -148,87 +154,66 @@ public sealed class Box(IReadOnlyList<IComponent> content, SKColor border, SKCol
     }
 }
 
-/// <summary>Items with a box at the right for the patient's initials (teach-back).</summary>
-public sealed class Checklist(IReadOnlyList<IReadOnlyList<Run>> items, string boxLabel, float spaceBefore = 4) : IComponent
+/// <summary>
+/// A signature block: who signs and what their signature means, then lines to write on (printed name,
+/// signature, date, time, ...), each with at least half an inch of room above it. Never split across pages.
+/// </summary>
+public sealed class SignatureBlock(string role, string meaning, IReadOnlyList<string> lineLabels, Typography typography,
+    float spaceBefore = 14, bool keepWithNext = false) : IComponent
 {
-    private const float BoxWidth = 54;
+    /// <summary>Room to write above each line: half an inch and a little more.</summary>
+    public const float WritingSpace = 40;
 
-    public IEnumerable<Run> Runs() => items.SelectMany(i => i).Append(new Run(boxLabel, Typography.Small));
+    public IEnumerable<Run> Runs() => lineLabels.Select(l => new Run(l, typography.Small))
+        .Prepend(new Run(meaning, typography.Body)).Prepend(new Run(role, typography.SubHeading));
 
     public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
     {
-        var first = true;
-        foreach (var item in items)
-        {
-            var lines = TextLayout.Lines(fonts, item, width - BoxWidth - 10);
-            var height = Math.Max(lines.Sum(l => l.Height), 24) + 6;
-            yield return new Slice(height, (c, x, y) =>
-            {
-                var ly = y + 3;
-                foreach (var line in lines)
-                {
-                    line.Draw(c, fonts, x, ly);
-                    ly += line.Height;
-                }
-                using var stroke = new SKPaint { Color = Typography.Ink, Style = SKPaintStyle.Stroke, StrokeWidth = 0.8f };
-                c.DrawRect(x + width - BoxWidth, y + 3, BoxWidth, height - 6, stroke);
-                fonts.DrawText(c, boxLabel, Typography.Small, x + width - BoxWidth + 3, y + 3 + Typography.Small.Size + 1);
-            })
-            { SpaceBefore = first ? spaceBefore : 2 };
-            first = false;
-        }
-    }
-}
-
-/// <summary>A signature block: who signs, with lines for printed name, signature, date and time, kept together.</summary>
-public sealed class SignatureBlock(string role, string meaning, IReadOnlyList<string> lineLabels, float spaceBefore = 10) : IComponent
-{
-    public IEnumerable<Run> Runs() => lineLabels.Select(l => new Run(l, Typography.Small))
-        .Prepend(new Run(meaning, Typography.Small)).Prepend(new Run(role, Typography.SubHeading));
-
-    public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
-    {
-        var titleLines = TextLayout.Lines(fonts, [new Run(role, Typography.SubHeading)], width);
-        var meaningLines = TextLayout.Lines(fonts, [new Run(meaning, Typography.Small)], width);
-        const float rowHeight = 26;
-        var headerHeight = titleLines.Sum(l => l.Height) + meaningLines.Sum(l => l.Height);
-        var rowsNeeded = (lineLabels.Count + 1) / 2;
-        var height = headerHeight + rowsNeeded * rowHeight + 4;
+        var header = TextLayout.Lines(fonts, [new Run(role, typography.SubHeading)], width)
+            .Concat(TextLayout.Lines(fonts, [new Run(meaning, typography.Body)], width)).ToList();
+        var column = (width - 24) / 2;
+        var labels = lineLabels.Select(l => TextLayout.Lines(fonts, [new Run(l, typography.Small)], column)).ToList();
+        var rows = labels.Chunk(2).Select(pair => WritingSpace + pair.Max(l => l.Sum(x => x.Height)) + 2).ToList();
+        var height = header.Sum(l => l.Height) + rows.Sum();
         yield return new Slice(height, (c, x, y) =>
         {
             var ly = y;
-            foreach (var line in titleLines.Concat(meaningLines))
+            foreach (var line in header)
             {
                 line.Draw(c, fonts, x, ly);
                 ly += line.Height;
             }
-            using var rule = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.7f };
-            var column = (width - 16) / 2;
-            for (var i = 0; i < lineLabels.Count; i++)
+            using var rule = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.8f };
+            for (var i = 0; i < labels.Count; i++)
             {
-                var cx = x + (i % 2) * (column + 16);
-                var cy = ly + (i / 2) * rowHeight + 17;
+                var cx = x + (i % 2) * (column + 24);
+                var cy = ly + rows.Take(i / 2).Sum() + WritingSpace;
                 c.DrawLine(cx, cy, cx + column, cy, rule);
-                fonts.DrawText(c, lineLabels[i], Typography.Small, cx, cy + 8);
+                var labelY = cy + 2;
+                foreach (var line in labels[i])
+                {
+                    line.Draw(c, fonts, cx, labelY);
+                    labelY += line.Height;
+                }
             }
         })
-        { SpaceBefore = spaceBefore };
+        { SpaceBefore = spaceBefore, KeepWithNext = keepWithNext };
     }
 }
 
-/// <summary>Label/value pairs in two columns (the patient block).</summary>
-public sealed class FieldGrid(IReadOnlyList<(string Label, string Value)> fields, float spaceBefore = 8) : IComponent
+/// <summary>Label/value pairs in columns (the patient block).</summary>
+public sealed class FieldGrid(IReadOnlyList<(string Label, string Value)> fields, Typography typography, float spaceBefore = 8, int columns = 3) : IComponent
 {
-    public IEnumerable<Run> Runs() => fields.SelectMany(f => new[] { new Run(f.Label, Typography.Label), new Run(f.Value, Typography.Body) });
+    public IEnumerable<Run> Runs() => fields.SelectMany(f => new[] { new Run(f.Label, typography.Label), new Run(f.Value, typography.Body) });
 
     public IEnumerable<Slice> Compose(DocumentFonts fonts, float width)
     {
-        var column = width / 2;
-        for (var i = 0; i < fields.Count; i += 2)
+        var column = width / columns;
+        for (var i = 0; i < fields.Count; i += columns)
         {
-            var pair = fields.Skip(i).Take(2).Select(f => (
-                Label: TextLayout.Lines(fonts, [new Run(f.Label, Typography.Label)], column - 8),
-                Value: TextLayout.Lines(fonts, [new Run(f.Value, Typography.Body)], column - 8))).ToList();
+            var pair = fields.Skip(i).Take(columns).Select(f => (
+                Label: TextLayout.Lines(fonts, [new Run(f.Label, typography.Label)], column - 8),
+                Value: TextLayout.Lines(fonts, [new Run(f.Value, typography.Body)], column - 8))).ToList();
             var height = pair.Max(p => p.Label.Sum(l => l.Height) + p.Value.Sum(l => l.Height)) + 4;
             yield return new Slice(height, (c, x, y) =>
             {
@@ -248,7 +233,7 @@ public sealed class FieldGrid(IReadOnlyList<(string Label, string Value)> fields
 }
 
 /// <summary>A QR code drawn as vector squares beside a caption.</summary>
-public sealed class QrCode(string payload, IReadOnlyList<Run> caption, float size = 72, float spaceBefore = 12) : IComponent
+public sealed class QrCode(string payload, IReadOnlyList<Run> caption, float size = 72, float spaceBefore = 16) : IComponent
 {
     public IEnumerable<Run> Runs() => caption;
 

@@ -51,12 +51,12 @@ public static class TextLayout
                 pieces.Add((word, style, x + space));
             x += space + wordWidth;
         }
-        if (pieces.Count > 0 || lines.Count == 0) Flush(runs.Count > 0 ? runs[0].Style : Typography.Body);
+        if (pieces.Count > 0 || lines.Count == 0) Flush(runs.Count > 0 ? runs[0].Style : Typography.Standard.Body);
         return lines;
 
         void Flush(TextStyle? emptyStyle = null)
         {
-            var styles = pieces.Count > 0 ? pieces.Select(p => p.Style).ToList() : [emptyStyle ?? Typography.Body];
+            var styles = pieces.Count > 0 ? pieces.Select(p => p.Style).ToList() : [emptyStyle ?? Typography.Standard.Body];
             var height = styles.Max(fonts.LineHeight);
             var ascent = styles.Max(s => -fonts.Metrics(s).Ascent) + (height - styles.Max(s => s.Size)) / 2;
             lines.Add(new TextLine(pieces.ToList(), height, ascent));

@@ -4,8 +4,9 @@ using KneeClinic.Documents.Fonts;
 namespace KneeClinic.Web.Infrastructure;
 
 /// <summary>
-/// <c>render-consent --template FILE --out PDF [--fonts DIR]</c>: renders one template file with sample patient
-/// data, so a template author can see the PDF without a database or a running clinic.
+/// <c>render-consent --template FILE --out PDF [--study] [--large-print] [--fonts DIR]</c>: renders one template file with
+/// sample patient data (and a sample study with <c>--study</c>), so a template author can see the PDF without a
+/// database or a running clinic.
 /// </summary>
 public static class RenderConsentCommand
 {
@@ -17,7 +18,7 @@ public static class RenderConsentCommand
         var outPath = Option(args, "--out");
         if (templatePath is null || outPath is null)
         {
-            error.WriteLine($"Usage: {Name} --template <file.md> --out <file.pdf> [--fonts <directory>]");
+            error.WriteLine($"Usage: {Name} --template <file.md> --out <file.pdf> [--study] [--large-print] [--fonts <directory>]");
             return 2;
         }
         try
@@ -30,9 +31,14 @@ public static class RenderConsentCommand
             var missing = fonts.MissingGlyphs(template.Source);
             if (missing.Count > 0)
                 error.WriteLine($"Warning: the fonts have no glyph for: {string.Join(" ", missing)}");
-            var rendered = new ConsentRenderer(fonts).Render(template, ConsentRequest.Sample(DateTimeOffset.UtcNow, template.Header.Language));
+            var request = ConsentRequest.Sample(DateTimeOffset.UtcNow, template.Header.Language) with
+            {
+                Study = args.Contains("--study") ? StudyDetails.Sample : null,
+                LargePrint = args.Contains("--large-print"),
+            };
+            var rendered = new ConsentRenderer(fonts).Render(template, request);
             File.WriteAllBytes(outPath, rendered.Pdf);
-            var level = ReadingLevel.Of(template.Resolve(ConsentPdfValues.Sample(template.Header.Language)), template.Header.Language);
+            var level = ReadingLevel.Of(template.Resolve(ConsentPdfValues.For(request, template), request.Basis), template.Header.Language);
             output.WriteLine($"{outPath}: {rendered.Pages} pages, {rendered.Pdf.Length:N0} bytes, " +
                 $"{template.Header.Code} v{template.Header.Version} ({template.Header.Language}), {level.Summary}");
             return 0;

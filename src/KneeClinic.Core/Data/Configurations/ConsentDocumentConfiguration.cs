@@ -19,12 +19,19 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.WithdrawalReason).HasMaxLength(2000);
         b.Property(d => d.VoidReason).HasMaxLength(2000);
+        b.Property(d => d.Route).HasConversion<string>().HasMaxLength(16);
+        b.HasOne<ConsentTemplateVersion>().WithMany().HasForeignKey(d => d.ShortFormVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(d => d.ShortFormLanguage).HasMaxLength(16);
+        b.Property(d => d.ShortFormSha256).HasMaxLength(64).IsFixedLength();
         b.OwnsOne(d => d.Signature, s =>
         {
             s.ToTable("ConsentSignatures");
             s.Property(x => x.WitnessName).HasMaxLength(200);
             s.Property(x => x.InterpreterName).HasMaxLength(200);
             s.Property(x => x.InterpreterLanguage).HasMaxLength(64);
+            s.Property(x => x.RepresentativeName).HasMaxLength(200);
+            s.Property(x => x.RepresentativeRelationship).HasMaxLength(100);
+            s.Property(x => x.RepresentativeAuthority).HasMaxLength(200);
             s.Property(x => x.ScanFileName).HasMaxLength(100);
             s.Property(x => x.ScanContentType).HasMaxLength(64);
             s.Property(x => x.ScanSha256).HasMaxLength(64).IsFixedLength();

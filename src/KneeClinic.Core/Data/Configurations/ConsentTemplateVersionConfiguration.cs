@@ -12,5 +12,6 @@ internal sealed class ConsentTemplateVersionConfiguration : IEntityTypeConfigura
         b.HasIndex(v => new { v.TemplateId, v.Version, v.Language }).IsUnique();
         b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.Body);
+        b.Property(v => v.ReadingLevelReason).HasMaxLength(1000);
     }
 }

@@ -54,6 +54,22 @@ public sealed class CasePage
     /// <summary>Languages with a published template for this case's cell source.</summary>
     public IReadOnlyList<string> ConsentLanguages { get; init; } = [];
 
+    /// <summary>The languages of the published short forms, for patients who read neither language of the written form.</summary>
+    public IReadOnlyList<string> ShortFormLanguages { get; init; } = [];
+
+    public static string LanguageName(string tag)
+    {
+        try
+        {
+            var culture = System.Globalization.CultureInfo.GetCultureInfo(tag);
+            return culture.EnglishName == culture.NativeName ? culture.EnglishName : $"{culture.EnglishName} ({culture.NativeName})";
+        }
+        catch (System.Globalization.CultureNotFoundException)
+        {
+            return tag;
+        }
+    }
+
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 
     public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, TimeProvider clock)
@@ -85,6 +101,10 @@ public sealed class CasePage
             .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.CellSource == c.CellSource))
             .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
+        var shortFormLanguages = await db.ConsentTemplateVersions
+            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
+                && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Kind == Core.Consent.TemplateKind.ShortForm))
+            .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
         DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(clinic.ToLocal(at));
         return new CasePage
         {
@@ -103,6 +123,7 @@ public sealed class CasePage
             ],
             Consents = await Features.Consents.ConsentRows.ForCaseAsync(db, id),
             ConsentLanguages = languages,
+            ShortFormLanguages = shortFormLanguages,
             Case = c,
             PatientName = $"{found.FamilyName}, {found.GivenName}",
             PatientMrn = found.Mrn,

@@ -42,7 +42,8 @@ public sealed class ConsentRecordsController(ClinicDbContext db, IOptions<Clinic
         filter.Page = page;
         var list = await rows.OrderByDescending(x => x.d.GeneratedAt).Skip((page - 1) * PageSize).Take(PageSize)
             .Select(x => new ConsentRecordRow(x.d.Id, x.d.DocumentNumber, x.t.Code, x.v.Version, x.v.Language, x.d.Status, x.d.GeneratedAt,
-                x.d.Signature!.SignedAt, x.d.Signature != null))
+                x.d.Signature!.SignedAt, x.d.Signature != null, x.d.Route, x.d.ShortFormLanguage, x.d.Signature!.WitnessName,
+                x.d.Signature!.InterpreterLanguage, x.d.Signature!.RepresentativeName))
             .ToListAsync();
         return View(new ConsentRecordList(filter, list, total, await CodesAsync()));
     }
@@ -80,7 +81,18 @@ public sealed class ConsentRecordFilter
 }
 
 public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Template, int Version, string Language, ConsentStatus Status,
-    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan);
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan, ConsentRoute Route = ConsentRoute.FullForm, string? ShortFormLanguage = null,
+    string? Witness = null, string? InterpreterLanguage = null, string? Representative = null)
+{
+    /// <summary>How consent was obtained and who signed besides the patient, in a few words for the list.</summary>
+    public string HowObtained => string.Join("; ", new[]
+    {
+        Route == ConsentRoute.ShortForm ? $"short form ({ShortFormLanguage})" : "full form",
+        Representative is null ? null : $"representative: {Representative}",
+        Witness is null ? null : $"witness: {Witness}",
+        InterpreterLanguage is null ? null : $"interpreted into {InterpreterLanguage}",
+    }.OfType<string>());
+}
 
 public sealed record ConsentRecordList(ConsentRecordFilter Filter, IReadOnlyList<ConsentRecordRow> Rows, int Total, IReadOnlyList<string> Templates)
 {

@@ -12,14 +12,18 @@ namespace KneeClinic.Web.Features.ConsentTemplates;
 
 /// <summary>Administrators look after the consent wording: versions, previews, drafts, publishing and retiring.</summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
-public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer, TimeProvider clock) : Controller
+public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
+    Microsoft.Extensions.Options.IOptions<ClinicOptions> options, TimeProvider clock) : Controller
 {
+    private ClinicOptions Clinic => options.Value;
+
     [HttpGet]
     public async Task<IActionResult> Index()
     {
         var templates = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).OrderBy(t => t.Code).ToListAsync();
         var rows = templates.Select(t => new TemplateRow(t, t.Versions.OrderBy(v => v.Language).ThenByDescending(v => v.Version)
-            .Select(v => new VersionRow(v, Level(v))).ToList())).ToList();
+            .Select(v => new VersionRow(v, Check(v, t.CellSource).Level)).ToList())).ToList();
+        ViewData["Basis"] = new BasisSummary(Clinic, Clinic.BasisProblem(Clinic.Today(clock)));
         return View(rows);
     }
 
@@ -27,16 +31,24 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     public async Task<IActionResult> Preview(Guid id)
     {
         if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
-        var (text, error) = Resolve(version);
-        return View(new PreviewPage(version, text, error, Level(version)));
+        var check = Check(version, await SourceOf(version));
+        return View(new PreviewPage(version, check.Text, check.Problem, check.Level));
     }
 
     [HttpGet]
     public async Task<IActionResult> Pdf(Guid id)
     {
         if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
-        var rendered = renderer.Render(library.Parsed(version), ConsentRequest.Sample(clock.GetUtcNow(), version.Language));
-        return File(rendered.Pdf, "application/pdf");
+        try
+        {
+            var rendered = renderer.Render(library.Parsed(version), Clinic.SampleRequest(clock.GetUtcNow(), version.Language, await SourceOf(version)));
+            return File(rendered.Pdf, "application/pdf");
+        }
+        catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
+        {
+            TempData["Error"] = $"{Label(version)} cannot be shown as a PDF: {e.Message}";
+            return RedirectToAction(nameof(Preview), new { id });
+        }
     }
 
     [HttpPost]
@@ -81,7 +93,6 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         try
         {
             text = ConsentTemplateText.Parse(form.Body);
-            text.Resolve(ConsentPdfValues.Sample(version.Language));
         }
         catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
         {
@@ -107,12 +118,18 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         return RedirectToAction(nameof(Index));
     }
 
+    /// <summary>
+    /// Only wording that renders with every placeholder filled under the clinic's settings may reach a patient; wording
+    /// above its reading target needs the administrator's reason, kept on the version.
+    /// </summary>
     [HttpPost]
-    public Task<IActionResult> Publish(Guid id, Guid version) => ChangeAsync(id, version, (t, v) =>
-        // Only wording that renders with every placeholder filled may reach a patient.
-        Resolve(v).Error is { } error
-            ? new RuleViolation("DoesNotRender", $"{Label(v)} cannot be published: {error}")
-            : t.Publish(v.Id, clock.GetUtcNow()), "published");
+    public Task<IActionResult> Publish(Guid id, Guid version, [StringLength(1000)] string? readingLevelReason) => ChangeAsync(id, version, (t, v) =>
+        Check(v, t.CellSource) is var check && check.Problem is { } problem
+            ? new RuleViolation("DoesNotRender", $"{Label(v)} cannot be published: {problem}")
+            : !ModelState.IsValid ? new RuleViolation("ReasonTooLong", "Keep the reason to 1,000 characters.")
+            : t.Publish(v.Id, clock.GetUtcNow(), !check.NeedsReason, readingLevelReason) is { } violation
+                ? new RuleViolation(violation.Code, $"{Label(v)} ({check.Level!.Summary}): {violation.Message}")
+                : null, "published");
 
     [HttpPost]
     public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
@@ -149,27 +166,33 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         }
     }
 
-    private (ResolvedConsentText? Text, string? Error) Resolve(ConsentTemplateVersion version)
+    private Task<Core.Cases.CellSource?> SourceOf(ConsentTemplateVersion version) =>
+        db.ConsentTemplates.Where(t => t.Id == version.TemplateId).Select(t => t.CellSource).SingleAsync();
+
+    private WordingCheck Check(ConsentTemplateVersion version, Core.Cases.CellSource? source)
     {
         try
         {
-            return (library.Parsed(version).Resolve(ConsentPdfValues.Sample(version.Language)), null);
+            return library.Check(library.Parsed(version), source, clock.GetUtcNow());
         }
-        catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
+        catch (TemplateFormatException e)
         {
-            return (null, e.Message);
+            return new WordingCheck(null, e.Message, null);
         }
     }
-
-    private ReadingLevelResult? Level(ConsentTemplateVersion version) =>
-        Resolve(version).Text is { } text ? ReadingLevel.Of(text, version.Language) : null;
 
     private static string Label(ConsentTemplateVersion v) => $"Version {v.Version} ({v.Language})";
 }
 
+/// <summary>What the templates page says about the clinic's regulatory basis, and why forms cannot be made if they cannot.</summary>
+public sealed record BasisSummary(ClinicOptions Clinic, string? Problem);
+
 public sealed record TemplateRow(ConsentTemplate Template, IReadOnlyList<VersionRow> Versions);
 
-public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level);
+public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level)
+{
+    public bool NeedsReason => Level is { English: true, MeetsTarget: false };
+}
 
 public sealed record PreviewPage(ConsentTemplateVersion Version, ResolvedConsentText? Text, string? Error, ReadingLevelResult? Level);
 

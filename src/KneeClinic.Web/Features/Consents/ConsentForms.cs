@@ -6,6 +6,16 @@ public sealed class GenerateConsentForm
 {
     [Required(ErrorMessage = "Choose the language of the form."), StringLength(16)]
     public string Language { get; set; } = "en";
+
+    /// <summary>Body text at 14 pt instead of 12 pt, for patients who read large print.</summary>
+    public bool LargePrint { get; set; }
+
+    /// <summary>
+    /// For a patient who reads neither language of the written form: the language of the short form they sign. The form in
+    /// <see cref="Language"/> then serves as the written summary.
+    /// </summary>
+    [StringLength(16)]
+    public string? ShortFormLanguage { get; set; }
 }
 
 public sealed class SignatureForm
@@ -23,8 +33,20 @@ public sealed class SignatureForm
     [StringLength(64), Display(Name = "Interpreter's language")]
     public string? InterpreterLanguage { get; set; }
 
-    [Display(Name = "The patient explained the key points back in their own words (teach-back)")]
+    [Display(Name = "The patient answered the teach-back questions in their own words, and I initialled each one")]
     public bool TeachBackConfirmed { get; set; }
+
+    [Display(Name = "A legally authorized representative signed for the patient")]
+    public bool SignedByRepresentative { get; set; }
+
+    [StringLength(200), Display(Name = "Representative's name")]
+    public string? RepresentativeName { get; set; }
+
+    [StringLength(100), Display(Name = "Relationship to the patient")]
+    public string? RepresentativeRelationship { get; set; }
+
+    [StringLength(200), Display(Name = "Legal authority to consent (e.g. health care power of attorney, court-appointed guardian)")]
+    public string? RepresentativeAuthority { get; set; }
 
     [Display(Name = "Scan of the signed form (PDF, PNG or JPEG, up to 10 MB)")]
     public IFormFile? Scan { get; set; }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
@@ -14,11 +13,24 @@ namespace KneeClinic.Web.Features.Consents;
 public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
     Documents.Fonts.FontSet fonts, IOptions<ClinicOptions> options, TimeProvider clock)
 {
-    public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string site)
+    /// <summary>
+    /// The form in <paramref name="language"/>; with <paramref name="shortFormLanguage"/>, the short-form route: the form
+    /// becomes the written summary, printed with the short form in the patient's language, under one document number.
+    /// </summary>
+    public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string site,
+        bool largePrint = false, string? shortFormLanguage = null)
     {
         if (@case.CanGenerateConsent() is { } violation) return (null, violation);
-        var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource);
+        if (options.Value.BasisProblem(options.Value.Today(clock)) is { } basisProblem) return (null, new RuleViolation("RegulatoryBasis", basisProblem));
+        var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource && t.Kind == TemplateKind.ConsentForm);
         if (template?.Current(language) is not { } version) return (null, NoTemplate);
+        ConsentTemplateVersion? shortForm = null;
+        if (shortFormLanguage is not null)
+        {
+            var shortForms = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Kind == TemplateKind.ShortForm);
+            if (shortForms?.Current(shortFormLanguage) is not { } current) return (null, NoShortForm);
+            shortForm = current;
+        }
 
         var patient = await db.Patients.SingleAsync(p => p.Id == @case.PatientId);
         var clinician = await db.Users.Where(u => u.Id == @case.AssignedClinicianId).Select(u => u.DisplayName).SingleAsync();
@@ -27,23 +39,40 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         var number = DocumentNumber(now);
         var request = new ConsentRequest(
             patient.FullName, patient.DateOfBirth, patient.Mrn, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
-            new ClinicDetails(clinic.Name, clinic.Phone, clinic.Address),
-            clinic.CostEstimates.GetValueOrDefault(@case.CellSource, "ask the clinic"),
-            number, now, Notes(@case.Screening, language), VerificationLink(site, number));
+            clinic.Details, clinic.Cost(@case.CellSource), number, now, Notes(@case.Screening), VerificationLink(site, number),
+            clinic.StudyDetails, largePrint, ShortFormSummary: shortForm is not null);
         // A legal form must show what it says: no name printed as empty boxes.
-        var missing = fonts.MissingGlyphs(string.Concat(request.PatientName, request.PatientMrn, request.ClinicianName, string.Concat(request.PatientNotes)));
+        var missing = fonts.MissingGlyphs(string.Concat(request.PatientName, request.PatientMrn, request.ClinicianName,
+            string.Concat(request.PatientNotes.Select(n => n.Medicine))));
         if (missing.Count > 0)
             return (null, new RuleViolation("Unprintable", $"The form cannot print these characters: {string.Join(" ", missing)}. " +
                 "Check the patient's name and details, or write them in Latin letters as on the patient's identity papers."));
-        var rendered = renderer.Render(library.Parsed(version), request);
+        RenderedConsent rendered;
+        RenderedConsent? shortFormRendered = null;
+        string html;
+        try
+        {
+            rendered = renderer.Render(library.Parsed(version), request);
+            html = renderer.Html(library.Parsed(version), request);
+            if (shortForm is not null) shortFormRendered = renderer.Render(library.Parsed(shortForm), request with { ShortFormSummary = false });
+        }
+        catch (MissingPlaceholderException e)
+        {
+            return (null, new RuleViolation("PlaceholderUnset", $"The form needs {{{{ {e.Placeholder} }}}}, which has no value. " +
+                $"An administrator must set {ClinicOptions.SettingFor(e.Placeholder)} before consent forms can be made."));
+        }
 
-        var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash);
+        var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash, largePrint, html);
+        if (shortForm is not null) document.AttachShortForm(shortForm.Id, shortForm.Language, shortFormRendered!.Pdf, shortFormRendered.Sha256);
         db.ConsentDocuments.Add(document);
         return (document, null);
     }
 
     public static readonly RuleViolation NoTemplate = new(nameof(NoTemplate),
         "There is no published consent template for this cell source in that language.");
+
+    public static readonly RuleViolation NoShortForm = new(nameof(NoShortForm),
+        "There is no published short form in that language. An administrator can add one under Consent templates.");
 
     /// <summary>A number that identifies the form on paper without saying anything about the patient.</summary>
     private static string DocumentNumber(DateTimeOffset now) => $"KC-{now.Year}-{RandomCode.New(8)}";
@@ -61,24 +90,12 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         return $"{origin}{uri.AbsolutePath}CONSENTS/VERIFY/{Uri.EscapeDataString(documentNumber)}";
     }
 
-    /// <summary>Screening facts the patient must act on, in the form's language: medicines to pause.</summary>
-    private static List<string> Notes(CaseScreening screening, string language)
-    {
-        var spanish = language.StartsWith("es", StringComparison.OrdinalIgnoreCase);
-        var culture = CultureInfo.GetCultureInfo(spanish ? "es-US" : "en-US");
-        string Day(DateOnly d) => d.ToString(spanish ? "d 'de' MMMM 'de' yyyy" : "MMMM d, yyyy", culture);
-        return screening.Medications.Where(m => m.NeedsAttention).Select(m =>
+    /// <summary>Screening facts the patient must act on: medicines to pause. The template words them in the form's language.</summary>
+    private static List<MedicineNote> Notes(CaseScreening screening) =>
+        screening.Medications.Where(m => m.NeedsAttention).Select(m => new MedicineNote(m.Name, m.Kind switch
         {
-            var kind = m.Kind == MedicationKind.Anticoagulant
-                ? (spanish ? "anticoagulante" : "a blood thinner")
-                : (spanish ? "antiinflamatorio (AINE)" : "an anti-inflammatory (NSAID)");
-            var plan = (m.PauseFrom, m.ResumeOn) switch
-            {
-                ({ } from, { } to) => spanish ? $"deje de tomarlo el {Day(from)} y vuelva a tomarlo el {Day(to)}." : $"stop taking it on {Day(from)} and start again on {Day(to)}.",
-                ({ } from, null) => spanish ? $"deje de tomarlo el {Day(from)}; su médico le dirá cuándo volver a tomarlo." : $"stop taking it on {Day(from)}; your clinician will tell you when to start again.",
-                _ => spanish ? "pregunte a su médico si debe dejar de tomarlo antes del procedimiento." : "ask your clinician whether to stop it before the procedure.",
-            };
-            return $"{m.Name} ({kind}): {plan}";
-        }).ToList();
-    }
+            MedicationKind.Anticoagulant => MedicineKind.Anticoagulant,
+            MedicationKind.Nsaid => MedicineKind.Nsaid,
+            var other => throw new InvalidOperationException($"A {other} medicine never needs a note on the form."),
+        }, m.PauseFrom, m.ResumeOn)).ToList();
 }

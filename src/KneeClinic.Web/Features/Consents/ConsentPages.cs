@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace KneeClinic.Web.Features.Consents;
 
 public sealed record ConsentRow(Guid Id, string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, string Language,
-    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string? WithdrawalReason, string? VoidReason, Guid Version, bool HasScan);
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string? WithdrawalReason, string? VoidReason, Guid Version, bool HasScan,
+    ConsentRoute Route = ConsentRoute.FullForm, string? ShortFormLanguage = null, string? Representative = null, bool LargePrint = false,
+    bool HasAccessibleHtml = false);
 
 public static class ConsentRows
 {
@@ -14,7 +16,22 @@ public static class ConsentRows
     {
         // A case has a handful of consent forms: load them (without their PDF bytes) and their template versions.
         var documents = await db.ConsentDocuments.AsNoTracking().Where(d => d.CaseId == caseId)
-            .Select(d => new { d.Id, d.DocumentNumber, d.Status, d.TemplateVersionId, d.GeneratedAt, d.Signature, d.WithdrawalReason, d.VoidReason, d.Version })
+            .Select(d => new
+            {
+                d.Id,
+                d.DocumentNumber,
+                d.Status,
+                d.TemplateVersionId,
+                d.GeneratedAt,
+                d.Signature,
+                d.WithdrawalReason,
+                d.VoidReason,
+                d.Version,
+                d.Route,
+                d.ShortFormLanguage,
+                d.LargePrint,
+                HasHtml = d.AccessibleHtml != null
+            })
             .ToListAsync();
         var versionIds = documents.Select(d => d.TemplateVersionId).Distinct().ToList();
         var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
@@ -22,7 +39,9 @@ public static class ConsentRows
             .ToDictionaryAsync(v => v.Id);
         return documents
             .Select(d => new ConsentRow(d.Id, d.DocumentNumber, d.Status, versions[d.TemplateVersionId].Code, versions[d.TemplateVersionId].Version,
-                versions[d.TemplateVersionId].Language, d.GeneratedAt, d.Signature?.SignedAt, d.WithdrawalReason, d.VoidReason, d.Version, d.Signature is not null))
+                versions[d.TemplateVersionId].Language, d.GeneratedAt, d.Signature?.SignedAt, d.WithdrawalReason, d.VoidReason, d.Version, d.Signature is not null,
+                d.Route, d.ShortFormLanguage, d.Signature?.RepresentativeName is { Length: > 0 } name
+                    ? $"{name} ({d.Signature.RepresentativeRelationship}; {d.Signature.RepresentativeAuthority})" : null, d.LargePrint, d.HasHtml))
             .OrderByDescending(r => r.GeneratedAt)
             .ToList();
     }

@@ -44,13 +44,12 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
         foreach (var file in Directory.GetFiles(Folder(), "*.md").Order())
         {
             ConsentTemplateText text;
-            CellSource cellSource;
+            CellSource? cellSource;
             var source = await File.ReadAllTextAsync(file);
             try
             {
                 text = ConsentTemplateText.Parse(source);
-                text.Resolve(ConsentPdfValues.Sample(text.Header.Language));
-                cellSource = Enum.Parse<CellSource>(text.Header.CellSource);
+                cellSource = text.Header.IsShortForm ? null : Enum.Parse<CellSource>(text.Header.CellSource);
             }
             catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException or ArgumentException)
             {
@@ -64,14 +63,22 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
                 ?? await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Code == header.Code);
             if (template is null)
             {
-                if (db.ConsentTemplates.Local.Any(t => t.CellSource == cellSource) || await db.ConsentTemplates.AnyAsync(t => t.CellSource == cellSource))
+                var kind = cellSource is null ? TemplateKind.ShortForm : TemplateKind.ConsentForm;
+                if (db.ConsentTemplates.Local.Any(t => t.CellSource == cellSource && t.Kind == kind)
+                    || await db.ConsentTemplates.AnyAsync(t => t.CellSource == cellSource && t.Kind == kind))
                 {
                     logger.LogError("Consent template file {File} was not imported: another template already covers {CellSource}",
-                        Path.GetFileName(file), cellSource);
+                        Path.GetFileName(file), cellSource?.ToString() ?? "the short form");
                     continue;
                 }
-                template = new ConsentTemplate(header.Code, TitleFor(cellSource), cellSource);
+                template = cellSource is { } cells ? new ConsentTemplate(header.Code, TitleFor(cells), cells) : ConsentTemplate.ShortForm(header.Code, ShortFormTitle);
                 db.ConsentTemplates.Add(template);
+            }
+            else if (template.CellSource != cellSource)
+            {
+                logger.LogError("Consent template file {File} was not imported: {Code} is not for {CellSource}",
+                    Path.GetFileName(file), header.Code, cellSource?.ToString() ?? "the short form");
+                continue;
             }
             var existing = template.Versions.FirstOrDefault(v => v.Version == header.Version && v.Language == header.Language);
             if (existing is not null)
@@ -82,8 +89,16 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
                 continue;
             }
             var version = template.AddDraft(header.Version, header.Language, header.EffectiveDate, header.RequiresReconsent, source, clock.GetUtcNow());
-            template.Publish(version.Id, clock.GetUtcNow());
             added++;
+            // A file is published as it is imported, unless this clinic's settings leave a placeholder it prints empty or
+            // it reads above its target level: then it waits as a draft, and the templates page says why.
+            var check = Check(text, cellSource, clock.GetUtcNow());
+            var problem = check.Problem ?? (check.NeedsReason
+                ? $"it reads above its target ({check.Level!.Summary}); an administrator may publish it with a reason." : null);
+            if (problem is not null)
+                logger.LogWarning("Consent template file {File} was imported as a draft, not published: {Problem}", Path.GetFileName(file), problem);
+            else
+                template.Publish(version.Id, clock.GetUtcNow());
         }
         try
         {
@@ -100,10 +115,37 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
         return added;
     }
 
+    /// <summary>
+    /// The wording as a patient of this clinic would get it (sample patient data, the clinic's own settings, its
+    /// regulatory basis) and its reading level; or why it cannot reach a patient: a placeholder the form prints has no value.
+    /// </summary>
+    public WordingCheck Check(ConsentTemplateText text, CellSource? source, DateTimeOffset at)
+    {
+        var clinic = options.Value;
+        try
+        {
+            var resolved = text.Resolve(ConsentPdfValues.For(clinic.SampleRequest(at, text.Header.Language, source), text), clinic.Basis);
+            return new WordingCheck(resolved, null, ReadingLevel.Of(resolved, text.Header.Language));
+        }
+        catch (MissingPlaceholderException e)
+        {
+            return new WordingCheck(null, $"it prints {{{{ {e.Placeholder} }}}}, which has no value under this clinic's settings: set {ClinicOptions.SettingFor(e.Placeholder)}.", null);
+        }
+    }
+
+    public const string ShortFormTitle = "Short form (for patients who read neither English nor Spanish)";
+
     public static string TitleFor(CellSource source) => source switch
     {
         CellSource.BoneMarrow => "Bone-marrow cell injection",
         CellSource.Adipose => "Fat-derived cell injection",
         _ => "Umbilical-cord cell injection",
     };
+}
+
+/// <summary>A template's wording checked against the clinic's settings: resolved, or the problem; and how plainly it reads.</summary>
+public sealed record WordingCheck(ResolvedConsentText? Text, string? Problem, ReadingLevelResult? Level)
+{
+    /// <summary>English wording above grade 8 is published only with an administrator's reason.</summary>
+    public bool NeedsReason => Level is { English: true, MeetsTarget: false };
 }

@@ -30,7 +30,8 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
 
         var site = Clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
-        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, site);
+        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, site, form.LargePrint,
+            string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage);
         if (violation is not null) return CaseWithMessage(id, violation.Message);
         await db.SaveChangesAsync();
         TempData["Message"] = $"Consent form {document!.DocumentNumber} is ready to print.";
@@ -48,6 +49,37 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"consent PDF"}"""));
         return File(document.Content, "application/pdf", $"{document.DocumentNumber}.pdf");
+    }
+
+    /// <summary>
+    /// The form as an HTML page for a patient who uses a screen reader: the same words as the printed form, made with it.
+    /// Shown in the browser (no script runs on it: the app's content security policy allows none inline).
+    /// </summary>
+    [HttpGet]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    public async Task<IActionResult> Accessible(Guid id)
+    {
+        var document = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id && d.AccessibleHtml != null)
+            .Select(d => new { d.AccessibleHtml, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
+            .FirstOrDefaultAsync();
+        if (document is null) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+            """{"File":"accessible HTML"}"""));
+        return Content(document.AccessibleHtml!, "text/html; charset=utf-8");
+    }
+
+    /// <summary>The short form in the patient's language that goes with a written summary (short-form route).</summary>
+    [HttpGet]
+    [Authorize(Policy = Startup.StaffPolicy)]
+    public async Task<IActionResult> ShortForm(Guid id)
+    {
+        var document = await db.ConsentDocuments.AsNoTracking().Where(d => d.Id == id && d.ShortFormContent != null)
+            .Select(d => new { d.ShortFormContent, d.DocumentNumber, d.ShortFormLanguage, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
+            .FirstOrDefaultAsync();
+        if (document is null) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+            """{"File":"short form PDF"}"""));
+        return File(document.ShortFormContent!, "application/pdf", $"{document.DocumentNumber}-short-form-{document.ShortFormLanguage}.pdf");
     }
 
     [HttpGet]
@@ -101,7 +133,10 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
             db.Entry(document).Property(d => d.Version).OriginalValue = form.Version;
             var now = clock.GetUtcNow();
             var signature = new ConsentSignature(Clinic.ToUtc(form.SignedAt!.Value), users.GetUserId(User)!, Text(form.WitnessName),
-                Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now);
+                Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now,
+                form.SignedByRepresentative || Text(form.RepresentativeName) is not null
+                    ? new LegalRepresentative(Text(form.RepresentativeName) ?? "", Text(form.RepresentativeRelationship), Text(form.RepresentativeAuthority))
+                    : null);
             var violation = document.RecordSignature(signature, now)
                 ?? await StillValidAsync(document, now)
                 ?? @case.ConsentSigned(document.GeneratedAt);
