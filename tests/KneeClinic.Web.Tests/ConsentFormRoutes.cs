@@ -134,40 +134,34 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
     }
 }
 
-/// <summary>A clinic that gives its products under an IND-approved study, with some of the study's details not set.</summary>
-public sealed class IncompleteStudyClinicFactory : ClinicFactory
+/// <summary>A clinic under a registered, IRB-approved study with every detail set.</summary>
+public class StudyClinicFactory : ClinicFactory
 {
+    protected virtual Dictionary<string, string?> Study() => new()
+    {
+        ["Title"] = "Knee cell safety study",
+        ["IndNumber"] = "654321",
+        ["Sponsor"] = "Example Sponsor",
+        ["IrbName"] = "Example IRB",
+        ["IrbPhone"] = "(555) 010-0177",
+        ["IrbApproved"] = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd"),
+        ["IrbExpires"] = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"),
+        ["ClinicalTrialsNumber"] = "NCT01234567",
+        ["Participants"] = "40",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Clinic:RegulatoryBasis", "Study");
-        builder.UseSetting("Clinic:Study:Title", "Knee cell safety study");
-        builder.UseSetting("Clinic:Study:Sponsor", "Example Sponsor");
-        builder.UseSetting("Clinic:Study:IrbName", "Example IRB");
-        builder.UseSetting("Clinic:Study:IrbPhone", "(555) 010-0177");
-        builder.UseSetting("Clinic:Study:IrbApproved", "2026-06-01");
-        builder.UseSetting("Clinic:Study:IrbExpires", "2030-05-31");
-        builder.UseSetting("Clinic:Study:Participants", "40");
+        foreach (var (name, value) in Study().Where(s => s.Value is not null)) builder.UseSetting($"Clinic:Study:{name}", value);
     }
 }
 
-/// <summary>A clinic under a registered, IRB-approved study with every detail set.</summary>
-public sealed class StudyClinicFactory : ClinicFactory
+/// <summary>The same clinic, with the IND number not set.</summary>
+public sealed class IncompleteStudyClinicFactory : StudyClinicFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Clinic:RegulatoryBasis", "Study");
-        builder.UseSetting("Clinic:Study:Title", "Knee cell safety study");
-        builder.UseSetting("Clinic:Study:IndNumber", "654321");
-        builder.UseSetting("Clinic:Study:Sponsor", "Example Sponsor");
-        builder.UseSetting("Clinic:Study:IrbName", "Example IRB");
-        builder.UseSetting("Clinic:Study:IrbPhone", "(555) 010-0177");
-        builder.UseSetting("Clinic:Study:IrbApproved", DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd"));
-        builder.UseSetting("Clinic:Study:IrbExpires", DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"));
-        builder.UseSetting("Clinic:Study:ClinicalTrialsNumber", "NCT01234567");
-        builder.UseSetting("Clinic:Study:Participants", "40");
-    }
+    protected override Dictionary<string, string?> Study() => new(base.Study()) { ["IndNumber"] = null };
 }
 
 /// <summary>A form cannot reach a patient while a detail its regulatory basis prints is unset.</summary>
