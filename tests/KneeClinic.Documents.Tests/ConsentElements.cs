@@ -181,6 +181,21 @@ public sealed class ShortFormRendering(Templates templates) : IClassFixture<Temp
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Templates.ShortForms), MemberType = typeof(Templates))]
+    public void TheShortFormSaysWhereTheCaseCellsComeFromAndNothingAboutTheOtherSources(string file)
+    {
+        var template = Templates.Load(file);
+        string Words(string condition) => string.Join(' ', template.Blocks.OfType<ConditionalBlock>().Single(c => c.Condition == condition).Content
+            .OfType<ParagraphBlock>().SelectMany(p => p.Runs).Select(r => r.Source));
+        foreach (var (condition, source) in ConsentTemplateText.CellConditions)
+        {
+            var pdf = new PdfText(templates.Render(file, Templates.Request(file) with { CellSource = source }).Pdf);
+            foreach (var (other, _) in ConsentTemplateText.CellConditions)
+                Assert.Equal(other == condition, pdf.Contains(Words(other)));
+        }
+    }
+
     [Fact]
     public void TheWrittenSummaryOfAShortFormConsentIsSignedByTheWitnessAndTheObtainerNotThePatient()
     {

@@ -63,6 +63,19 @@ public sealed class TemplateRules(Templates templates) : IClassFixture<Templates
             Assert.Empty(templates.Fonts.MissingGlyphs(text, face));
     }
 
+    [Theory]
+    [InlineData("bone-marrow")]
+    [InlineData("adipose")]
+    [InlineData("umbilical-cord")]
+    public void AShortFormMustSayWhereTheCellsComeFromForEveryCellSource(string condition)
+    {
+        var source = File.ReadAllText(Path.Combine(Templates.Folder, "short-form.fr.md"));
+        var start = source.IndexOf($"::: {condition}\n", StringComparison.Ordinal);
+        var end = source.IndexOf("\n:::\n", start, StringComparison.Ordinal) + 5;
+        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(source.Remove(start, end - start)));
+        Assert.Contains($"'::: {condition}'", error.Message);
+    }
+
     [Fact]
     public void AShortFormNamesNoCellSourceAndAConsentFormNeedsOne()
     {

@@ -28,7 +28,7 @@ public sealed class ConsentPdf : IDocument
         _labels = template.Labels;
         _culture = ConsentPdfValues.Culture(template.Header.Language);
         _type = request.LargePrint ? Typography.LargePrint : Typography.Standard;
-        _text = template.Resolve(ConsentPdfValues.For(request, template), request.Basis);
+        _text = template.Resolve(ConsentPdfValues.For(request, template), request.Basis, request.CellSource);
         _body = Body();
         ContentHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalText())));
         var header = template.Header;

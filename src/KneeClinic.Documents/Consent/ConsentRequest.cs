@@ -43,6 +43,8 @@ public sealed record StudyDetails(
 /// the form's QR code opens: the verification page for this document. <see cref="Study"/> null: the product is
 /// not given under an IND or an IRB-approved study. <see cref="ShortFormSummary"/>: the form is the written summary of
 /// a short-form consent, signed by the witness and the person obtaining consent, not by the patient.
+/// <see cref="CellSource"/> (BoneMarrow, Adipose, UmbilicalCord): the case's, for the short form, which serves every
+/// cell source and says where the cells come from; a consent form is for its own cell source.
 /// </summary>
 public sealed record ConsentRequest(
     string PatientName,
@@ -58,7 +60,8 @@ public sealed record ConsentRequest(
     string VerificationUrl,
     StudyDetails? Study = null,
     bool LargePrint = false,
-    bool ShortFormSummary = false)
+    bool ShortFormSummary = false,
+    string? CellSource = null)
 {
     public RegulatoryBasis Basis => Study?.Basis ?? RegulatoryBasis.NoStudy;
 

@@ -95,6 +95,17 @@ public sealed partial class ConsentTemplateText
 
     public static readonly IReadOnlyList<string> Conditions = ["study", "no-study", "clinicaltrials"];
 
+    /// <summary>
+    /// Wording printed only for one cell source: the short form serves every cell source and says where the cells come
+    /// from with these. Each names a <c>cell_source</c> value in kebab case.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> CellConditions = new Dictionary<string, string>
+    {
+        ["bone-marrow"] = "BoneMarrow",
+        ["adipose"] = "Adipose",
+        ["umbilical-cord"] = "UmbilicalCord",
+    };
+
     public const string ConsentKind = "consent", ShortFormKind = "short-form";
 
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
@@ -122,21 +133,22 @@ public sealed partial class ConsentTemplateText
     public IReadOnlyList<string> UsedPlaceholders => [.. Runs().SelectMany(r => r.Placeholders).Distinct().Order()];
 
     /// <summary>The placeholders a form under <paramref name="basis"/> prints; each needs a value.</summary>
-    public IReadOnlyList<string> PlaceholdersFor(RegulatoryBasis basis) =>
-        [.. Blocks.SelectMany(b => Included(b, basis)).SelectMany(RunsOf).Prepend(Title).SelectMany(r => r.Placeholders).Distinct().Order()];
+    public IReadOnlyList<string> PlaceholdersFor(RegulatoryBasis basis, string? cellSource = null) =>
+        [.. Blocks.SelectMany(b => Included(b, basis, cellSource)).SelectMany(RunsOf).Prepend(Title).SelectMany(r => r.Placeholders).Distinct().Order()];
 
     /// <summary>The printed labels, checked complete when the template was parsed.</summary>
     public ConsentLabels Labels { get; private init; } = null!;
 
-    private static IEnumerable<TemplateBlock> Included(TemplateBlock block, RegulatoryBasis basis) => block switch
+    private static IEnumerable<TemplateBlock> Included(TemplateBlock block, RegulatoryBasis basis, string? cellSource) => block switch
     {
-        ConditionalBlock c when Applies(c.Condition, basis) => c.Content,
+        ConditionalBlock c when Applies(c.Condition, basis, cellSource) => c.Content,
         ConditionalBlock => [],
         _ => [block],
     };
 
-    private static bool Applies(string condition, RegulatoryBasis basis) => condition switch
+    private static bool Applies(string condition, RegulatoryBasis basis, string? cellSource) => condition switch
     {
+        _ when CellConditions.TryGetValue(condition, out var source) => source == cellSource,
         "study" => basis is RegulatoryBasis.Study or RegulatoryBasis.RegisteredStudy,
         "no-study" => basis == RegulatoryBasis.NoStudy,
         "clinicaltrials" => basis == RegulatoryBasis.RegisteredStudy,
@@ -186,7 +198,7 @@ public sealed partial class ConsentTemplateText
             throw new TemplateFormatException("The template must open with the '::: investigational' box.");
         if (!header.IsShortForm && !blocks.OfType<TeachBackBlock>().Any())
             throw new TemplateFormatException("The template needs a '::: teach-back' list.");
-        foreach (var condition in header.IsShortForm ? Conditions.Where(c => c != "clinicaltrials") : Conditions)
+        foreach (var condition in header.IsShortForm ? [.. Conditions.Where(c => c != "clinicaltrials"), .. CellConditions.Keys] : Conditions)
         {
             if (!blocks.OfType<ConditionalBlock>().Any(c => c.Condition == condition))
                 throw new TemplateFormatException($"The template needs a '::: {condition}' section: the form must say what applies under each regulatory basis.");
@@ -208,12 +220,14 @@ public sealed partial class ConsentTemplateText
     private static partial System.Text.RegularExpressions.Regex VersionLine();
 
     /// <summary>The template with every placeholder filled; fails on any placeholder without a value.</summary>
-    public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values, RegulatoryBasis basis = RegulatoryBasis.NoStudy)
+    public ResolvedConsentText Resolve(IReadOnlyDictionary<string, string> values, RegulatoryBasis basis = RegulatoryBasis.NoStudy,
+        string? cellSource = null)
     {
-        if (PlaceholdersFor(basis).FirstOrDefault(p => string.IsNullOrWhiteSpace(values.GetValueOrDefault(p))) is { } missing)
+        cellSource ??= Header.CellSource;
+        if (PlaceholdersFor(basis, cellSource).FirstOrDefault(p => string.IsNullOrWhiteSpace(values.GetValueOrDefault(p))) is { } missing)
             throw new MissingPlaceholderException(missing);
         var context = Context(values);
-        var blocks = Blocks.Where(b => b is not ConditionalBlock c || Applies(c.Condition, basis)).Select(b => Resolve(b, context)).ToList();
+        var blocks = Blocks.Where(b => b is not ConditionalBlock c || Applies(c.Condition, basis, cellSource)).Select(b => Resolve(b, context)).ToList();
         return new ResolvedConsentText(Header, Text(Title, context), blocks);
     }
 
@@ -253,7 +267,7 @@ public sealed partial class ConsentTemplateText
         Table table => TableOf(table),
         CustomContainer { Info: "investigational" } c => new InvestigationalBlock(c.Select(Block).ToList()),
         CustomContainer { Info: "teach-back" } c when c.SingleOrDefault() is ListBlock list => new TeachBackBlock(Items(list)),
-        CustomContainer { Info: "study" or "no-study" or "clinicaltrials" } c => new ConditionalBlock(c.Info!,
+        CustomContainer { Info: "study" or "no-study" or "clinicaltrials" or "bone-marrow" or "adipose" or "umbilical-cord" } c => new ConditionalBlock(c.Info!,
             c.Select(Block).Select(b => b is ConditionalBlock or InvestigationalBlock or TeachBackBlock
                 ? throw new TemplateFormatException($"Line {c.Line + 1}: '::: {c.Info}' holds headings, paragraphs, lists and tables only.")
                 : b).ToList()),

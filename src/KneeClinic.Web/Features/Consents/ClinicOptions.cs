@@ -72,7 +72,7 @@ public sealed class ClinicOptions
     /// The short form prints no cost; it gets the first cell source's.
     /// </summary>
     public ConsentRequest SampleRequest(DateTimeOffset at, string language, CellSource? source) =>
-        ConsentRequest.Sample(at, language) with { Clinic = Details, Cost = Cost(source ?? CellSource.BoneMarrow), Study = StudyDetails };
+        ConsentRequest.Sample(at, language) with { Clinic = Details, Cost = Cost(source ?? CellSource.BoneMarrow), Study = StudyDetails, CellSource = source?.ToString() };
 
     /// <summary>The setting that gives a placeholder its value, for messages to administrators.</summary>
     public static string SettingFor(string placeholder) => placeholder switch
