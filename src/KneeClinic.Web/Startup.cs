@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
@@ -123,6 +124,8 @@ public static class Startup
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();
         services.AddScoped<ConsentGeneration>();
+        services.AddScoped<CaseWrites>();
+        services.AddSingleton(sp => new ClinicClock(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ClinicOptions>>().Value.Zone));
         // Healthy only when a table can really be read: a missing or unreadable database file is Unhealthy (503).
         services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database",
             customTestQuery: async (db, cancellation) =>

@@ -139,7 +139,7 @@ public sealed class CaseDecideEligibility
     {
         var c = new CaseBuilder().Build();
 
-        Assert.Equal(CaseRules.ReasonRequired, c.DecideEligibility(EligibilityOutcome.NotEligible, " ", CaseBuilder.Clinician, CaseBuilder.Now));
+        Assert.Equal(CaseRules.NotEligibleReasonRequired, c.DecideEligibility(EligibilityOutcome.NotEligible, " ", CaseBuilder.Clinician, CaseBuilder.Now));
         Assert.Null(c.DecideEligibility(EligibilityOutcome.NotEligible, "Prefers knee replacement.", CaseBuilder.Clinician, CaseBuilder.Now));
         Assert.Equal(CaseStage.NotEligible, c.Stage);
         Assert.False(c.Screening.IsEligible);

@@ -1,5 +1,6 @@
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
+using KneeClinic.Core.Screening;
 
 namespace KneeClinic.Core.Tests;
 
@@ -102,7 +103,7 @@ public sealed class ConsentLifecycle
     {
         var document = NewDocument();
 
-        Assert.Equal(ConsentRules.ReasonRequired, document.Void(" ", "admin", Generated));
+        Assert.Equal(ConsentRules.VoidReasonRequired, document.Void(" ", "admin", Generated));
         Assert.Null(document.Void("Wrong knee printed.", "admin", Generated.AddMinutes(5)));
         Assert.Equal(ConsentStatus.Voided, document.Status);
         Assert.Equal(ConsentRules.NotAwaitingSignature, document.RecordSignature(Signature(), Generated.AddHours(1)));
@@ -116,7 +117,7 @@ public sealed class ConsentLifecycle
         Assert.Equal(ConsentRules.NotSigned, document.Withdraw(now, "changed mind", "c", now));
         document.RecordSignature(Signature(), Generated.AddHours(1));
 
-        Assert.Equal(ConsentRules.ReasonRequired, document.Withdraw(now, "", "c", now));
+        Assert.Equal(ConsentRules.WithdrawalReasonRequired, document.Withdraw(now, "", "c", now));
         Assert.Equal(ConsentRules.WithdrawnInFuture, document.Withdraw(now.AddDays(1), "x", "c", now));
         Assert.Equal(ConsentRules.WithdrawnBeforeSigned, document.Withdraw(Generated, "x", "c", now));
         Assert.Null(document.Withdraw(now, "Changed her mind after talking to family.", "c", now));
@@ -237,7 +238,7 @@ public sealed class TemplateVersions
         Assert.Equal(v2, template.Current("en"));
         Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
         Assert.Equal(v1, template.Current("en"));
-        Assert.Equal(TemplateRules.NotPublished, template.Retire(v2.Id, CaseBuilder.Now));
+        Assert.Equal(TemplateRules.RetireOnlyPublished, template.Retire(v2.Id, CaseBuilder.Now));
     }
 
     [Fact]
@@ -257,28 +258,35 @@ public sealed class TemplateVersions
     [Fact]
     public void AFormPrintedBeforeTheCurrentDecisionCannotBeSigned()
     {
-        var c = new CaseBuilder().BuildEligible();
-        var printed = CaseBuilder.Now.AddMinutes(-10);
+        var p = new PathwayCase();
+        var document = p.Print(CaseBuilder.Now.AddDays(-2));
+        Assert.Null(p.Case.RecordCheckup(CaseBuilder.Today.AddDays(-1), "history", null, 5, [], CaseBuilder.Today));
+        Assert.Null(p.Case.DecideEligibility(EligibilityOutcome.Eligible, null, CaseBuilder.Clinician, CaseBuilder.Now.AddDays(-1)));
 
-        Assert.Equal(ConsentRules.ScreeningChangedSincePrinted, c.ConsentSigned(printed));
-        Assert.Equal(CaseStage.Eligible, c.Stage);
+        Assert.Equal(ConsentRules.ScreeningChangedSincePrinted,
+            p.Case.RecordSignature(document.Id, PathwayCase.Signature(CaseBuilder.Now.AddHours(-1)), p.Terms, CaseBuilder.Now));
+        Assert.Equal(CaseStage.Eligible, p.Case.Stage);
+        Assert.Equal(ConsentStatus.Generated, document.Status);
     }
 
     [Fact]
     public void ACaseGetsAConsentOnlyWhenEligibleAndBeforeTheInjection()
     {
         var screening = new CaseBuilder().Build();
-        Assert.Equal(ConsentRules.NotEligible, screening.CanGenerateConsent());
+        Assert.Equal(ConsentRules.NotEligibleForConsent, screening.CanGenerateConsent());
 
-        var eligible = new CaseBuilder().BuildEligible();
-        Assert.Null(eligible.CanGenerateConsent());
-        Assert.Null(eligible.ConsentSigned(CaseBuilder.Now.AddMinutes(1)));
-        Assert.Equal(CaseStage.Consented, eligible.Stage);
-        Assert.Null(eligible.CanGenerateConsent());
+        var p = new PathwayCase();
+        Assert.Null(p.Case.CanGenerateConsent());
+        var document = p.Sign(CaseBuilder.Now.AddDays(-1));
+        Assert.Equal(CaseStage.Consented, p.Case.Stage);
+        Assert.Null(p.Case.CanGenerateConsent());
 
-        eligible.ConsentWithdrawn();
-        Assert.Equal(CaseStage.Eligible, eligible.Stage);
-        eligible.Close("moved away", CaseBuilder.Now);
-        Assert.Equal(ConsentRules.CaseClosed, eligible.CanGenerateConsent());
+        Assert.Null(p.Withdraw(document, CaseBuilder.Now.AddHours(-1)));
+        Assert.Equal(CaseStage.Eligible, p.Case.Stage);
+        Assert.Null(p.Case.Close("moved away", CaseBuilder.Now));
+        Assert.Equal(ConsentRules.ClosedCaseConsent, p.Case.CanGenerateConsent());
+        var late = new ConsentDocument(p.Case.Id, p.Version.Id, "KC-2026-LATE0001", [1], new string('a', 64), CaseBuilder.Clinician, CaseBuilder.Now);
+        Assert.Equal(ConsentRules.ClosedCaseConsent, p.Case.AddConsent(late));
+        Assert.Single(p.Case.ConsentDocuments);
     }
 }

@@ -18,8 +18,9 @@ public sealed class FollowUpAndAdverseEvents
     }
 
     private static RuleViolation? Visit(PathwayCase p, int index, DateOnly on, int pain = 4, KoosAnswers? koos = null, DateOnly? today = null) =>
-        Pathway.RecordVisit(p.Case, p.Visits, p.Visits[index].Id, p.Consents, new DateTimeOffset(on.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero),
-            TimeZoneInfo.Utc, CaseBuilder.Clinician, pain, koos, RehabilitationStage.EarlyRehabilitation, "walking better", today ?? on);
+        p.Case.RecordVisit(p.Visits[index].Id, new VisitEntry(new DateTimeOffset(on.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero),
+                CaseBuilder.Clinician, pain, koos, RehabilitationStage.EarlyRehabilitation, "walking better"),
+            p.Terms, PathwayCase.Clock(new DateTimeOffset((today ?? on).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
 
     [Fact]
     public void AVisitInItsWindowIsRecordedWithItsScores()
@@ -43,7 +44,7 @@ public sealed class FollowUpAndAdverseEvents
 
         Assert.Equal(nameof(FollowUpRules.VisitTooEarly), Visit(p, 0, Today.AddDays(5))?.Code);
         Assert.Equal(FollowUpRules.VisitInFuture, Visit(p, 0, Today.AddDays(14), today: Today.AddDays(12)));
-        Assert.Equal(FollowUpRules.PainOutOfRange, Visit(p, 0, Today.AddDays(14), pain: 11));
+        Assert.Equal(CaseRules.PainOutOfRange, Visit(p, 0, Today.AddDays(14), pain: 11));
         Assert.Null(Visit(p, 0, Today.AddDays(14)));
         Assert.Equal(FollowUpRules.VisitAlreadyRecorded, Visit(p, 0, Today.AddDays(15)));
     }
@@ -56,8 +57,8 @@ public sealed class FollowUpAndAdverseEvents
 
         Assert.False(first.IsOverdue(first.WindowCloses));
         Assert.True(first.IsOverdue(first.WindowCloses.AddDays(1)));
-        Assert.Equal(nameof(FollowUpRules.WindowStillOpen), Pathway.MarkVisitMissed(p.Case, p.Visits, first.Id, first.WindowCloses)?.Code);
-        Assert.Null(Pathway.MarkVisitMissed(p.Case, p.Visits, first.Id, first.WindowCloses.AddDays(1)));
+        Assert.Equal(nameof(FollowUpRules.WindowStillOpen), p.Case.MarkVisitMissed(first.Id, first.WindowCloses)?.Code);
+        Assert.Null(p.Case.MarkVisitMissed(first.Id, first.WindowCloses.AddDays(1)));
         Assert.Equal(VisitStatus.Missed, first.Status);
     }
 
@@ -66,7 +67,7 @@ public sealed class FollowUpAndAdverseEvents
     {
         var p = Injected();
         for (var i = 0; i < p.Visits.Count - 1; i++)
-            Assert.Null(Pathway.MarkVisitMissed(p.Case, p.Visits, p.Visits[i].Id, p.Visits[i].WindowCloses.AddDays(1)));
+            Assert.Null(p.Case.MarkVisitMissed(p.Visits[i].Id, p.Visits[i].WindowCloses.AddDays(1)));
         Assert.Equal(CaseStage.FollowUp, p.Case.Stage);
 
         Assert.Null(Visit(p, p.Visits.Count - 1, p.Visits[^1].DueOn));
@@ -77,10 +78,10 @@ public sealed class FollowUpAndAdverseEvents
     public void VisitsNeedAnInjectedOpenCaseAndAConsentNotWithdrawn()
     {
         var released = new PathwayCase().Released();
-        Assert.Equal(FollowUpRules.NotInjected, Pathway.MarkVisitMissed(released.Case, [], Guid.NewGuid(), Today));
+        Assert.Equal(FollowUpRules.NotInjected, released.Case.MarkVisitMissed(Guid.NewGuid(), Today));
 
         var withdrawn = Injected();
-        Assert.Null(withdrawn.Documents[0].Withdraw(Now.AddHours(-1), "no more visits", CaseBuilder.Clinician, Now));
+        Assert.Null(withdrawn.Withdraw(withdrawn.Documents[0], Now.AddHours(-1)));
         Assert.Equal(ConsentRules.ConsentWithdrawn, Visit(withdrawn, 0, Today.AddDays(14)));
 
         var closed = Injected();
@@ -124,33 +125,45 @@ public sealed class FollowUpAndAdverseEvents
         var closed = new CaseBuilder().Build();
         Assert.Null(closed.Close("Not a candidate", Now));
 
-        var (adverseEvent, violation) = AdverseEvent.Report(closed.Id, Details(), CaseBuilder.Clinician, Now, Today);
+        Assert.Null(closed.ReportAdverseEvent(Details(), CaseBuilder.Clinician, PathwayCase.Clock()));
 
-        Assert.Null(violation);
-        Assert.True(adverseEvent!.IsOpen);
+        var adverseEvent = Assert.Single(closed.AdverseEvents);
+        Assert.True(adverseEvent.IsOpen);
         Assert.False(adverseEvent.IsSerious);
+    }
+
+    private static RuleViolation? Report(AdverseEventDetails details)
+    {
+        var @case = new CaseBuilder().Build();
+        var violation = @case.ReportAdverseEvent(details, "c", PathwayCase.Clock());
+        Assert.Equal(violation is null ? 1 : 0, @case.AdverseEvents.Count);
+        return violation;
     }
 
     [Fact]
     public void AdverseEventDetailsMustAgree()
     {
-        Assert.Equal(AdverseEventRules.OnsetInFuture, AdverseEvent.Report(Guid.NewGuid(), Details(onset: Today.AddDays(1)), "c", Now, Today).Violation);
-        Assert.Equal(AdverseEventRules.GradeOutOfRange, AdverseEvent.Report(Guid.NewGuid(), Details(grade: 6), "c", Now, Today).Violation);
-        Assert.Equal(AdverseEventRules.DeathMustAgree, AdverseEvent.Report(Guid.NewGuid(), Details(grade: 5), "c", Now, Today).Violation);
-        Assert.Equal(AdverseEventRules.DeathMustAgree, AdverseEvent.Report(Guid.NewGuid(), Details(serious: SeriousCriteria.Death), "c", Now, Today).Violation);
-        Assert.Equal(AdverseEventRules.ResolutionDateRequired, AdverseEvent.Report(Guid.NewGuid(), Details(outcome: AdverseEventOutcome.Resolved), "c", Now, Today).Violation);
-        Assert.Equal(AdverseEventRules.ResolutionDateOnlyWhenResolved, AdverseEvent.Report(Guid.NewGuid(), Details(resolved: Today), "c", Now, Today).Violation);
+        Assert.Equal(AdverseEventRules.OnsetInFuture, Report(Details(onset: Today.AddDays(1))));
+        Assert.Equal(AdverseEventRules.CtcaeGradeOutOfRange, Report(Details(grade: 6)));
+        Assert.Equal(AdverseEventRules.DeathMustAgree, Report(Details(grade: 5)));
+        Assert.Equal(AdverseEventRules.DeathMustAgree, Report(Details(serious: SeriousCriteria.Death)));
+        Assert.Equal(AdverseEventRules.ResolutionDateRequired, Report(Details(outcome: AdverseEventOutcome.Resolved)));
+        Assert.Equal(AdverseEventRules.ResolutionDateOnlyWhenResolved, Report(Details(resolved: Today)));
         Assert.Equal(AdverseEventRules.ResolutionDateOutOfRange,
-            AdverseEvent.Report(Guid.NewGuid(), Details(outcome: AdverseEventOutcome.Resolved, resolved: Today.AddDays(-3)), "c", Now, Today).Violation);
-        Assert.Null(AdverseEvent.Report(Guid.NewGuid(), Details(5, SeriousCriteria.Death | SeriousCriteria.Hospitalisation, AdverseEventOutcome.Fatal), "c", Now, Today).Violation);
+            Report(Details(outcome: AdverseEventOutcome.Resolved, resolved: Today.AddDays(-3))));
+        Assert.Null(Report(Details(5, SeriousCriteria.Death | SeriousCriteria.Hospitalisation, AdverseEventOutcome.Fatal)));
     }
 
     [Fact]
     public void AnOpenEventIsClosedByRecordingItsResolution()
     {
-        var (adverseEvent, _) = AdverseEvent.Report(Guid.NewGuid(), Details(), CaseBuilder.Clinician, Now, Today);
+        var @case = new CaseBuilder().Build();
+        Assert.Null(@case.ReportAdverseEvent(Details(), CaseBuilder.Clinician, PathwayCase.Clock()));
+        var adverseEvent = @case.AdverseEvents[0];
 
-        Assert.Null(adverseEvent!.Update(Details(outcome: AdverseEventOutcome.Resolved, resolved: Today), Now.AddDays(1), Today));
+        Assert.Equal(AdverseEventRules.EventNotOfCase, @case.UpdateAdverseEvent(Guid.NewGuid(), Details(), PathwayCase.Clock()));
+        Assert.Null(@case.UpdateAdverseEvent(adverseEvent.Id, Details(outcome: AdverseEventOutcome.Resolved, resolved: Today),
+            PathwayCase.Clock(Now.AddDays(1))));
 
         Assert.False(adverseEvent.IsOpen);
         Assert.Equal(Now.AddDays(1), adverseEvent.UpdatedAt);

@@ -22,8 +22,7 @@ public sealed class OutcomeTrends
         // Baseline pain 6 (from the check-up), KOOS all 2s: every subscale 50.
         var (p, visits) = InjectedWithBaseline(new string('2', 42));
         var first = visits[0];
-        Assert.Null(Pathway.RecordVisit(p.Case, visits, first.Id, p.Consents, PathwayCase.Now.AddDays(14), TimeZoneInfo.Utc, "c",
-            5, KoosAnswers.Parse(new string('1', 42)), null, null, CaseBuilder.Today.AddDays(14)));
+        Assert.Null(p.Visit(0, PathwayCase.Now.AddDays(14), 5, KoosAnswers.Parse(new string('1', 42))));
 
         var pain = Outcomes.Pain(p.Case.Screening, visits, Day);
         Assert.Equal(["Baseline", "2 weeks"], pain.Points.Select(x => x.Label));
@@ -42,8 +41,7 @@ public sealed class OutcomeTrends
     public void WithoutABaselineThereIsNoThresholdAndNoChange()
     {
         var (p, visits) = InjectedWithBaseline(null);
-        Assert.Null(Pathway.RecordVisit(p.Case, visits, visits[0].Id, p.Consents, PathwayCase.Now.AddDays(14), TimeZoneInfo.Utc, "c",
-            3, KoosAnswers.Parse(new string('0', 42)), null, null, CaseBuilder.Today.AddDays(14)));
+        Assert.Null(p.Visit(0, PathwayCase.Now.AddDays(14), 3, KoosAnswers.Parse(new string('0', 42))));
         var koos = Outcomes.Koos(KoosSubscale.Symptoms, "KOOS symptoms", p.Case.Screening, visits, Day);
         Assert.Null(koos.Baseline);
         Assert.Null(koos.Threshold);

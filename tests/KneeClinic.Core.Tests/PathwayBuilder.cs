@@ -2,6 +2,7 @@ using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Procedures;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KneeClinic.Core.Tests;
 
@@ -23,22 +24,40 @@ internal sealed class PathwayCase
     public Case Case { get; }
     public ConsentTemplate Template { get; }
     public ConsentTemplateVersion Version { get; }
-    public List<ConsentDocument> Documents { get; } = [];
-    public CellProduct? Product { get; private set; }
-    public IReadOnlyList<FollowUpVisit> Visits { get; private set; } = [];
+    public IReadOnlyList<ConsentDocument> Documents => Case.ConsentDocuments;
 
-    public CaseConsents Consents => new(Documents, Template.Versions);
+    /// <summary>The product obtained last, rejected or not.</summary>
+    public CellProduct? Product => Case.Products.LastOrDefault();
+    public IReadOnlyList<FollowUpVisit> Visits => Case.Visits;
+
+    public ConsentTerms Terms => new(Template.Versions);
+
+    /// <summary>The clinic's clock stopped at <paramref name="now"/>, in <paramref name="zone"/> (UTC unless given).</summary>
+    public static ClinicClock Clock(DateTimeOffset? now = null, TimeZoneInfo? zone = null) =>
+        new(new FakeTimeProvider(now ?? Now), zone ?? TimeZoneInfo.Utc);
+
+    /// <summary>Prints a consent form on the current wording (half an hour before <paramref name="printedBefore"/>) and keeps it with the case.</summary>
+    public ConsentDocument Print(DateTimeOffset printedBefore)
+    {
+        var document = new ConsentDocument(Case.Id, (Template.Current("en") ?? Version).Id, ConsentDocument.NewNumber(printedBefore), [1], new string('a', 64),
+            CaseBuilder.Clinician, printedBefore.AddMinutes(-30));
+        Assert.Null(Case.AddConsent(document));
+        return document;
+    }
+
+    public static ConsentSignature Signature(DateTimeOffset signedAt) =>
+        new(signedAt, CaseBuilder.Clinician, null, null, null, true, "scan.pdf", "application/pdf", new string('b', 64), signedAt);
 
     /// <summary>Prints and signs a consent at <paramref name="signedAt"/> and moves the case to Consented.</summary>
     public ConsentDocument Sign(DateTimeOffset signedAt)
     {
-        var document = new ConsentDocument(Case.Id, Version.Id, $"KC-2026-{Documents.Count:D4}", [1], new string('a', 64), CaseBuilder.Clinician, signedAt.AddMinutes(-30));
-        Assert.Null(document.RecordSignature(new ConsentSignature(signedAt, CaseBuilder.Clinician, null, null, null, true, "scan.pdf",
-            "application/pdf", new string('b', 64), signedAt), signedAt));
-        Assert.Null(Case.ConsentSigned(document.GeneratedAt));
-        Documents.Add(document);
+        var document = Print(signedAt);
+        Assert.Null(Case.RecordSignature(document.Id, Signature(signedAt), Terms, signedAt));
         return document;
     }
+
+    public RuleViolation? Withdraw(ConsentDocument document, DateTimeOffset at, DateTimeOffset? now = null) =>
+        Case.WithdrawConsent(document.Id, at, "changed mind", CaseBuilder.Clinician, now ?? Now);
 
     public static HarvestRecord Harvest(DateTimeOffset? start = null, decimal volume = 60) =>
         new(start ?? Now.AddHours(-5), (start ?? Now.AddHours(-5)).AddMinutes(40), "Right posterior iliac crest", volume,
@@ -59,25 +78,18 @@ internal sealed class PathwayCase
         new(code ?? Product!.ProductCode, knee ?? Case.Knee, ultrasound, volume, "Superolateral", CaseBuilder.Clinician,
             at ?? Now.AddHours(-2), null, discharge);
 
-    public RuleViolation? Obtain(DateTimeOffset? at = null)
-    {
-        var (product, violation) = Case.CellSource.IsAutologous()
-            ? Pathway.RecordHarvest(Case, Consents, Harvest(at), Now)
-            : Pathway.RecordReceipt(Case, Consents, Receipt(at), Now);
-        Product = product ?? Product;
-        return violation;
-    }
+    public RuleViolation? Obtain(DateTimeOffset? at = null) => Case.CellSource.IsAutologous()
+        ? Case.RecordHarvest(Harvest(at), Terms, Clock())
+        : Case.RecordReceipt(Receipt(at), Terms, Clock());
 
-    public RuleViolation? Process(ProcessingRecord? record = null) =>
-        Pathway.RecordProcessing(Case, Product, Consents, record ?? Processing(), Now);
+    public RuleViolation? Process(ProcessingRecord? record = null, TimeZoneInfo? zone = null) =>
+        Case.RecordProcessing(record ?? Processing(), Terms, Clock(zone: zone));
 
-    public RuleViolation? Inject(InjectionEntry? entry = null, DateTimeOffset? now = null)
-    {
-        var (_, visits, violation) = Pathway.RecordInjection(Case, Product, Consents, entry ?? Injection(), FollowUpSchedule.Default,
-            TimeZoneInfo.Utc, now ?? Now);
-        if (violation is null) Visits = visits;
-        return violation;
-    }
+    public RuleViolation? Inject(InjectionEntry? entry = null, DateTimeOffset? now = null, TimeZoneInfo? zone = null) =>
+        Case.RecordInjection(entry ?? Injection(), Terms, FollowUpSchedule.Default, Clock(now, zone));
+
+    public RuleViolation? Visit(int index, DateTimeOffset visitedAt, int pain = 3, KoosAnswers? koos = null, DateTimeOffset? now = null) =>
+        Case.RecordVisit(Visits[index].Id, new VisitEntry(visitedAt, CaseBuilder.Clinician, pain, koos, null, null), Terms, Clock(now ?? visitedAt));
 
     /// <summary>Signed, obtained, processed and released: ready for the injection.</summary>
     public PathwayCase Released()

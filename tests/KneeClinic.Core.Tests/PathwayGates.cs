@@ -45,10 +45,10 @@ public sealed class PathwayGates
         var p = new PathwayCase();
         var notDecided = new CaseBuilder().Build();
 
-        var (product, violation) = Pathway.RecordHarvest(notDecided, p.Consents, PathwayCase.Harvest(), Now);
+        var violation = notDecided.RecordHarvest(PathwayCase.Harvest(), p.Terms, PathwayCase.Clock());
 
-        Assert.Equal(PathwayRules.NotEligible, violation);
-        Assert.Null(product);
+        Assert.Equal(PathwayRules.NotEligibleForProcedure, violation);
+        Assert.Empty(notDecided.Products);
         Assert.Equal(CaseStage.Screening, notDecided.Stage);
     }
 
@@ -70,9 +70,9 @@ public sealed class PathwayGates
 
         var withdrawn = new PathwayCase();
         var document = withdrawn.Sign(Now.AddDays(-3));
-        Assert.Null(document.Withdraw(Now.AddDays(-1), "changed her mind", CaseBuilder.Clinician, Now));
-        Assert.Equal(ConsentRules.ConsentWithdrawn, withdrawn.Obtain());
-        Assert.Equal(CaseStage.Consented, withdrawn.Case.Stage);
+        Assert.Null(withdrawn.Withdraw(document, Now.AddDays(-1)));
+        Assert.Equal(CaseStage.Eligible, withdrawn.Case.Stage);
+        Assert.Equal(PathwayRules.NotConsented, withdrawn.Obtain());
     }
 
     [Fact]
@@ -91,13 +91,13 @@ public sealed class PathwayGates
     {
         var cord = new PathwayCase(CellSource.UmbilicalCord);
         cord.Sign(Now.AddDays(-1));
-        Assert.Equal(PathwayRules.HarvestIsForOwnCells, Pathway.RecordHarvest(cord.Case, cord.Consents, PathwayCase.Harvest(), Now).Violation);
+        Assert.Equal(PathwayRules.HarvestIsForOwnCells, cord.Case.RecordHarvest(PathwayCase.Harvest(), cord.Terms, PathwayCase.Clock()));
         Assert.Null(cord.Obtain());
         Assert.Equal(CellSource.UmbilicalCord, cord.Product!.Source);
 
         var marrow = new PathwayCase();
         marrow.Sign(Now.AddDays(-1));
-        Assert.Equal(PathwayRules.ReceiptIsForDonorCells, Pathway.RecordReceipt(marrow.Case, marrow.Consents, PathwayCase.Receipt(), Now).Violation);
+        Assert.Equal(PathwayRules.ReceiptIsForDonorCells, marrow.Case.RecordReceipt(PathwayCase.Receipt(), marrow.Terms, PathwayCase.Clock()));
     }
 
     [Fact]
@@ -107,9 +107,9 @@ public sealed class PathwayGates
         p.Sign(Now.AddDays(-1));
         var h = PathwayCase.Harvest();
 
-        Assert.Equal(PathwayRules.EndsBeforeStart, Pathway.RecordHarvest(p.Case, p.Consents, h with { EndedAt = h.StartedAt.AddMinutes(-1) }, Now).Violation);
-        Assert.Equal(PathwayRules.InFuture, Pathway.RecordHarvest(p.Case, p.Consents, h with { EndedAt = Now.AddMinutes(5) }, Now).Violation);
-        Assert.Equal(PathwayRules.VolumeRequired, Pathway.RecordHarvest(p.Case, p.Consents, PathwayCase.Harvest(volume: 0), Now).Violation);
+        Assert.Equal(PathwayRules.EndsBeforeStart, p.Case.RecordHarvest(h with { EndedAt = h.StartedAt.AddMinutes(-1) }, p.Terms, PathwayCase.Clock()));
+        Assert.Equal(PathwayRules.InFuture, p.Case.RecordHarvest(h with { EndedAt = Now.AddMinutes(5) }, p.Terms, PathwayCase.Clock()));
+        Assert.Equal(PathwayRules.VolumeRequired, p.Case.RecordHarvest(PathwayCase.Harvest(volume: 0), p.Terms, PathwayCase.Clock()));
         Assert.Equal(CaseStage.Consented, p.Case.Stage);
     }
 
@@ -118,7 +118,7 @@ public sealed class PathwayGates
     {
         var p = new PathwayCase(CellSource.UmbilicalCord);
         p.Sign(Now.AddDays(-1));
-        var (_, violation) = Pathway.RecordReceipt(p.Case, p.Consents, PathwayCase.Receipt(expiry: CaseBuilder.Today.AddDays(-1)), Now);
+        var violation = p.Case.RecordReceipt(PathwayCase.Receipt(expiry: CaseBuilder.Today.AddDays(-1)), p.Terms, PathwayCase.Clock());
         Assert.Equal(PathwayRules.ProductExpiredOnReceipt, violation);
     }
 
@@ -170,11 +170,10 @@ public sealed class PathwayGates
         var p = new PathwayCase(CellSource.UmbilicalCord);
         p.Sign(Now.AddDays(-1));
         var received = PathwayCase.Receipt(expiry: CaseBuilder.Today);
-        var (product, _) = Pathway.RecordReceipt(p.Case, p.Consents, received, Now);
-        Assert.NotNull(product);
+        Assert.Null(p.Case.RecordReceipt(received, p.Terms, PathwayCase.Clock()));
 
-        var record = p.Processing(useBy: received.ExpiresAt(TimeZoneInfo.Utc).AddHours(1));
-        Assert.Equal(PathwayRules.UseByAfterLotExpiry, Pathway.RecordProcessing(p.Case, product, p.Consents, record, Now));
+        var record = p.Processing(useBy: PathwayCase.Clock().EndOf(received.Expiry).AddHours(1));
+        Assert.Equal(PathwayRules.UseByAfterLotExpiry, p.Process(record));
     }
 
     [Fact]
@@ -202,17 +201,16 @@ public sealed class PathwayGates
         var inUtc = new PathwayCase();
         inUtc.Sign(Now.AddDays(-1));
         Assert.Null(inUtc.Obtain());
-        Assert.Equal(PathwayRules.KitExpired, Pathway.RecordProcessing(inUtc.Case, inUtc.Product, inUtc.Consents, inUtc.Processing(kitExpiry: kit, start: start), Now));
+        Assert.Equal(PathwayRules.KitExpired, inUtc.Process(inUtc.Processing(kitExpiry: kit, start: start)));
 
         var inLosAngeles = new PathwayCase();
         inLosAngeles.Sign(Now.AddDays(-1));
         Assert.Null(inLosAngeles.Obtain());
-        Assert.Null(Pathway.RecordProcessing(inLosAngeles.Case, inLosAngeles.Product, inLosAngeles.Consents,
-            inLosAngeles.Processing(kitExpiry: kit, start: start), Now, la));
+        Assert.Null(inLosAngeles.Process(inLosAngeles.Processing(kitExpiry: kit, start: start), la));
 
         // A donor lot is usable until midnight at the clinic at the end of its expiry date: 08:00 UTC the next day in Los Angeles.
         var lot = PathwayCase.Receipt(expiry: new DateOnly(2026, 1, 15));
-        Assert.Equal(new DateTimeOffset(2026, 1, 16, 8, 0, 0, TimeSpan.Zero), lot.ExpiresAt(la).AddTicks(1));
+        Assert.Equal(new DateTimeOffset(2026, 1, 16, 8, 0, 0, TimeSpan.Zero), PathwayCase.Clock(zone: la).EndOf(lot.Expiry).AddTicks(1));
     }
 
     [Fact]
@@ -220,19 +218,18 @@ public sealed class PathwayGates
     {
         var p = new PathwayCase().Released();
         var old = p.Product!;
-        Assert.Equal(PathwayRules.DiscardReasonRequired, Pathway.DiscardProduct(p.Case, old, " ", CaseBuilder.Clinician, Now));
-        Assert.Null(Pathway.DiscardProduct(p.Case, old, "Use-by time passed: patient delayed", CaseBuilder.Clinician, Now));
+        Assert.Equal(PathwayRules.DiscardReasonRequired, p.Case.DiscardProduct(" ", CaseBuilder.Clinician, Now));
+        Assert.Null(p.Case.DiscardProduct("Use-by time passed: patient delayed", CaseBuilder.Clinician, Now));
 
         Assert.False(old.IsReleased);
         Assert.Equal(CaseStage.Consented, p.Case.Stage);
-        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, old, p.Consents, p.Injection(old.ProductCode),
-            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
-        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, Pathway.DiscardProduct(p.Case, old, "again", CaseBuilder.Clinician, Now));
+        Assert.Equal(PathwayRules.NotReleased, p.Inject(p.Injection(old.ProductCode)));
+        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, p.Case.DiscardProduct("again", CaseBuilder.Clinician, Now));
         Assert.Null(p.Obtain());
 
         var injected = new PathwayCase().Released();
         Assert.Null(injected.Inject());
-        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, Pathway.DiscardProduct(injected.Case, injected.Product, "late", CaseBuilder.Clinician, Now));
+        Assert.Equal(PathwayRules.OnlyReleasedCanBeDiscarded, injected.Case.DiscardProduct("late", CaseBuilder.Clinician, Now));
     }
 
     [Fact]
@@ -243,12 +240,12 @@ public sealed class PathwayGates
         Assert.Null(p.Obtain(Now.AddHours(-8)));
         var rejected = p.Product!;
 
-        Assert.Null(p.Process(p.Processing(ReleaseDecision.Rejected, start: Now.AddHours(-7))));
+        Assert.Equal(PathwayRules.RejectionReasonRequired, p.Process(p.Processing(ReleaseDecision.Rejected, start: Now.AddHours(-7))));
+        Assert.Null(p.Process(p.Processing(ReleaseDecision.Rejected, start: Now.AddHours(-7)) with { ReleaseNote = "Too few cells" }));
 
         Assert.True(rejected.IsRejected);
         Assert.Equal(CaseStage.Consented, p.Case.Stage);
-        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, rejected, p.Consents, p.Injection(rejected.ProductCode),
-            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
+        Assert.Equal(PathwayRules.NotReleased, p.Inject(p.Injection(rejected.ProductCode)));
         Assert.Null(p.Obtain());
         Assert.NotEqual(rejected.ProductCode, p.Product!.ProductCode);
     }
@@ -259,9 +256,10 @@ public sealed class PathwayGates
         var p = new PathwayCase();
         var document = p.Sign(Now.AddDays(-1));
         Assert.Null(p.Obtain());
-        Assert.Null(document.Withdraw(Now.AddHours(-1), "does not want it", CaseBuilder.Clinician, Now));
+        Assert.Null(p.Withdraw(document, Now.AddHours(-1)));
 
         Assert.Equal(ConsentRules.ConsentWithdrawn, p.Process());
+        Assert.Equal(CaseStage.ProductObtained, p.Case.Stage);
     }
 
     [Fact]
@@ -274,8 +272,8 @@ public sealed class PathwayGates
 
         var other = new PathwayCase().Released();
         Assert.Null(p.Process());
-        Assert.Equal(PathwayRules.NotReleased, Pathway.RecordInjection(p.Case, other.Product, p.Consents, other.Injection(),
-            FollowUpSchedule.Default, TimeZoneInfo.Utc, Now).Violation);
+        // The product made for another case is refused by its code: a case only ever injects its own current product.
+        Assert.Equal(PathwayRules.ProductCodeMismatch, p.Inject(other.Injection()));
         Assert.Equal(PathwayRules.ProductCodeMismatch, p.Inject(p.Injection(code: other.Product!.ProductCode)));
         Assert.Null(p.Inject(p.Injection(code: " " + p.Product!.ProductCode.ToLowerInvariant() + " ")));
     }
@@ -312,7 +310,7 @@ public sealed class PathwayGates
         Assert.Equal(nameof(ConsentRules.ConsentExpired), expiring.Inject(expiring.Injection(at: Now.AddDays(2)), now: Now.AddDays(2))?.Code);
 
         var withdrawn = new PathwayCase().Released();
-        Assert.Null(withdrawn.Documents[0].Withdraw(Now.AddHours(-3), "afraid of needles", CaseBuilder.Clinician, Now));
+        Assert.Null(withdrawn.Withdraw(withdrawn.Documents[0], Now.AddHours(-3)));
         Assert.Equal(ConsentRules.ConsentWithdrawn, withdrawn.Inject());
     }
 
@@ -333,11 +331,9 @@ public sealed class PathwayGates
         var p = new PathwayCase().Released();
         var lateEvening = new DateTimeOffset(2026, 11, 25, 6, 30, 0, TimeSpan.Zero); // 22:30 on the 24th in Los Angeles
         var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
-        var (_, visits, violation) = Pathway.RecordInjection(p.Case, p.Product, p.Consents, p.Injection(at: lateEvening),
-            FollowUpSchedule.Default, losAngeles, Now);
+        Assert.Null(p.Inject(p.Injection(at: lateEvening), zone: losAngeles));
 
-        Assert.Null(violation);
-        Assert.Equal(new DateOnly(2026, 12, 8), visits[0].DueOn);
-        Assert.Equal(new DateOnly(2026, 12, 5), visits[0].WindowOpens);
+        Assert.Equal(new DateOnly(2026, 12, 8), p.Visits[0].DueOn);
+        Assert.Equal(new DateOnly(2026, 12, 5), p.Visits[0].WindowOpens);
     }
 }

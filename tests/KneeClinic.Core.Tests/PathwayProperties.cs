@@ -41,8 +41,7 @@ public sealed class PathwayProperties
                     p.Sign(now.AddDays(-consentAgeDays).AddHours(-6).AddMinutes(p.Documents.Count));
                     break;
                 case Step.Withdraw when p.Documents.LastOrDefault() is { Status: ConsentStatus.Signed } d:
-                    Assert.Null(d.Withdraw(now.AddHours(-5.5), "changed mind", CaseBuilder.Clinician, now));
-                    p.Case.ConsentWithdrawn();
+                    Assert.Null(p.Withdraw(d, now.AddHours(-5.5)));
                     break;
                 case Step.Reconsent:
                     var v = p.Template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new", now.AddDays(-1));

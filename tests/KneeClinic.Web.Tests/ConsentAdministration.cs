@@ -2,6 +2,7 @@ using System.Net;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Patients;
+using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,9 +25,15 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == "en"
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
             var document = new ConsentDocument(c.Id, v1.Id, $"KC-T-{Guid.NewGuid():N}"[..16], [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
-            document.RecordSignature(new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf", "application/pdf",
-                new string('b', 64), now), now);
-            db.AddRange(patient, c, document);
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            Assert.Null(c.RecordCheckup(today.AddDays(-1), null, null, 5, [], today));
+            Assert.Null(c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-1), "narrowing", 2), today));
+            Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, clinician.Id, now.AddHours(-3)));
+            Assert.Null(c.AddConsent(document));
+            var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == v1.TemplateId).ToListAsync();
+            Assert.Null(c.RecordSignature(document.Id, new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf",
+                "application/pdf", new string('b', 64), now), new ConsentTerms(versions), now));
+            db.AddRange(patient, c);
             await db.SaveChangesAsync();
             if (!withScanRecord)
                 await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ConsentSignatures WHERE ConsentDocumentId = {document.Id}");

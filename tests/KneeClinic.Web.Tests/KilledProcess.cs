@@ -63,6 +63,10 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
                         if (w % 4 == 0)
                         {
                             var generated = await clinician.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
+                            // Two forms generated on one case at the same moment: one wins, the other is told so and nothing of it is kept.
+                            if (generated.Status == HttpStatusCode.OK
+                                && generated.Document.QuerySelector("#flash-error")?.TextContent.Contains(Infrastructure.Saves.ConflictMessage) == true)
+                                continue;
                             Assert.Equal(HttpStatusCode.Redirect, generated.Status);
                             consents.Enqueue($"{w}-{i}");
                         }

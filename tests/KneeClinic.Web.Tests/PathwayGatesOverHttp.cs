@@ -122,7 +122,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
 
         // A form read before someone else's change is a conflict, not an overwrite.
         var stale = Harvest(Guid.NewGuid(), clinicianId);
-        Assert.Contains(Features.Conflicts.Message, (await session.PostAsync(page, $"/Procedures/Harvest/{caseId}", stale)).Errors);
+        Assert.Contains(Infrastructure.Saves.ConflictMessage, (await session.PostAsync(page, $"/Procedures/Harvest/{caseId}", stale)).Errors);
 
         Assert.Equal(0, await ProductsAsync(caseId));
         Assert.Equal(CaseStage.Consented, await StageAsync(caseId));
@@ -201,7 +201,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         var second = await session.GetAsync($"/Procedures/UpdateAdverseEvent/{eventId}");
         Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(first, "#adverse-event-form", Fields(("Form.CtcaeGrade", "2")))).Status);
         var conflict = await session.SubmitAsync(second, "#adverse-event-form", Fields(("Form.ActionTaken", "Ice")));
-        Assert.Contains(Features.Conflicts.Message, conflict.Errors);
+        Assert.Contains(Infrastructure.Saves.ConflictMessage, conflict.Errors);
         var saved = await factory.QueryAsync(db => db.AdverseEvents.AsNoTracking().SingleAsync(e => e.Id == eventId));
         Assert.Equal((2, null), (saved.CtcaeGrade, saved.ActionTaken));
     }

@@ -1,3 +1,6 @@
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Screening;
 
 namespace KneeClinic.Core.Cases;
@@ -9,6 +12,11 @@ namespace KneeClinic.Core.Cases;
 public sealed class Case : Aggregate
 {
     public const int MinimumJustificationLength = 20;
+
+    private readonly List<ConsentDocument> _consents = [];
+    private readonly List<CellProduct> _products = [];
+    private readonly List<FollowUpVisit> _visits = [];
+    private readonly List<AdverseEvent> _adverseEvents = [];
 
     private Case() { }
 
@@ -40,7 +48,18 @@ public sealed class Case : Aggregate
 
     public CaseScreening Screening { get; private set; } = null!;
 
-    /// <summary>Screening can change until a consent has been obtained; after that the decision stands.</summary>
+    /// <summary>Every consent form printed for the case, with its signature and what happened to it since.</summary>
+    public IReadOnlyList<ConsentDocument> ConsentDocuments => _consents;
+
+    /// <summary>Every product obtained for the case; rejected and discarded ones stay on record.</summary>
+    public IReadOnlyList<CellProduct> Products => _products;
+
+    public Injection? Injection { get; private set; }
+
+    public IReadOnlyList<FollowUpVisit> Visits => _visits;
+
+    public IReadOnlyList<AdverseEvent> AdverseEvents => _adverseEvents;
+
     /// <summary>The injection has been given: the case is in (or done with) follow-up.</summary>
     public bool HasBeenInjected => Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed;
 
@@ -51,7 +70,7 @@ public sealed class Case : Aggregate
     {
         if (Guard() is { } locked) return locked;
         if (date > today) return CaseRules.CheckupInFuture;
-        if (baselinePainNrs is < 0 or > 10) return CaseRules.PainOutOfRange;
+        if (!PainScore.IsValid(baselinePainNrs)) return CaseRules.PainOutOfRange;
 
         Screening.RecordCheckup(date, history, notes, baselinePainNrs, contraindications);
         ReopenDecision();
@@ -93,7 +112,7 @@ public sealed class Case : Aggregate
     {
         if (Guard() is { } locked) return locked;
         if (study.PerformedOn > today) return CaseRules.ImagingInFuture;
-        if (study.KellgrenLawrenceGrade is < 0 or > 4) return CaseRules.GradeOutOfRange;
+        if (study.KellgrenLawrenceGrade is { } grade && !KlGrade.IsValid(grade)) return CaseRules.GradeOutOfRange;
 
         Screening.AddImaging(study);
         KellgrenLawrenceGrade = Screening.Imaging
@@ -128,7 +147,7 @@ public sealed class Case : Aggregate
         switch (outcome)
         {
             case EligibilityOutcome.NotEligible when string.IsNullOrWhiteSpace(reason):
-                return CaseRules.ReasonRequired;
+                return CaseRules.NotEligibleReasonRequired;
             case EligibilityOutcome.Eligible when present.Count > 0:
                 return CaseRules.ContraindicationPresent(present);
             case EligibilityOutcome.EligibleWithOverride:
@@ -147,66 +166,241 @@ public sealed class Case : Aggregate
     public RuleViolation? Close(string reason, DateTimeOffset at)
     {
         if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
-        if (string.IsNullOrWhiteSpace(reason)) return CaseRules.ReasonRequired;
+        if (string.IsNullOrWhiteSpace(reason)) return CaseRules.CloseReasonRequired;
         Stage = CaseStage.Closed;
         ClosedAt = at;
         CloseReason = reason.Trim();
         return null;
     }
 
-    public void AssignTo(string clinicianId) => AssignedClinicianId = clinicianId;
-
-    /// <summary>A consent form can be made once the patient is eligible, and again (re-consent) until the injection.</summary>
-    public RuleViolation? CanGenerateConsent() => Stage switch
-    {
-        CaseStage.Closed => Consent.ConsentRules.CaseClosed,
-        CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed => Consent.ConsentRules.TooLateInPathway,
-        _ when !Screening.IsEligible => Consent.ConsentRules.NotEligible,
-        _ => null,
-    };
+    /// <summary>A case still being worked on: at most one per knee of a patient.</summary>
+    public bool IsOpen => Stage is not (CaseStage.Closed or CaseStage.Completed);
 
     /// <summary>
-    /// The signed consent moves an eligible case on; later stages keep theirs. A form printed before the
-    /// current eligibility decision was taken no longer describes this case and is refused.
+    /// A new case for a knee that already has an open one would split one treatment's record in two: the open case
+    /// must be completed or closed first.
     /// </summary>
-    public RuleViolation? ConsentSigned(DateTimeOffset printedAt)
+    public static RuleViolation? MayOpen(KneeSide knee, IEnumerable<KneeSide> kneesWithOpenCases) =>
+        kneesWithOpenCases.Contains(knee) ? CaseRules.KneeAlreadyOpen(knee) : null;
+
+    // ---- Consent ------------------------------------------------------------------------------------------------
+
+    /// <summary>A consent form can be made once the patient is eligible, and again (re-consent) until the injection.</summary>
+    public RuleViolation? CanGenerateConsent()
+    {
+        if (Stage == CaseStage.Closed) return ConsentRules.ClosedCaseConsent;
+        if (HasBeenInjected) return ConsentRules.TooLateInPathway;
+        return Screening.IsEligible ? null : ConsentRules.NotEligibleForConsent;
+    }
+
+    /// <summary>Keeps a freshly printed consent form with the case, awaiting the patient's signature.</summary>
+    public RuleViolation? AddConsent(ConsentDocument document)
     {
         if (CanGenerateConsent() is { } violation) return violation;
-        if (Screening.DecidedAt > printedAt) return Consent.ConsentRules.ScreeningChangedSincePrinted;
+        if (document.CaseId != Id || document.Status != ConsentStatus.Generated) return ConsentRules.DocumentNotOfCase;
+        _consents.Add(document);
+        return null;
+    }
+
+    /// <summary>
+    /// Records the patient's signature on a printed form. A form is refused when it would not allow a procedure right
+    /// now (printed on wording since replaced, signed too long ago), or when it was printed before the current
+    /// eligibility decision and so may say the wrong things. The signed consent moves an eligible case on.
+    /// </summary>
+    public RuleViolation? RecordSignature(Guid documentId, ConsentSignature signature, ConsentTerms terms, DateTimeOffset now)
+    {
+        if (_consents.FirstOrDefault(d => d.Id == documentId) is not { } document) return ConsentRules.DocumentNotOfCase;
+        if (document.CheckSignature(signature, now) is { } invalid) return invalid;
+        if (terms.Covers(document.TemplateVersionId, signature.SignedAt, now) is { } notValid)
+            return notValid == ConsentRules.ConsentSuperseded ? ConsentRules.PrintedOnSupersededVersion : notValid;
+        if (CanGenerateConsent() is { } violation) return violation;
+        if (Screening.DecidedAt > document.GeneratedAt) return ConsentRules.ScreeningChangedSincePrinted;
+
+        document.RecordSignature(signature, now);
         if (Stage == CaseStage.Eligible) Stage = CaseStage.Consented;
         return null;
     }
 
     /// <summary>
-    /// The patient withdrew: before anything was done the case returns to eligible (a new consent may follow);
-    /// later, the procedure gates stop every further step.
+    /// The patient withdraws from the treatment, not from one sheet of paper: every signed consent of the case ends
+    /// (none earlier than its own signing). Before anything was done the case returns to eligible, so a new consent
+    /// may follow; later, every further procedure is refused until the patient signs again.
     /// </summary>
-    public void ConsentWithdrawn()
+    public RuleViolation? WithdrawConsent(Guid documentId, DateTimeOffset withdrawnAt, string reason, string byId, DateTimeOffset now)
     {
+        if (_consents.FirstOrDefault(d => d.Id == documentId) is not { } document) return ConsentRules.DocumentNotOfCase;
+        if (document.Withdraw(withdrawnAt, reason, byId, now) is { } violation) return violation;
+        foreach (var other in _consents.Where(d => d.Status == ConsentStatus.Signed))
+            other.Withdraw(withdrawnAt < other.Signature!.SignedAt ? other.Signature.SignedAt : withdrawnAt, reason, byId, now);
         if (Stage == CaseStage.Consented) Stage = CaseStage.Eligible;
+        return null;
     }
 
-    /// <summary>Harvest or receipt: the patient is eligible and has consented, and no product is in hand yet.</summary>
-    internal RuleViolation? CanObtainProduct() => Stage switch
+    /// <summary>A printed form that will not be signed (a misprint, a second copy) is voided and kept on record.</summary>
+    public RuleViolation? VoidConsent(Guid documentId, string reason, string byId, DateTimeOffset now) =>
+        _consents.FirstOrDefault(d => d.Id == documentId) is { } document ? document.Void(reason, byId, now) : ConsentRules.DocumentNotOfCase;
+
+    // ---- Procedures ---------------------------------------------------------------------------------------------
+
+    /// <summary>The product the case is working with (see <see cref="CellProduct.Current"/>).</summary>
+    public CellProduct? CurrentProduct => CellProduct.Current(_products);
+
+    /// <summary>The harvest of the patient's own cells, which makes the case's product.</summary>
+    public RuleViolation? RecordHarvest(HarvestRecord harvest, ConsentTerms terms, ClinicClock clock)
     {
-        CaseStage.Closed => CaseRules.CaseClosed,
-        _ when !Screening.IsEligible => Procedures.PathwayRules.NotEligible,
-        CaseStage.Consented => null,
-        CaseStage.ProductObtained or CaseStage.ProductReleased or CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed
-            => Procedures.PathwayRules.ProductAlreadyObtained,
-        _ => Procedures.PathwayRules.NotConsented,
-    };
+        if (CanObtainProduct() is { } blocked) return blocked;
+        if (CellSource.Profile().Obtained != ProductOrigin.Harvest) return PathwayRules.HarvestIsForOwnCells;
+        if (harvest.EndedAt < harvest.StartedAt) return PathwayRules.EndsBeforeStart;
+        if (harvest.EndedAt > clock.Now) return PathwayRules.InFuture;
+        if (harvest.VolumeMl <= 0) return PathwayRules.VolumeRequired;
+        if (Consents(terms).ValidAt(harvest.StartedAt) is { } consent) return consent;
 
-    internal void ProductObtained() => Stage = CaseStage.ProductObtained;
+        _products.Add(CellProduct.FromHarvest(Id, CellSource, harvest));
+        Stage = CaseStage.ProductObtained;
+        return null;
+    }
 
-    /// <summary>A rejected product is discarded: the case waits for a new harvest or receipt.</summary>
-    internal void ProductProcessed(bool released) => Stage = released ? CaseStage.ProductReleased : CaseStage.Consented;
+    /// <summary>The receipt of a donor product from its supplier, which becomes the case's product.</summary>
+    public RuleViolation? RecordReceipt(ProductReceipt receipt, ConsentTerms terms, ClinicClock clock)
+    {
+        if (CanObtainProduct() is { } blocked) return blocked;
+        if (CellSource.Profile().Obtained != ProductOrigin.Receipt) return PathwayRules.ReceiptIsForDonorCells;
+        if (receipt.ReceivedAt > clock.Now) return PathwayRules.InFuture;
+        if (clock.EndOf(receipt.Expiry) < receipt.ReceivedAt) return PathwayRules.ProductExpiredOnReceipt;
+        if (Consents(terms).ValidAt(receipt.ReceivedAt) is { } consent) return consent;
 
-    internal void ProductDiscarded() => Stage = CaseStage.Consented;
+        _products.Add(CellProduct.FromReceipt(Id, CellSource, receipt));
+        Stage = CaseStage.ProductObtained;
+        return null;
+    }
 
-    internal void Injected() => Stage = CaseStage.Injected;
+    /// <summary>
+    /// Processing (or thaw and preparation) of the current product and the release decision. A rejected product stays
+    /// on record with the reason, and the case waits for a new harvest or receipt.
+    /// </summary>
+    public RuleViolation? RecordProcessing(ProcessingRecord record, ConsentTerms terms, ClinicClock clock)
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (CurrentProduct is not { } product) return PathwayRules.NoProductToProcess;
+        if (product.Processing is not null) return PathwayRules.AlreadyProcessed;
+        if (Stage != CaseStage.ProductObtained) return PathwayRules.NoProductToProcess;
+        if (record.Release == ReleaseDecision.Rejected && string.IsNullOrWhiteSpace(record.ReleaseNote)) return PathwayRules.RejectionReasonRequired;
+        if (Consents(terms).WithdrawnBy(clock.Now) is { } withdrawn) return withdrawn;
+        if (product.RecordProcessing(record, clock) is { } violation) return violation;
 
-    internal void FollowUpProgressed(bool allVisitsDone) => Stage = allVisitsDone ? CaseStage.Completed : CaseStage.FollowUp;
+        Stage = product.IsReleased ? CaseStage.ProductReleased : CaseStage.Consented;
+        return null;
+    }
+
+    /// <summary>
+    /// A released product that will not be injected (past its use-by time, damaged, lost) is discarded with the
+    /// reason; it stays on record and the case waits for a new harvest or receipt.
+    /// </summary>
+    public RuleViolation? DiscardProduct(string reason, string byId, DateTimeOffset now)
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (Stage != CaseStage.ProductReleased || CurrentProduct is not { } product) return PathwayRules.OnlyReleasedCanBeDiscarded;
+        if (product.Discard(reason, byId, now) is { } violation) return violation;
+        Stage = CaseStage.Consented;
+        return null;
+    }
+
+    /// <summary>
+    /// The injection, with the bedside checks: the released product made for this case, not past its use-by time, the
+    /// right knee, ultrasound guidance, and a consent valid at that moment. Schedules the follow-up visits.
+    /// </summary>
+    public RuleViolation? RecordInjection(InjectionEntry entry, ConsentTerms terms, FollowUpSchedule schedule, ClinicClock clock)
+    {
+        if (InjectionBlocked(entry, terms, clock.Now) is { } violation) return violation;
+
+        var product = CurrentProduct!;
+        Injection = new Injection(Id, product.Id, ProductCode.Normalise(entry.ProductCode), entry.Knee, entry.VolumeMl,
+            entry.Approach.Trim(), entry.UltrasoundGuided, entry.ClinicianId, entry.PerformedAt,
+            string.IsNullOrWhiteSpace(entry.ImmediateReaction) ? null : entry.ImmediateReaction.Trim(), entry.DischargeInstructionsGiven);
+        _visits.AddRange(schedule.For(Id, clock.DateOf(entry.PerformedAt)));
+        Stage = CaseStage.Injected;
+        return null;
+    }
+
+    private RuleViolation? InjectionBlocked(InjectionEntry entry, ConsentTerms terms, DateTimeOffset now)
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (HasBeenInjected) return PathwayRules.AlreadyInjected;
+        if (Stage != CaseStage.ProductReleased || CurrentProduct is not { IsReleased: true } product) return PathwayRules.NotReleased;
+        if (!ProductCode.SameCode(entry.ProductCode, product.ProductCode)) return PathwayRules.ProductCodeMismatch;
+        if (entry.Knee != Knee) return PathwayRules.KneeMismatch;
+        if (!entry.UltrasoundGuided) return PathwayRules.UltrasoundRequired;
+        if (entry.PerformedAt > now) return PathwayRules.InFuture;
+        if (entry.PerformedAt < product.Processing!.DecidedAt) return PathwayRules.InjectedBeforeRelease;
+        if (entry.PerformedAt > product.Processing.UseBy) return PathwayRules.ProductExpired;
+        if (entry.VolumeMl <= 0) return PathwayRules.VolumeRequired;
+        if (entry.VolumeMl > product.Processing.OutputVolumeMl) return PathwayRules.VolumeExceedsProduct;
+        if (!entry.DischargeInstructionsGiven) return PathwayRules.DischargeInstructionsRequired;
+        return Consents(terms).ValidAt(entry.PerformedAt);
+    }
+
+    // ---- Follow-up and safety -----------------------------------------------------------------------------------
+
+    /// <summary>Records a follow-up visit; the case is complete once every visit is recorded or marked missed.</summary>
+    public RuleViolation? RecordVisit(Guid visitId, VisitEntry entry, ConsentTerms terms, ClinicClock clock)
+    {
+        if (VisitBlocked(visitId) is { } blocked) return blocked;
+        if (Consents(terms).WithdrawnBy(entry.VisitedAt) is { } withdrawn) return withdrawn;
+        if (_visits.First(v => v.Id == visitId).Record(entry, clock.DateOf(entry.VisitedAt), clock.Today) is { } violation) return violation;
+        FollowUpProgressed();
+        return null;
+    }
+
+    public RuleViolation? MarkVisitMissed(Guid visitId, DateOnly today)
+    {
+        if (VisitBlocked(visitId) is { } blocked) return blocked;
+        if (_visits.First(v => v.Id == visitId).MarkMissed(today) is { } violation) return violation;
+        FollowUpProgressed();
+        return null;
+    }
+
+    /// <summary>Reports an adverse event. Events are reported at any stage, on closed cases too: safety reporting never stops.</summary>
+    public RuleViolation? ReportAdverseEvent(AdverseEventDetails details, string reportedById, ClinicClock clock)
+    {
+        var adverseEvent = new AdverseEvent(Id, reportedById, clock.Now);
+        if (adverseEvent.Apply(details, clock.Today) is { } violation) return violation;
+        _adverseEvents.Add(adverseEvent);
+        return null;
+    }
+
+    /// <summary>Updates what is known of an event: grade, action, outcome and resolution as it evolves.</summary>
+    public RuleViolation? UpdateAdverseEvent(Guid eventId, AdverseEventDetails details, ClinicClock clock) =>
+        _adverseEvents.FirstOrDefault(e => e.Id == eventId) is { } adverseEvent
+            ? adverseEvent.Update(details, clock.Now, clock.Today)
+            : AdverseEventRules.EventNotOfCase;
+
+    /// <summary>Harvest or receipt: the patient is eligible and has consented, and no product is in hand yet.</summary>
+    private RuleViolation? CanObtainProduct()
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (!Screening.IsEligible) return PathwayRules.NotEligibleForProcedure;
+        return Stage switch
+        {
+            CaseStage.Consented => null,
+            CaseStage.ProductObtained or CaseStage.ProductReleased or CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed
+                => PathwayRules.ProductAlreadyObtained,
+            CaseStage.Screening or CaseStage.Eligible or CaseStage.NotEligible => PathwayRules.NotConsented,
+            CaseStage.Closed => CaseRules.CaseClosed,
+        };
+    }
+
+    private RuleViolation? VisitBlocked(Guid visitId)
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (!HasBeenInjected) return FollowUpRules.NotInjected;
+        if (_visits.All(v => v.Id != visitId)) return FollowUpRules.VisitNotOfCase;
+        return null;
+    }
+
+    private void FollowUpProgressed() =>
+        Stage = _visits.All(v => v.Status != VisitStatus.Scheduled) ? CaseStage.Completed : CaseStage.FollowUp;
+
+    private CaseConsents Consents(ConsentTerms terms) => new(_consents, terms);
 
     private RuleViolation? Guard() => Stage == CaseStage.Closed ? CaseRules.CaseClosed
         : ScreeningIsOpen ? null

@@ -33,15 +33,47 @@ public enum CaseStage
     Closed,
 }
 
+/// <summary>How a case's product comes into the clinic.</summary>
+public enum ProductOrigin
+{
+    /// <summary>Harvested from the patient at the clinic.</summary>
+    Harvest,
+
+    /// <summary>Received from a supplier (a cord-tissue bank).</summary>
+    Receipt,
+}
+
+/// <summary>
+/// What the pathway needs to know about a cell source: whose cells they are, how the product is obtained, and how it
+/// is named on screen. Every member of <see cref="CellSource"/> has one, so a new source cannot slip through unnamed.
+/// </summary>
+public sealed record CellSourceProfile(CellSource Source, bool Autologous, ProductOrigin Obtained, string Title)
+{
+    /// <summary>The settings key of the source's cost estimate (Clinic:CostEstimates:&lt;key&gt;).</summary>
+    public string CostKey => Source.ToString();
+
+    /// <summary>What the step that brings the product in is called.</summary>
+    public string ObtainStep => Obtained switch
+    {
+        ProductOrigin.Harvest => "Harvest",
+        ProductOrigin.Receipt => "Product receipt",
+    };
+}
+
 public static class CellSourceExtensions
 {
-    public static bool IsAutologous(this CellSource source) => source != CellSource.UmbilicalCord;
+    private static readonly CellSourceProfile BoneMarrow = new(CellSource.BoneMarrow, true, ProductOrigin.Harvest, "Bone marrow (BMAC)");
+    private static readonly CellSourceProfile Adipose = new(CellSource.Adipose, true, ProductOrigin.Harvest, "Adipose (fat-derived)");
+    private static readonly CellSourceProfile UmbilicalCord = new(CellSource.UmbilicalCord, false, ProductOrigin.Receipt, "Umbilical cord (donor)");
 
-    public static string DisplayName(this CellSource source) => source switch
+    public static CellSourceProfile Profile(this CellSource source) => source switch
     {
-        CellSource.BoneMarrow => "Bone marrow (BMAC)",
-        CellSource.Adipose => "Adipose (fat-derived)",
-        CellSource.UmbilicalCord => "Umbilical cord (donor)",
-        _ => source.ToString(),
+        CellSource.BoneMarrow => BoneMarrow,
+        CellSource.Adipose => Adipose,
+        CellSource.UmbilicalCord => UmbilicalCord,
     };
+
+    public static bool IsAutologous(this CellSource source) => source.Profile().Autologous;
+
+    public static string DisplayName(this CellSource source) => source.Profile().Title;
 }

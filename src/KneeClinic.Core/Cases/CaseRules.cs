@@ -37,8 +37,14 @@ public static class CaseRules
     public static readonly RuleViolation ImagingMissing = new(nameof(ImagingMissing),
         "Record at least one X-ray or MRI before deciding eligibility.");
 
-    public static readonly RuleViolation ReasonRequired = new(nameof(ReasonRequired),
-        "Give a reason.");
+    public static readonly RuleViolation NotEligibleReasonRequired = new(nameof(NotEligibleReasonRequired),
+        "Give the reason the patient is not eligible.");
+
+    public static readonly RuleViolation CloseReasonRequired = new(nameof(CloseReasonRequired),
+        "Give the reason the case is closed.");
+
+    public static RuleViolation KneeAlreadyOpen(KneeSide knee) => new(nameof(KneeAlreadyOpen),
+        $"This patient already has an open case for the {knee.ToString().ToLowerInvariant()} knee.");
 
     public static readonly RuleViolation NothingToOverride = new(nameof(NothingToOverride),
         "No contraindication is recorded, so there is nothing to override: choose \"Eligible\".");

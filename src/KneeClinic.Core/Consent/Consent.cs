@@ -158,7 +158,7 @@ public sealed class ConsentTemplateVersion : IAggregatePart
 
     internal RuleViolation? Retire(DateTimeOffset at)
     {
-        if (Status != TemplateVersionStatus.Published) return TemplateRules.NotPublished;
+        if (Status != TemplateVersionStatus.Published) return TemplateRules.RetireOnlyPublished;
         Status = TemplateVersionStatus.Retired;
         RetiredAt = at;
         return null;
@@ -174,7 +174,7 @@ public static class TemplateRules
 {
     public static readonly RuleViolation NotADraft = new(nameof(NotADraft),
         "A published version never changes. Make a new draft version instead.");
-    public static readonly RuleViolation NotPublished = new(nameof(NotPublished), "Only a published version can be retired.");
+    public static readonly RuleViolation RetireOnlyPublished = new(nameof(RetireOnlyPublished), "Only a published version can be retired.");
     public static readonly RuleViolation VersionNotFound = new(nameof(VersionNotFound), "That version is not part of this template.");
     public static readonly RuleViolation ReadingLevelReasonRequired = new(nameof(ReadingLevelReasonRequired),
         "This wording reads above its target level. Make it plainer, or give the reason it must be published as it is.");
@@ -203,6 +203,9 @@ public sealed class ConsentDocument : Aggregate
         GeneratedAt = generatedAt;
         Status = ConsentStatus.Generated;
     }
+
+    /// <summary>A number that identifies the form on paper without saying anything about the patient: "KC-", the year, 8 random characters.</summary>
+    public static string NewNumber(DateTimeOffset now) => $"KC-{now.Year}-{RandomCode.New(8)}";
 
     public Guid CaseId { get; private set; }
     public Guid TemplateVersionId { get; private set; }
@@ -256,8 +259,8 @@ public sealed class ConsentDocument : Aggregate
         return null;
     }
 
-    /// <summary>Records the patient's signature on the printed form. After this the record never changes, except by withdrawal.</summary>
-    public RuleViolation? RecordSignature(ConsentSignature signature, DateTimeOffset now)
+    /// <summary>Whether <paramref name="signature"/> could be recorded on this form; changes nothing.</summary>
+    internal RuleViolation? CheckSignature(ConsentSignature signature, DateTimeOffset now)
     {
         if (Status != ConsentStatus.Generated) return ConsentRules.NotAwaitingSignature;
         if (signature.SignedAt > now) return ConsentRules.SignedInFuture;
@@ -271,15 +274,22 @@ public sealed class ConsentDocument : Aggregate
                 || string.IsNullOrWhiteSpace(signature.RepresentativeRelationship) || string.IsNullOrWhiteSpace(signature.RepresentativeAuthority)))
             return ConsentRules.RepresentativeDetailsRequired;
         if (string.IsNullOrEmpty(signature.ScanFileName)) return ConsentRules.ScanRequired;
+        return null;
+    }
+
+    /// <summary>Records the patient's signature on the printed form. After this the record never changes, except by withdrawal.</summary>
+    internal RuleViolation? RecordSignature(ConsentSignature signature, DateTimeOffset now)
+    {
+        if (CheckSignature(signature, now) is { } violation) return violation;
         Signature = signature;
         Status = ConsentStatus.Signed;
         return null;
     }
 
-    public RuleViolation? Withdraw(DateTimeOffset withdrawnAt, string reason, string byId, DateTimeOffset now)
+    internal RuleViolation? Withdraw(DateTimeOffset withdrawnAt, string reason, string byId, DateTimeOffset now)
     {
         if (Status != ConsentStatus.Signed) return ConsentRules.NotSigned;
-        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.ReasonRequired;
+        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.WithdrawalReasonRequired;
         if (withdrawnAt > now) return ConsentRules.WithdrawnInFuture;
         if (withdrawnAt < Signature!.SignedAt) return ConsentRules.WithdrawnBeforeSigned;
         Status = ConsentStatus.Withdrawn;
@@ -289,10 +299,10 @@ public sealed class ConsentDocument : Aggregate
         return null;
     }
 
-    public RuleViolation? Void(string reason, string byId, DateTimeOffset now)
+    internal RuleViolation? Void(string reason, string byId, DateTimeOffset now)
     {
         if (Status != ConsentStatus.Generated) return ConsentRules.NotVoidable;
-        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.ReasonRequired;
+        if (string.IsNullOrWhiteSpace(reason)) return ConsentRules.VoidReasonRequired;
         Status = ConsentStatus.Voided;
         VoidedAt = now;
         VoidReason = reason.Trim();
@@ -310,8 +320,15 @@ public sealed class ConsentDocument : Aggregate
     {
         if (Status == ConsentStatus.Withdrawn && WithdrawnAt <= procedureAt) return ConsentRules.ConsentWithdrawn;
         if (Signature is null || Status is ConsentStatus.Generated or ConsentStatus.Voided) return ConsentRules.ConsentMissing;
-        if (Signature.SignedAt > procedureAt) return ConsentRules.SignedAfterProcedure;
-        if (procedureAt - Signature.SignedAt > TimeSpan.FromDays(validityDays)) return ConsentRules.ConsentExpired(validityDays);
+        return SignatureCovers(Signature.SignedAt, procedureAt, signedVersion, versionsOfTemplate, validityDays);
+    }
+
+    /// <summary>A signature at <paramref name="signedAt"/>: before the procedure, recent enough, and on wording not replaced since.</summary>
+    internal static RuleViolation? SignatureCovers(DateTimeOffset signedAt, DateTimeOffset procedureAt, ConsentTemplateVersion signedVersion,
+        IEnumerable<ConsentTemplateVersion> versionsOfTemplate, int validityDays)
+    {
+        if (signedAt > procedureAt) return ConsentRules.SignedAfterProcedure;
+        if (procedureAt - signedAt > TimeSpan.FromDays(validityDays)) return ConsentRules.ConsentExpired(validityDays);
         if (versionsOfTemplate.Any(v => v.Supersedes(signedVersion) && v.PublishedAt <= procedureAt)) return ConsentRules.ConsentSuperseded;
         return null;
     }

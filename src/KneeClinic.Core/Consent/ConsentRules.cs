@@ -5,14 +5,14 @@ public static class ConsentRules
 {
     public const int DefaultValidityDays = 90;
 
-    public static readonly RuleViolation NotEligible = new(nameof(NotEligible),
+    public static readonly RuleViolation NotEligibleForConsent = new(nameof(NotEligibleForConsent),
         "A consent form can only be made once screening has found the patient eligible.");
-    public static readonly RuleViolation CaseClosed = new(nameof(CaseClosed),
+    public static readonly RuleViolation ClosedCaseConsent = new(nameof(ClosedCaseConsent),
         "This case is closed. No consent can be made or recorded on it.");
+    public static readonly RuleViolation DocumentNotOfCase = new(nameof(DocumentNotOfCase),
+        "That consent form does not belong to this case.");
     public static readonly RuleViolation TooLateInPathway = new(nameof(TooLateInPathway),
         "The injection has already been given, so a new consent form is not needed for it.");
-    public static readonly RuleViolation NotPublished = new(nameof(NotPublished),
-        "Only a published template version can be used for a patient.");
 
     public static readonly RuleViolation NotAwaitingSignature = new(nameof(NotAwaitingSignature),
         "Only a consent that is waiting for its signature can be signed. A signed, withdrawn or voided consent cannot change.");
@@ -42,7 +42,8 @@ public static class ConsentRules
         "Only a signed consent can be withdrawn. An unsigned form can be voided instead.");
     public static readonly RuleViolation NotVoidable = new(nameof(NotVoidable),
         "Only a form that has not been signed can be voided. A signed consent can be withdrawn.");
-    public static readonly RuleViolation ReasonRequired = new(nameof(ReasonRequired), "Give a reason.");
+    public static readonly RuleViolation WithdrawalReasonRequired = new(nameof(WithdrawalReasonRequired), "Give the reason for the withdrawal.");
+    public static readonly RuleViolation VoidReasonRequired = new(nameof(VoidReasonRequired), "Give the reason for voiding the form.");
     public static readonly RuleViolation WithdrawnInFuture = new(nameof(WithdrawnInFuture),
         "The withdrawal date cannot be in the future.");
     public static readonly RuleViolation WithdrawnBeforeSigned = new(nameof(WithdrawnBeforeSigned),
@@ -58,6 +59,6 @@ public static class ConsentRules
     public static RuleViolation ConsentExpired(int days) => new(nameof(ConsentExpired),
         $"The consent was signed more than {days} days before this procedure. The patient must consent again.");
 
-    public static RuleViolation SignedAfterProcedure => new(nameof(SignedAfterProcedure),
+    public static readonly RuleViolation SignedAfterProcedure = new(nameof(SignedAfterProcedure),
         "The consent was signed after the time of this procedure.");
 }

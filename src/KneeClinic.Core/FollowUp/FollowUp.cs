@@ -1,3 +1,5 @@
+using KneeClinic.Core.Cases;
+
 namespace KneeClinic.Core.FollowUp;
 
 public enum VisitStatus
@@ -50,21 +52,20 @@ public sealed class FollowUpVisit : Aggregate
     /// <summary>Still waiting although its window has closed.</summary>
     public bool IsOverdue(DateOnly today) => Status == VisitStatus.Scheduled && today > WindowCloses;
 
-    internal RuleViolation? Record(DateTimeOffset visitedAt, DateOnly visitedOn, string clinicianId, int painNrs, KoosAnswers? koos,
-        RehabilitationStage? stage, string? notes, DateOnly today)
+    internal RuleViolation? Record(VisitEntry entry, DateOnly visitedOn, DateOnly today)
     {
         if (Status == VisitStatus.Completed) return FollowUpRules.VisitAlreadyRecorded;
         if (visitedOn > today) return FollowUpRules.VisitInFuture;
         if (visitedOn < WindowOpens) return FollowUpRules.VisitTooEarly(this);
-        if (painNrs is < 0 or > 10) return FollowUpRules.PainOutOfRange;
+        if (!PainScore.IsValid(entry.PainNrs)) return Cases.CaseRules.PainOutOfRange;
         Status = VisitStatus.Completed;
-        VisitedAt = visitedAt;
-        ClinicianId = clinicianId;
-        PainNrs = painNrs;
-        KoosAnswers = koos?.ToString();
-        Koos = koos?.Score();
-        RehabilitationStage = stage;
-        Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
+        VisitedAt = entry.VisitedAt;
+        ClinicianId = entry.ClinicianId;
+        PainNrs = entry.PainNrs;
+        KoosAnswers = entry.Koos?.ToString();
+        Koos = entry.Koos?.Score();
+        RehabilitationStage = entry.Stage;
+        Notes = string.IsNullOrWhiteSpace(entry.Notes) ? null : entry.Notes.Trim();
         MarkedMissedOn = null;
         return null;
     }
@@ -78,6 +79,9 @@ public sealed class FollowUpVisit : Aggregate
         return null;
     }
 }
+
+/// <summary>What the clinician records at a follow-up visit.</summary>
+public sealed record VisitEntry(DateTimeOffset VisitedAt, string ClinicianId, int PainNrs, KoosAnswers? Koos, RehabilitationStage? Stage, string? Notes);
 
 /// <summary>One visit of the schedule: due so many days after the injection, with a window around it.</summary>
 public sealed record ScheduledVisit(string Label, int DaysAfterInjection, int WindowDaysBefore, int WindowDaysAfter);
@@ -111,7 +115,6 @@ public static class FollowUpRules
         "This visit has already been recorded.");
     public static readonly RuleViolation VisitInFuture = new(nameof(VisitInFuture),
         "The visit date cannot be in the future.");
-    public static readonly RuleViolation PainOutOfRange = Cases.CaseRules.PainOutOfRange;
     public static readonly RuleViolation NotScheduled = new(nameof(NotScheduled),
         "Only a visit that is still scheduled can be marked as missed.");
     public static readonly RuleViolation NotInjected = new(nameof(NotInjected),
@@ -172,7 +175,7 @@ public sealed class AdverseEvent : Aggregate
 {
     private AdverseEvent() { }
 
-    private AdverseEvent(Guid caseId, string reportedById, DateTimeOffset reportedAt)
+    internal AdverseEvent(Guid caseId, string reportedById, DateTimeOffset reportedAt)
     {
         CaseId = caseId;
         ReportedById = reportedById;
@@ -196,28 +199,18 @@ public sealed class AdverseEvent : Aggregate
 
     public bool IsOpen => Outcome is AdverseEventOutcome.Ongoing or AdverseEventOutcome.Unknown;
 
-    /// <summary>
-    /// Reports an event. Events can be reported at any stage, on closed cases too: safety reporting never stops.
-    /// </summary>
-    public static (AdverseEvent? Event, RuleViolation? Violation) Report(Guid caseId, AdverseEventDetails details,
-        string reportedById, DateTimeOffset now, DateOnly today)
-    {
-        var adverseEvent = new AdverseEvent(caseId, reportedById, now);
-        return adverseEvent.Apply(details, today) is { } violation ? (null, violation) : (adverseEvent, null);
-    }
-
     /// <summary>Updates what is known: grade, action, outcome and resolution as the event evolves.</summary>
-    public RuleViolation? Update(AdverseEventDetails details, DateTimeOffset now, DateOnly today)
+    internal RuleViolation? Update(AdverseEventDetails details, DateTimeOffset now, DateOnly today)
     {
         if (Apply(details, today) is { } violation) return violation;
         UpdatedAt = now;
         return null;
     }
 
-    private RuleViolation? Apply(AdverseEventDetails d, DateOnly today)
+    internal RuleViolation? Apply(AdverseEventDetails d, DateOnly today)
     {
         if (d.OnsetOn > today) return AdverseEventRules.OnsetInFuture;
-        if (d.CtcaeGrade is < 1 or > 5) return AdverseEventRules.GradeOutOfRange;
+        if (d.CtcaeGrade is < 1 or > 5) return AdverseEventRules.CtcaeGradeOutOfRange;
         if (string.IsNullOrWhiteSpace(d.Description)) return AdverseEventRules.DescriptionRequired;
         var death = d.Serious.HasFlag(SeriousCriteria.Death);
         var gradeFive = d.CtcaeGrade == 5;
@@ -255,7 +248,8 @@ public sealed record AdverseEventDetails(
 public static class AdverseEventRules
 {
     public static readonly RuleViolation OnsetInFuture = new(nameof(OnsetInFuture), "The onset date cannot be in the future.");
-    public static readonly RuleViolation GradeOutOfRange = new(nameof(GradeOutOfRange), "The CTCAE grade runs from 1 (mild) to 5 (death).");
+    public static readonly RuleViolation CtcaeGradeOutOfRange = new(nameof(CtcaeGradeOutOfRange), "The CTCAE grade runs from 1 (mild) to 5 (death).");
+    public static readonly RuleViolation EventNotOfCase = new(nameof(EventNotOfCase), "That adverse event does not belong to this case.");
     public static readonly RuleViolation DescriptionRequired = new(nameof(DescriptionRequired), "Describe what happened.");
     public static readonly RuleViolation DeathMustAgree = new(nameof(DeathMustAgree),
         "Grade 5, the serious criterion \"death\" and the outcome \"fatal\" go together: choose all three or none.");

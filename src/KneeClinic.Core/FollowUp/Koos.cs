@@ -78,6 +78,6 @@ public sealed record KoosScores(decimal? Pain, decimal? Symptoms, decimal? Daily
         KoosSubscale.Symptoms => Symptoms,
         KoosSubscale.DailyLiving => DailyLiving,
         KoosSubscale.SportRecreation => SportRecreation,
-        _ => QualityOfLife,
+        KoosSubscale.QualityOfLife => QualityOfLife,
     };
 }

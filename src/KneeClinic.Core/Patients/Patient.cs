@@ -15,11 +15,28 @@ public sealed class Patient : Aggregate
 
     private Patient() { }
 
+    public const int MaxAgeYears = 130;
+
     public Patient(string mrn, string givenName, string familyName, DateOnly dateOfBirth, Sex sex, DateTimeOffset createdAt)
     {
         Mrn = mrn.Trim();
         CreatedAt = createdAt;
         Update(givenName, familyName, dateOfBirth, sex, phone: null, email: null, notes: null);
+    }
+
+    /// <summary>
+    /// What is wrong with a patient's identifying details, as of <paramref name="today"/>: a date of birth that is not
+    /// in the past or is not believable, and a name holding a control character (a stray tab, line break or terminal
+    /// code pasted with it), which prints as nothing on the consent form, so the printed name would not be the stored one.
+    /// </summary>
+    public static IReadOnlyList<RuleViolation> Check(string? givenName, string? familyName, DateOnly? dateOfBirth, DateOnly today)
+    {
+        var problems = new List<RuleViolation>();
+        if (dateOfBirth >= today) problems.Add(PatientRules.BornInFuture);
+        else if (dateOfBirth < today.AddYears(-MaxAgeYears)) problems.Add(PatientRules.TooOld);
+        if (givenName?.Any(char.IsControl) == true) problems.Add(PatientRules.ControlCharacter(nameof(GivenName), "given name"));
+        if (familyName?.Any(char.IsControl) == true) problems.Add(PatientRules.ControlCharacter(nameof(FamilyName), "family name"));
+        return problems;
     }
 
     /// <summary>The clinic's medical record number; unique.</summary>
@@ -48,11 +65,17 @@ public sealed class Patient : Aggregate
 
     public void ChangeMrn(string mrn) => Mrn = mrn.Trim();
 
-    public int AgeOn(DateOnly day)
-    {
-        var age = day.Year - DateOfBirth.Year;
-        return DateOfBirth.AddYears(age) > day ? age - 1 : age;
-    }
-
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+public static class PatientRules
+{
+    public static readonly RuleViolation BornInFuture = new(nameof(BornInFuture),
+        "The date of birth must be in the past.", nameof(Patient.DateOfBirth));
+
+    public static readonly RuleViolation TooOld = new(nameof(TooOld),
+        $"Check the date of birth: that would make the patient over {Patient.MaxAgeYears} years old.", nameof(Patient.DateOfBirth));
+
+    public static RuleViolation ControlCharacter(string member, string label) => new(nameof(ControlCharacter),
+        $"The {label} contains a control character (a tab, line break or similar). Type the name again without it.", member);
 }

@@ -22,7 +22,7 @@ public sealed class CellProduct : Aggregate
     private CellProduct(Guid caseId, CellSource source)
     {
         CaseId = caseId;
-        ProductCode = $"CP-{RandomCode.New(10)}"; // says nothing about the patient
+        ProductCode = Procedures.ProductCode.New();
         Source = source;
     }
 
@@ -42,21 +42,26 @@ public sealed class CellProduct : Aggregate
     public string? DiscardedById { get; private set; }
     public string? DiscardReason { get; private set; }
 
+    /// <summary>The product a case is working with: the latest one obtained. A rejected one stays on record but is not current.</summary>
+    public static CellProduct? Current(IEnumerable<CellProduct> products) =>
+        products.Where(p => !p.IsRejected).OrderBy(p => p.ObtainedAt).LastOrDefault();
+
     /// <summary>When the product was in hand: the end of the harvest or the receipt.</summary>
     public DateTimeOffset ObtainedAt => Harvest?.EndedAt ?? Receipt!.ReceivedAt;
 
     internal static CellProduct FromHarvest(Guid caseId, CellSource source, HarvestRecord harvest) =>
         new(caseId, source) { Harvest = harvest };
 
-    internal static CellProduct FromReceipt(Guid caseId, ProductReceipt receipt) =>
-        new(caseId, CellSource.UmbilicalCord) { Receipt = receipt };
+    internal static CellProduct FromReceipt(Guid caseId, CellSource source, ProductReceipt receipt) =>
+        new(caseId, source) { Receipt = receipt };
 
     /// <summary>
     /// Records processing and the release decision. Expiry dates (kit, donor lot) run to the end of that day at the
     /// clinic, so they are compared in the clinic's time zone.
     /// </summary>
-    internal RuleViolation? RecordProcessing(ProcessingRecord record, DateTimeOffset now, TimeZoneInfo clinicZone)
+    internal RuleViolation? RecordProcessing(ProcessingRecord record, ClinicClock clock)
     {
+        var now = clock.Now;
         if (Processing is not null) return PathwayRules.AlreadyProcessed;
         if (record.EndedAt < record.StartedAt) return PathwayRules.EndsBeforeStart;
         if (record.EndedAt > now || record.DecidedAt > now) return PathwayRules.InFuture;
@@ -67,9 +72,9 @@ public sealed class CellProduct : Aggregate
         if (record.ViabilityPercent is < 0 or > 100) return PathwayRules.ViabilityOutOfRange;
         if (record.Release == ReleaseDecision.Released)
         {
-            if (record.KitExpiry < DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.StartedAt, clinicZone).DateTime)) return PathwayRules.KitExpired;
+            if (record.KitExpiry < clock.DateOf(record.StartedAt)) return PathwayRules.KitExpired;
             if (record.UseBy is not { } useBy || useBy <= record.DecidedAt) return PathwayRules.UseByRequired;
-            if (Receipt is { } receipt && useBy > receipt.ExpiresAt(clinicZone)) return PathwayRules.UseByAfterLotExpiry;
+            if (Receipt is { } receipt && useBy > clock.EndOf(receipt.Expiry)) return PathwayRules.UseByAfterLotExpiry;
         }
         Processing = record;
         return null;
@@ -104,15 +109,7 @@ public sealed record ProductReceipt(
     string DonorEligibilityReference,
     string ReceivedById,
     DateTimeOffset ReceivedAt,
-    string Storage)
-{
-    /// <summary>A lot is usable through the whole of its expiry date, as the day runs at the clinic.</summary>
-    public DateTimeOffset ExpiresAt(TimeZoneInfo clinicZone)
-    {
-        var end = Expiry.ToDateTime(TimeOnly.MaxValue);
-        return new DateTimeOffset(end, clinicZone.GetUtcOffset(end));
-    }
-}
+    string Storage);
 
 /// <summary>
 /// Processing of a harvest, or thawing and preparation of a donor product, checked by a second person and

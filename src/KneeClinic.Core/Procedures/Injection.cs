@@ -39,3 +39,15 @@ public sealed class Injection
     public string? ImmediateReaction { get; private set; }
     public bool DischargeInstructionsGiven { get; private set; }
 }
+
+/// <summary>What the clinician enters at the bedside when injecting.</summary>
+public sealed record InjectionEntry(
+    string ProductCode,
+    KneeSide Knee,
+    bool UltrasoundGuided,
+    decimal VolumeMl,
+    string Approach,
+    string ClinicianId,
+    DateTimeOffset PerformedAt,
+    string? ImmediateReaction,
+    bool DischargeInstructionsGiven);

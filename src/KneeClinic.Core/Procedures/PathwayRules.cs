@@ -3,7 +3,7 @@ namespace KneeClinic.Core.Procedures;
 /// <summary>The named rules of the procedure pathway, with the message a clinician sees when one is broken.</summary>
 public static class PathwayRules
 {
-    public static readonly RuleViolation NotEligible = new(nameof(NotEligible),
+    public static readonly RuleViolation NotEligibleForProcedure = new(nameof(NotEligibleForProcedure),
         "Screening has not found this patient eligible, so no procedure can be recorded.");
     public static readonly RuleViolation NotConsented = new(nameof(NotConsented),
         "Record the patient's signed consent before the harvest or the product receipt.");
@@ -40,6 +40,8 @@ public static class PathwayRules
         "The release decision is made after processing ends. Check the times.");
     public static readonly RuleViolation OnlyReleasedCanBeDiscarded = new(nameof(OnlyReleasedCanBeDiscarded),
         "Only a released product that has not been injected can be discarded.");
+    public static readonly RuleViolation RejectionReasonRequired = new(nameof(RejectionReasonRequired),
+        "Give the reason the product is rejected.");
     public static readonly RuleViolation DiscardReasonRequired = new(nameof(DiscardReasonRequired),
         "Give the reason the product is discarded.");
     public static readonly RuleViolation UseByAfterLotExpiry = new(nameof(UseByAfterLotExpiry),

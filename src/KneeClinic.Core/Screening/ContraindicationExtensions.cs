@@ -10,7 +10,6 @@ public static class ContraindicationExtensions
         Contraindication.CancerHistory => "a history of cancer",
         Contraindication.ChronicDiseaseOrFrailty => "chronic disease or poor general health",
         Contraindication.SevereKneeDamage => "severe knee damage",
-        _ => c.ToString(),
     };
 
     /// <summary>What the clinician should weigh, shown beside each box on the checklist.</summary>
@@ -22,6 +21,5 @@ public static class ContraindicationExtensions
         Contraindication.CancerHistory => "Weigh case by case: theoretical risk of tumour growth.",
         Contraindication.ChronicDiseaseOrFrailty => "Needs careful assessment; benefit tends to be lower.",
         Contraindication.SevereKneeDamage => "Less likely to benefit (e.g. Kellgren-Lawrence grade 4).",
-        _ => "",
     };
 }

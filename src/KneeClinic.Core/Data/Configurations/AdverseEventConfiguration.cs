@@ -9,7 +9,7 @@ internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<Adver
 {
     public void Configure(EntityTypeBuilder<AdverseEvent> b)
     {
-        b.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Case>().WithMany(c => c.AdverseEvents).HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.Property(e => e.Category).HasConversion<string>().HasMaxLength(32);
         b.Property(e => e.Serious).HasConversion<string>().HasMaxLength(128);
         b.Property(e => e.Relatedness).HasConversion<string>().HasMaxLength(16);

@@ -19,6 +19,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.AssignedClinicianId, c.Stage });
         b.Ignore(c => c.ScreeningIsOpen);
         b.Ignore(c => c.HasBeenInjected);
+        b.Ignore(c => c.IsOpen);
+        b.Ignore(c => c.CurrentProduct);
         b.OwnsOne(c => c.Screening, ScreeningConfiguration.Configure);
         b.Navigation(c => c.Screening).IsRequired();
     }

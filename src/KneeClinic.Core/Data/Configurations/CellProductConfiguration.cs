@@ -9,7 +9,7 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
 {
     public void Configure(EntityTypeBuilder<CellProduct> b)
     {
-        b.HasOne<Case>().WithMany().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Case>().WithMany(c => c.Products).HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.Property(p => p.ProductCode).HasMaxLength(32);
         b.HasIndex(p => p.ProductCode).IsUnique();
         b.Property(p => p.Source).HasConversion<string>().HasMaxLength(24);

@@ -9,7 +9,7 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
 {
     public void Configure(EntityTypeBuilder<ConsentDocument> b)
     {
-        b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Case>().WithMany(c => c.ConsentDocuments).HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ConsentTemplateVersion>().WithMany().HasForeignKey(d => d.TemplateVersionId).OnDelete(DeleteBehavior.Restrict);
         b.Property(d => d.DocumentNumber).HasMaxLength(32);
         b.HasIndex(d => d.DocumentNumber).IsUnique();

@@ -9,7 +9,7 @@ internal sealed class InjectionConfiguration : IEntityTypeConfiguration<Injectio
 {
     public void Configure(EntityTypeBuilder<Injection> b)
     {
-        b.HasOne<Case>().WithMany().HasForeignKey(i => i.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Case>().WithOne(c => c.Injection).HasForeignKey<Injection>(i => i.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => i.CaseId).IsUnique();
         b.HasOne<CellProduct>().WithMany().HasForeignKey(i => i.ProductId).OnDelete(DeleteBehavior.Restrict);
         b.Property(i => i.ProductCodeChecked).HasMaxLength(32);

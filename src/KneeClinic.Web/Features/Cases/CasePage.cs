@@ -35,7 +35,7 @@ public sealed class CasePage
 
     /// <summary>Every product obtained for the case, oldest first; rejected ones stay on record.</summary>
     public IReadOnlyList<CellProduct> Products { get; init; } = [];
-    public CellProduct? CurrentProduct => CaseFile.Current(Products);
+    public CellProduct? CurrentProduct => CellProduct.Current(Products);
     public Injection? Done { get; init; }
     public IReadOnlyList<FollowUpVisit> Visits { get; init; } = [];
     public IReadOnlyList<AdverseEvent> AdverseEvents { get; init; } = [];
@@ -189,7 +189,6 @@ public sealed class CasePage
         CaseStage.NotEligible => "Nothing: the patient is not eligible. Close the case, or update the screening if things change.",
         CaseStage.Completed => "Nothing: every follow-up visit is done.",
         CaseStage.Closed => "Nothing: the case is closed.",
-        _ => "Continue the pathway.",
     };
 
     public IReadOnlySet<Contraindication> PresentContraindications => Case.Screening.PresentContraindications();

@@ -27,7 +27,6 @@ public static class Stages
         CaseStage.FollowUp => "In follow-up",
         CaseStage.Completed => "Completed",
         CaseStage.Closed => "Closed",
-        _ => stage.ToString(),
     };
 
     /// <summary>The steps of the pathway with how far this case has come; a donor product has no harvest.</summary>
@@ -35,7 +34,7 @@ public static class Stages
     {
         string[] names =
         [
-            "Screening", "Eligibility", "Consent", source.IsAutologous() ? "Harvest" : "Product receipt",
+            "Screening", "Eligibility", "Consent", source.Profile().ObtainStep,
             "Processing and release", "Injection", "Follow-up",
         ];
         // Index of the step a stage is working on (or has just finished).
@@ -49,7 +48,7 @@ public static class Stages
             CaseStage.ProductReleased => 5,
             CaseStage.Injected or CaseStage.FollowUp => 6,
             CaseStage.Completed => names.Length,
-            _ => 0,
+            CaseStage.Closed => 0,
         };
         var stopped = stage == CaseStage.Closed || stage == CaseStage.NotEligible;
         return names.Select((name, i) => new TimelineStep(name,

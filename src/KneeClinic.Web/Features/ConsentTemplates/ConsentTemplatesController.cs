@@ -4,6 +4,7 @@ using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Documents.Consent;
 using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -61,7 +62,12 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         var next = template.NextVersion(from.Language);
         var draft = template.NewDraft(from.Language, from.EffectiveDate, from.RequiresReconsent,
             ConsentTemplateText.WithVersion(from.Body, next), clock.GetUtcNow());
-        if (!await SavedAsync()) return RedirectToAction(nameof(Index));
+        if (!await db.SavedAsync(ModelState))
+        {
+            // Another administrator changed this template meanwhile (or the same button was pressed twice).
+            TempData["Error"] = Saves.ConflictMessage;
+            return RedirectToAction(nameof(Index));
+        }
         TempData["Message"] = $"Draft version {next} ({from.Language}) made from version {from.Version}.";
         return RedirectToAction(nameof(Edit), new { id = draft.Id });
     }
@@ -109,11 +115,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
             ModelState.AddModelError("", violation.Message);
             return View(form);
         }
-        if (!await SavedAsync())
-        {
-            ModelState.AddModelError("", Conflicts.Message);
-            return View(form);
-        }
+        if (!await db.SavedAsync(ModelState)) return View(form);
         TempData["Message"] = $"{form.Label} saved.";
         return RedirectToAction(nameof(Index));
     }
@@ -145,25 +147,15 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
             TempData["Error"] = violation.Message;
             return RedirectToAction(nameof(Index));
         }
-        if (!await SavedAsync()) return RedirectToAction(nameof(Index));
+        if (!await db.SavedAsync(ModelState))
+        {
+            // Another administrator changed this template meanwhile (or the same button was pressed twice).
+            TempData["Error"] = Saves.ConflictMessage;
+            return RedirectToAction(nameof(Index));
+        }
         TempData["Message"] = $"{Label(version)} {done}." + (version.Status == TemplateVersionStatus.Published && version.RequiresReconsent
             ? " Consents signed on earlier versions of this form no longer allow procedures: those patients must consent again." : "");
         return RedirectToAction(nameof(Index));
-    }
-
-    // Another administrator changed this template meanwhile (or the same button was pressed twice).
-    private async Task<bool> SavedAsync()
-    {
-        try
-        {
-            await db.SaveChangesAsync();
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            TempData["Error"] = Conflicts.Message;
-            return false;
-        }
     }
 
     private Task<Core.Cases.CellSource?> SourceOf(ConsentTemplateVersion version) =>

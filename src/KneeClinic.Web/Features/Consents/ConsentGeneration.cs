@@ -17,18 +17,18 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
     /// The form in <paramref name="language"/>; with <paramref name="shortFormLanguage"/>, the short-form route: the form
     /// becomes the written summary, printed with the short form in the patient's language, under one document number.
     /// </summary>
-    public async Task<(ConsentDocument? Document, RuleViolation? Violation)> GenerateAsync(Case @case, string language, string clinicianId, string site,
+    public async Task<RuleViolation?> GenerateAsync(Case @case, string number, string language, string clinicianId, string site,
         bool largePrint = false, string? shortFormLanguage = null)
     {
-        if (@case.CanGenerateConsent() is { } violation) return (null, violation);
-        if (options.Value.BasisProblem(options.Value.Today(clock)) is { } basisProblem) return (null, new RuleViolation("RegulatoryBasis", basisProblem));
+        if (@case.CanGenerateConsent() is { } violation) return violation;
+        if (options.Value.BasisProblem(options.Value.Today(clock)) is { } basisProblem) return new RuleViolation("RegulatoryBasis", basisProblem);
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource && t.Kind == TemplateKind.ConsentForm);
-        if (template?.Current(language) is not { } version) return (null, NoTemplate);
+        if (template?.Current(language) is not { } version) return NoTemplate;
         ConsentTemplateVersion? shortForm = null;
         if (shortFormLanguage is not null)
         {
             var shortForms = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Kind == TemplateKind.ShortForm);
-            if (shortForms?.Current(shortFormLanguage) is not { } current) return (null, NoShortForm);
+            if (shortForms?.Current(shortFormLanguage) is not { } current) return NoShortForm;
             shortForm = current;
         }
 
@@ -36,7 +36,6 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         var clinician = await db.Users.Where(u => u.Id == @case.AssignedClinicianId).Select(u => u.DisplayName).SingleAsync();
         var clinic = options.Value;
         var now = clock.GetUtcNow();
-        var number = DocumentNumber(now);
         var request = new ConsentRequest(
             patient.FullName, patient.DateOfBirth, patient.Mrn, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
             clinic.Details, clinic.Cost(@case.CellSource), number, now, Notes(@case.Screening), VerificationLink(site, number),
@@ -45,8 +44,8 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         var missing = fonts.MissingGlyphs(string.Concat(request.PatientName, request.PatientMrn, request.ClinicianName,
             string.Concat(request.PatientNotes.Select(n => n.Medicine))));
         if (missing.Count > 0)
-            return (null, new RuleViolation("Unprintable", $"The form cannot print these characters: {string.Join(" ", missing)}. " +
-                "Check the patient's name and details, or write them in Latin letters as on the patient's identity papers."));
+            return new RuleViolation("Unprintable", $"The form cannot print these characters: {string.Join(" ", missing)}. " +
+                "Check the patient's name and details, or write them in Latin letters as on the patient's identity papers.");
         RenderedConsent rendered;
         RenderedConsent? shortFormRendered = null;
         string html;
@@ -58,14 +57,13 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         }
         catch (MissingPlaceholderException e)
         {
-            return (null, new RuleViolation("PlaceholderUnset", $"The form needs {{{{ {e.Placeholder} }}}}, which has no value. " +
-                $"An administrator must set {ClinicOptions.SettingFor(e.Placeholder)} before consent forms can be made."));
+            return new RuleViolation("PlaceholderUnset", $"The form needs {{{{ {e.Placeholder} }}}}, which has no value. " +
+                $"An administrator must set {ClinicOptions.SettingFor(e.Placeholder)} before consent forms can be made.");
         }
 
         var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash, largePrint, html);
         if (shortForm is not null) document.AttachShortForm(shortForm.Id, shortForm.Language, shortFormRendered!.Pdf, shortFormRendered.Sha256);
-        db.ConsentDocuments.Add(document);
-        return (document, null);
+        return @case.AddConsent(document);
     }
 
     public static readonly RuleViolation NoTemplate = new(nameof(NoTemplate),
@@ -73,9 +71,6 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
 
     public static readonly RuleViolation NoShortForm = new(nameof(NoShortForm),
         "There is no published short form in that language. An administrator can add one under Consent templates.");
-
-    /// <summary>A number that identifies the form on paper without saying anything about the patient.</summary>
-    private static string DocumentNumber(DateTimeOffset now) => $"KC-{now.Year}-{RandomCode.New(8)}";
 
     /// <summary>
     /// The address the form's QR code opens. Scheme and host are case-blind and so is our routing, so they are

@@ -139,7 +139,7 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
     {
         CellSource.BoneMarrow => "Bone-marrow cell injection",
         CellSource.Adipose => "Fat-derived cell injection",
-        _ => "Umbilical-cord cell injection",
+        CellSource.UmbilicalCord => "Umbilical-cord cell injection",
     };
 }
 

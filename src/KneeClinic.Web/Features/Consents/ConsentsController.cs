@@ -3,6 +3,8 @@ using KneeClinic.Core.Audit;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Features.Cases;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -16,26 +18,24 @@ namespace KneeClinic.Web.Features.Consents;
 /// or void it; administrators reviewing consent records may also open the PDF and the scan, and verify.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUser> users, ScanStore scans,
-    IOptions<ClinicOptions> options, TimeProvider clock) : Controller
+public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, UserManager<ClinicUser> users, ScanStore scans,
+    IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
+    private string Me => users.GetUserId(User)!;
 
     [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Generate(Guid id, [FromServices] ConsentGeneration generation, [Bind(Prefix = "Consent")] GenerateConsentForm form)
     {
-        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == id);
-        if (@case is null) return NotFound();
+        if (!await db.Cases.AnyAsync(c => c.Id == id)) return NotFound();
         if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
 
         var site = Clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
-        var (document, violation) = await generation.GenerateAsync(@case, form.Language, users.GetUserId(User)!, site, form.LargePrint,
-            string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage);
-        if (violation is not null) return CaseWithMessage(id, violation.Message);
-        await db.SaveChangesAsync();
-        TempData["Message"] = $"Consent form {document!.DocumentNumber} is ready to print.";
-        return RedirectToAction("Details", "Cases", new { id }, "consent");
+        var number = ConsentDocument.NewNumber(clock.Now);
+        return await writes.RunAsync(this, id, new ReadAt(null), (c, _) => generation.GenerateAsync(c, number, form.Language, Me, site,
+                form.LargePrint, string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage),
+            $"Consent form {number} is ready to print.", "consent", () => CaseWithErrors(id));
     }
 
     [HttpGet]
@@ -110,7 +110,7 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     {
         var page = await SignPage.LoadAsync(db, id, Clinic);
         if (page is null) return NotFound();
-        var local = Clinic.ToLocal(clock.GetUtcNow());
+        var local = clock.ToLocal(clock.Now);
         page.Form.SignedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
         return View(page);
     }
@@ -121,7 +121,7 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     [RequestFormLimits(MultipartBodyLengthLimit = ScanStore.MaxBytes + 1024 * 1024)]
     public async Task<IActionResult> Sign(Guid id, [Bind(Prefix = "Form")] SignatureForm form)
     {
-        var document = await db.ConsentDocuments.FirstOrDefaultAsync(d => d.Id == id);
+        var document = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => new { d.CaseId, d.DocumentNumber }).FirstOrDefaultAsync();
         if (document is null) return NotFound();
         if (ScanStore.Check(form.Scan, out var contentType) is { } problem) ModelState.AddModelError("Form.Scan", problem);
         if (!ModelState.IsValid) return await SignAgain(id, form);
@@ -129,67 +129,36 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         var stored = await scans.SaveAsync(form.Scan!, contentType);
         try
         {
-            var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
-            db.Entry(document).Property(d => d.Version).OriginalValue = form.Version;
-            var now = clock.GetUtcNow();
-            var signature = new ConsentSignature(Clinic.ToUtc(form.SignedAt!.Value), users.GetUserId(User)!, Text(form.WitnessName),
-                Text(form.InterpreterName), Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, now,
-                form.SignedByRepresentative || Text(form.RepresentativeName) is not null
-                    ? new LegalRepresentative(Text(form.RepresentativeName) ?? "", Text(form.RepresentativeRelationship), Text(form.RepresentativeAuthority))
-                    : null);
-            var violation = document.RecordSignature(signature, now)
-                ?? await StillValidAsync(document, now)
-                ?? @case.ConsentSigned(document.GeneratedAt);
-            if (violation is null && await SavedAsync())
-            {
-                TempData["Message"] = $"Signature recorded. Consent {document.DocumentNumber} is signed.";
-                return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
-            }
-            if (violation is not null) ModelState.AddModelError("", violation.Message);
+            var result = await writes.RunAsync(this, document.CaseId, new ReadAt(null, id, form.Version), (c, terms) => c.RecordSignature(id,
+                    new ConsentSignature(clock.ToUtc(form.SignedAt!.Value), Me, Text(form.WitnessName), Text(form.InterpreterName),
+                        Text(form.InterpreterLanguage), form.TeachBackConfirmed, stored.FileName, stored.ContentType, stored.Sha256, clock.Now,
+                        form.SignedByRepresentative || Text(form.RepresentativeName) is not null
+                            ? new LegalRepresentative(Text(form.RepresentativeName) ?? "", Text(form.RepresentativeRelationship), Text(form.RepresentativeAuthority))
+                            : null),
+                    terms, clock.Now),
+                $"Signature recorded. Consent {document.DocumentNumber} is signed.", "consent", () => SignAgain(id, form));
+            if (!ModelState.IsValid) scans.Delete(stored.FileName);
+            return result;
         }
         catch
         {
             scans.Delete(stored.FileName);
             throw;
         }
-        scans.Delete(stored.FileName);
-        return await SignAgain(id, form);
-    }
-
-    /// <summary>A consent that would not allow a procedure right now (superseded wording, too old) is not recorded as valid.</summary>
-    private async Task<RuleViolation?> StillValidAsync(ConsentDocument document, DateTimeOffset now)
-    {
-        var version = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(v => v.Id == document.TemplateVersionId);
-        var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == version.TemplateId).ToListAsync();
-        return document.ValidFor(now, version, versions, Clinic.ConsentValidityDays) switch
-        {
-            { Code: nameof(ConsentRules.ConsentSuperseded) } => ConsentRules.PrintedOnSupersededVersion,
-            var other => other,
-        };
     }
 
     [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Withdraw(Guid id, [Bind(Prefix = "Withdraw")] WithdrawForm form) =>
-        await ChangeAsync(id, form.Version, async (document, @case, now) =>
-        {
-            if (!ModelState.IsValid) return new RuleViolation("Invalid", "Give the date and time and the reason for the withdrawal.");
-            var at = Clinic.ToUtc(form.WithdrawnAt!.Value);
-            var violation = document.Withdraw(at, form.Reason, users.GetUserId(User)!, now);
-            if (violation is not null) return violation;
-            // The patient withdraws from the treatment, not from one sheet of paper: every signed consent of the case ends.
-            foreach (var other in await db.ConsentDocuments.Where(d => d.CaseId == @case.Id && d.Id != document.Id && d.Status == ConsentStatus.Signed).ToListAsync())
-                other.Withdraw(at < other.Signature!.SignedAt ? other.Signature.SignedAt : at, form.Reason, users.GetUserId(User)!, now);
-            @case.ConsentWithdrawn();
-            return null;
-        }, "Withdrawal recorded. No consent of this case allows any procedure now.");
+        await ChangeAsync(id, form.Version, "Give the date and time and the reason for the withdrawal.",
+            c => c.WithdrawConsent(id, clock.ToUtc(form.WithdrawnAt!.Value), form.Reason, Me, clock.Now),
+            "Withdrawal recorded. No consent of this case allows any procedure now.");
 
     [Authorize(Policy = Startup.ClinicalPolicy)]
     [HttpPost]
     public async Task<IActionResult> Void(Guid id, [Bind(Prefix = "Void")] VoidForm form) =>
-        await ChangeAsync(id, form.Version, (document, _, now) => Task.FromResult(ModelState.IsValid
-            ? document.Void(form.Reason, users.GetUserId(User)!, now)
-            : new RuleViolation("Invalid", "Give the reason for voiding the form.")), "The form is voided. It stays on record.");
+        await ChangeAsync(id, form.Version, "Give the reason for voiding the form.",
+            c => c.VoidConsent(id, form.Reason, Me, clock.Now), "The form is voided. It stays on record.");
 
     /// <summary>The verification page; the QR code on a form opens it with the document number in the path.</summary>
     [HttpGet("Consents/Verify/{n?}")]
@@ -203,30 +172,14 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
     public async Task<IActionResult> VerifyPost(VerifyForm form) =>
         View(nameof(Verify), ModelState.IsValid ? await VerifyPage.FindAsync(db, form.Number) : new VerifyPage(form, null));
 
-    private async Task<IActionResult> ChangeAsync(Guid id, Guid version, Func<ConsentDocument, Core.Cases.Case, DateTimeOffset, Task<RuleViolation?>> change, string done)
+    /// <summary>A change to one consent form of a case, posted from the case page; the case page shows the outcome.</summary>
+    private async Task<IActionResult> ChangeAsync(Guid id, Guid version, string incomplete, Func<Core.Cases.Case, RuleViolation?> change, string done)
     {
-        var document = await db.ConsentDocuments.FirstOrDefaultAsync(d => d.Id == id);
-        if (document is null) return NotFound();
-        var @case = await db.Cases.SingleAsync(c => c.Id == document.CaseId);
-        db.Entry(document).Property(d => d.Version).OriginalValue = version;
-        if (await change(document, @case, clock.GetUtcNow()) is { } violation) return CaseWithMessage(document.CaseId, violation.Message);
-        if (!await SavedAsync()) return CaseWithMessage(document.CaseId, Conflicts.Message);
-        TempData["Message"] = done;
-        return RedirectToAction("Details", "Cases", new { id = document.CaseId }, "consent");
-    }
-
-    private async Task<bool> SavedAsync()
-    {
-        try
-        {
-            await db.SaveChangesAsync();
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError("", Conflicts.Message);
-            return false;
-        }
+        var caseId = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => (Guid?)d.CaseId).FirstOrDefaultAsync();
+        if (caseId is null) return NotFound();
+        if (!ModelState.IsValid) return CaseWithMessage(caseId.Value, incomplete);
+        return await writes.RunAsync(this, caseId.Value, new ReadAt(null, id, version), (c, _) => change(c), done, "consent",
+            () => CaseWithErrors(caseId.Value));
     }
 
     private async Task<IActionResult> SignAgain(Guid id, SignatureForm form)
@@ -236,6 +189,14 @@ public sealed class ConsentsController(ClinicDbContext db, UserManager<ClinicUse
         if (page is null) return NotFound();
         page.Form = form;
         return View(nameof(Sign), page);
+    }
+
+    /// <summary>A refused or conflicting change: the case page again, with the message where the case page shows one.</summary>
+    private Task<IActionResult> CaseWithErrors(Guid caseId)
+    {
+        TempData["Error"] = string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage));
+        ModelState.Clear();
+        return CaseFormWrites.AgainAsync(this, caseId, "consent", _ => { });
     }
 
     // The case page shows the message; the redirect keeps the browser's back button and refresh safe.

@@ -1,7 +1,9 @@
+using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Patients;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +12,7 @@ namespace KneeClinic.Web.Features.Patients;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) : Controller
+public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : Controller
 {
     /// <summary>The list. Search terms are posted, never put in the address, because names and dates of birth are PHI.</summary>
     [HttpGet]
@@ -39,7 +41,7 @@ public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) :
             return View(form);
         }
 
-        var patient = new Patient(form.Mrn, form.GivenName, form.FamilyName, form.DateOfBirth!.Value, form.Sex!.Value, clock.GetUtcNow());
+        var patient = new Patient(form.Mrn, form.GivenName, form.FamilyName, form.DateOfBirth!.Value, form.Sex!.Value, clock.Now);
         patient.Update(form.GivenName, form.FamilyName, form.DateOfBirth.Value, form.Sex.Value, form.Phone, form.Email, form.Notes);
         db.Patients.Add(patient);
         if (!await SaveAsync(nameof(form.Mrn))) return View(form);
@@ -92,16 +94,8 @@ public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) :
 
     private void Validate(PatientForm form)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (form.DateOfBirth is { } dob && dob >= today)
-            ModelState.AddModelError(nameof(form.DateOfBirth), "The date of birth must be in the past.");
-        else if (form.DateOfBirth is { } old && old < today.AddYears(-130))
-            ModelState.AddModelError(nameof(form.DateOfBirth), "Check the date of birth: that would make the patient over 130 years old.");
-        // A control character (a stray tab, line break or terminal code pasted with the name) prints as nothing on the
-        // consent form, so the printed name would not be the stored one.
-        foreach (var (field, label, value) in new[] { (nameof(form.GivenName), "given name", form.GivenName), (nameof(form.FamilyName), "family name", form.FamilyName) })
-            if (value is not null && value.Any(char.IsControl))
-                ModelState.AddModelError(field, $"The {label} contains a control character (a tab, line break or similar). Type the name again without it.");
+        foreach (var problem in Patient.Check(form.GivenName, form.FamilyName, form.DateOfBirth, clock.Today))
+            ModelState.AddModelError(problem.Member ?? "", problem.Message);
     }
 
     private Task<bool> MrnTakenAsync(string mrn, Guid? exceptId) =>
@@ -111,19 +105,14 @@ public sealed class PatientsController(ClinicDbContext db, TimeProvider clock) :
     {
         try
         {
-            await db.SaveChangesAsync();
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError("", Conflicts.Message);
+            return await db.SavedAsync(ModelState);
         }
         catch (DbUpdateException)
         {
             if (!await MrnRaceAsync()) throw;
             ModelState.AddModelError(mrnField, "Another patient already has this MRN.");
+            return false;
         }
-        return false;
     }
 
     // The unique index caught an MRN that another user saved between our check and our insert.

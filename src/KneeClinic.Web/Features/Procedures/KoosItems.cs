@@ -35,6 +35,5 @@ public static class KoosItems
         KoosSubscale.DailyLiving => "Function in daily living",
         KoosSubscale.SportRecreation => "Sport and recreation",
         KoosSubscale.QualityOfLife => "Quality of life",
-        _ => subscale.ToString(),
     };
 }

@@ -5,6 +5,7 @@ using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Cases;
 using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -15,83 +16,61 @@ namespace KneeClinic.Web.Features.Procedures;
 
 /// <summary>
 /// The steps after consent: harvest or receipt, processing and release, injection, follow-up visits and adverse
-/// events. Each form posts one step to <see cref="Pathway"/> in Core, which decides whether it may happen, so a
+/// events. Each form posts one step to the <see cref="Core.Cases.Case"/> in Core, which decides whether it may happen, so a
 /// form posted by hand meets exactly the rules the screens show.
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicUser> users, SignInManager<ClinicUser> signIn,
-    IOptions<ClinicOptions> options, TimeProvider clock) : Controller
+public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, UserManager<ClinicUser> users,
+    SignInManager<ClinicUser> signIn, IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
     private string Me => users.GetUserId(User)!;
-    private CaseCommand Command => new(this, db);
 
     [HttpPost]
     public async Task<IActionResult> Harvest(Guid id, [Bind(Prefix = nameof(CasePage.Harvest))] HarvestForm form)
     {
         var operatorId = await ClinicianIdAsync(form.OperatorId, "Harvest.OperatorId");
-        return await Command.RunAsync(id, form, (_, p) => p.Harvest = form, async c =>
-        {
-            var file = await LoadAsync(c);
-            var (product, violation) = Pathway.RecordHarvest(c, file.Consents, new HarvestRecord(Clinic.ToUtc(form.StartedAt!.Value),
-                Clinic.ToUtc(form.EndedAt!.Value), form.Site.Trim(), form.VolumeMl!.Value, form.Anaesthesia.Trim(), Text(form.AnticoagulantLot),
-                form.AnticoagulantExpiry, operatorId!, Text(form.Complications)), clock.GetUtcNow());
-            if (product is not null) db.CellProducts.Add(product);
-            return violation;
-        }, "Harvest recorded. Label the product with its code, then record the processing.", "product");
+        return await writes.OnCasePage(this, id, form, p => p.Harvest = form, (c, terms) => c.RecordHarvest(
+            new HarvestRecord(clock.ToUtc(form.StartedAt!.Value), clock.ToUtc(form.EndedAt!.Value), form.Site.Trim(), form.VolumeMl!.Value,
+                form.Anaesthesia.Trim(), Text(form.AnticoagulantLot), form.AnticoagulantExpiry, operatorId!, Text(form.Complications)),
+            terms, clock), "Harvest recorded. Label the product with its code, then record the processing.", "product");
     }
 
     [HttpPost]
     public async Task<IActionResult> Receipt(Guid id, [Bind(Prefix = nameof(CasePage.Receipt))] ReceiptForm form)
     {
         var receivedById = await ClinicianIdAsync(form.ReceivedById, "Receipt.ReceivedById");
-        return await Command.RunAsync(id, form, (_, p) => p.Receipt = form, async c =>
-        {
-            var file = await LoadAsync(c);
-            var (product, violation) = Pathway.RecordReceipt(c, file.Consents, new ProductReceipt(form.Supplier.Trim(), form.Lot.Trim(),
-                form.Expiry!.Value, form.DonorEligibilityReference.Trim(), receivedById!, Clinic.ToUtc(form.ReceivedAt!.Value),
-                form.Storage.Trim()), clock.GetUtcNow(), Clinic.Zone);
-            if (product is not null) db.CellProducts.Add(product);
-            return violation;
-        }, "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.", "product");
+        return await writes.OnCasePage(this, id, form, p => p.Receipt = form, (c, terms) => c.RecordReceipt(
+            new ProductReceipt(form.Supplier.Trim(), form.Lot.Trim(), form.Expiry!.Value, form.DonorEligibilityReference.Trim(),
+                receivedById!, clock.ToUtc(form.ReceivedAt!.Value), form.Storage.Trim()),
+            terms, clock), "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.", "product");
     }
 
     [HttpPost]
     public async Task<IActionResult> Processing(Guid id, [Bind(Prefix = nameof(CasePage.Processing))] ProcessingForm form)
     {
-        if (form.Release == ReleaseDecision.Released && form.UseBy is null)
-            ModelState.AddModelError("Processing.UseBy", "A released product needs its use-by time.");
-        if (form.Release == ReleaseDecision.Rejected && string.IsNullOrWhiteSpace(form.ReleaseNote))
-            ModelState.AddModelError("Processing.ReleaseNote", "Give the reason the product is rejected.");
         // The verifier's password is only tried when there is a product waiting for this very step, so the form
         // cannot be used to guess passwords or lock a colleague out.
         var awaiting = await db.Cases.AnyAsync(c => c.Id == id && c.Stage == Core.Cases.CaseStage.ProductObtained);
         var verifierId = ModelState.IsValid && awaiting ? await VerifierIdAsync(form) : null;
         form.VerifierPassword = null; // never sent back to the page
-        return await Command.RunAsync(id, form, (_, p) => p.Processing = form, async c =>
-        {
-            var file = await LoadAsync(c);
-            var now = clock.GetUtcNow();
-            var record = new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
-                Clinic.ToUtc(form.StartedAt!.Value), Clinic.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
+        return await writes.OnCasePage(this, id, form, p => p.Processing = form, (c, terms) => c.RecordProcessing(
+            new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
+                clock.ToUtc(form.StartedAt!.Value), clock.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
                 form.TotalNucleatedCells, form.ViabilityPercent, Me,
                 verifierId ?? Me, // no checked verifier: the operator again, which Core always refuses after saying what else is wrong
-                form.Release!.Value, Clinic.ToUtc(form.DecidedAt!.Value),
-                form.Release == ReleaseDecision.Released ? Clinic.ToUtc(form.UseBy!.Value) : null, Text(form.ReleaseNote));
-            return Pathway.RecordProcessing(c, file.CurrentProduct, file.Consents, record, now, Clinic.Zone);
-        }, form.Release == ReleaseDecision.Released
+                form.Release!.Value, clock.ToUtc(form.DecidedAt!.Value),
+                form.Release == ReleaseDecision.Released && form.UseBy is { } useBy ? clock.ToUtc(useBy) : null, Text(form.ReleaseNote)),
+            terms, clock), form.Release == ReleaseDecision.Released
             ? "Product released. It can be injected until its use-by time."
             : "Product rejected and kept on record. Record a new harvest or receipt to go on.", "product");
     }
 
     [HttpPost]
     public Task<IActionResult> Discard(Guid id, [Bind(Prefix = nameof(CasePage.Discard))] DiscardForm form) =>
-        Command.RunAsync(id, form, (_, p) => p.Discard = form, async c =>
-        {
-            var file = await LoadAsync(c);
-            return Pathway.DiscardProduct(c, file.CurrentProduct, form.Reason, Me, clock.GetUtcNow());
-        }, "Product discarded and kept on record. Record a new harvest or receipt to go on.", "product");
+        writes.OnCasePage(this, id, form, p => p.Discard = form, (c, _) => c.DiscardProduct(form.Reason, Me, clock.Now),
+            "Product discarded and kept on record. Record a new harvest or receipt to go on.", "product");
 
     /// <summary>The product label: its code in large type and as a QR code, to print and stick on the product.</summary>
     [HttpGet]
@@ -103,20 +82,10 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
 
     [HttpPost]
     public Task<IActionResult> Inject(Guid id, [Bind(Prefix = nameof(CasePage.Injection))] InjectionForm form) =>
-        Command.RunAsync(id, form, (_, p) => p.Injection = form, async c =>
-        {
-            var file = await LoadAsync(c);
-            var entry = new InjectionEntry(form.ProductCode, form.Knee!.Value, form.UltrasoundGuided, form.VolumeMl!.Value,
-                form.Approach, Me, Clinic.ToUtc(form.PerformedAt!.Value), form.ImmediateReaction, form.DischargeInstructionsGiven);
-            var (injection, visits, violation) = Pathway.RecordInjection(c, file.CurrentProduct, file.Consents, entry,
-                Clinic.Schedule, Clinic.Zone, clock.GetUtcNow());
-            if (injection is not null)
-            {
-                db.Injections.Add(injection);
-                db.FollowUpVisits.AddRange(visits);
-            }
-            return violation;
-        }, "Injection recorded. The follow-up visits are scheduled below.", "follow-up");
+        writes.OnCasePage(this, id, form, p => p.Injection = form, (c, terms) => c.RecordInjection(
+            new InjectionEntry(form.ProductCode, form.Knee!.Value, form.UltrasoundGuided, form.VolumeMl!.Value, form.Approach, Me,
+                clock.ToUtc(form.PerformedAt!.Value), form.ImmediateReaction, form.DischargeInstructionsGiven),
+            terms, Clinic.Schedule, clock), "Injection recorded. The follow-up visits are scheduled below.", "follow-up");
 
     [HttpGet]
     public async Task<IActionResult> Visit(Guid id)
@@ -130,7 +99,7 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
                 : $"The {page.Visit.Label} visit is already {(page.Visit.Status == VisitStatus.Missed ? "marked missed" : "recorded")}.";
             return RedirectToAction("Details", "Cases", new { id = page.Heading.CaseId }, "follow-up");
         }
-        var local = Clinic.ToLocal(clock.GetUtcNow());
+        var local = clock.ToLocal(clock.Now);
         page.Form.VisitedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
         return View(page);
     }
@@ -141,27 +110,20 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
         var caseId = await db.FollowUpVisits.Where(v => v.Id == id).Select(v => (Guid?)v.CaseId).FirstOrDefaultAsync();
         if (caseId is null) return NotFound();
         var koos = Koos(form.Koos, "Form.Koos");
-        return await Command.RunAsync(caseId.Value, form.Version, async c =>
-        {
-            var file = await LoadAsync(c);
-            return Pathway.RecordVisit(c, file.Visits, id, file.Consents, Clinic.ToUtc(form.VisitedAt!.Value), Clinic.Zone, Me,
-                form.PainNrs!.Value, koos, form.RehabilitationStage, form.Notes, Clinic.Today(clock));
-        }, "Follow-up visit recorded.", "follow-up", async () =>
-        {
-            var page = await VisitPage.LoadAsync(db, id);
-            if (page is null) return NotFound();
-            page.Form = form;
-            return View(nameof(Visit), page);
-        });
+        return await writes.RunAsync(this, caseId.Value, form.Version, (c, terms) => c.RecordVisit(id,
+            new VisitEntry(clock.ToUtc(form.VisitedAt!.Value), Me, form.PainNrs!.Value, koos, form.RehabilitationStage, form.Notes), terms, clock),
+            "Follow-up visit recorded.", "follow-up", async () =>
+            {
+                var page = await VisitPage.LoadAsync(db, id);
+                if (page is null) return NotFound();
+                page.Form = form;
+                return View(nameof(Visit), page);
+            });
     }
 
     [HttpPost]
     public Task<IActionResult> MarkMissed(Guid id, MarkMissedForm form) =>
-        Command.RunAsync(id, form, (_, _) => { }, async c =>
-        {
-            var file = await LoadAsync(c);
-            return Pathway.MarkVisitMissed(c, file.Visits, form.VisitId, Clinic.Today(clock));
-        }, "Visit marked as missed.", "follow-up");
+        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.MarkVisitMissed(form.VisitId, clock.Today), "Visit marked as missed.", "follow-up");
 
     [HttpGet]
     public async Task<IActionResult> BaselineKoos(Guid id)
@@ -175,7 +137,7 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
     {
         var koos = Koos(form.Koos, "Form.Koos");
         if (ModelState.IsValid && koos is null) ModelState.AddModelError("", "Enter the patient's answers: the questionnaire is empty.");
-        return Command.RunAsync(id, form.Version, c => Task.FromResult(c.RecordBaselineKoos(koos!)),
+        return writes.RunAsync(this, id, form.Version, (c, _) => c.RecordBaselineKoos(koos!),
             "Baseline KOOS recorded.", "screening", async () =>
             {
                 var page = await BaselineKoosPage.LoadAsync(db, id);
@@ -187,12 +149,8 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
 
     [HttpPost]
     public Task<IActionResult> ReportAdverseEvent(Guid id, [Bind(Prefix = nameof(CasePage.AdverseEvent))] AdverseEventForm form) =>
-        Command.RunAsync(id, form, (_, p) => p.AdverseEvent = form, c =>
-        {
-            var (adverseEvent, violation) = AdverseEvent.Report(c.Id, form.Details(), Me, clock.GetUtcNow(), Clinic.Today(clock));
-            if (adverseEvent is not null) db.AdverseEvents.Add(adverseEvent);
-            return violation;
-        }, "Adverse event reported.", "adverse-events");
+        writes.OnCasePage(this, id, form, p => p.AdverseEvent = form, (c, _) => c.ReportAdverseEvent(form.Details(), Me, clock),
+            "Adverse event reported.", "adverse-events");
 
     [HttpGet]
     public async Task<IActionResult> UpdateAdverseEvent(Guid id)
@@ -204,13 +162,10 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
     [HttpPost]
     public async Task<IActionResult> UpdateAdverseEvent(Guid id, [Bind(Prefix = nameof(AdverseEventPage.Form))] AdverseEventForm form)
     {
-        var adverseEvent = await db.AdverseEvents.FirstOrDefaultAsync(e => e.Id == id);
-        if (adverseEvent is null) return NotFound();
-        return await Command.RunAsync(adverseEvent.CaseId, form.Version, c =>
-        {
-            db.Entry(adverseEvent).Property(e => e.Version).OriginalValue = form.EventVersion;
-            return Task.FromResult(adverseEvent.Update(form.Details(), clock.GetUtcNow(), Clinic.Today(clock)));
-        }, "Adverse event updated.", "adverse-events", async () =>
+        var caseId = await db.AdverseEvents.Where(e => e.Id == id).Select(e => (Guid?)e.CaseId).FirstOrDefaultAsync();
+        if (caseId is null) return NotFound();
+        return await writes.RunAsync(this, caseId.Value, new ReadAt(form.Version, id, form.EventVersion),
+            (c, _) => c.UpdateAdverseEvent(id, form.Details(), clock), "Adverse event updated.", "adverse-events", async () =>
         {
             var page = await AdverseEventPage.LoadAsync(db, id);
             if (page is null) return NotFound();
@@ -218,8 +173,6 @@ public sealed class ProceduresController(ClinicDbContext db, UserManager<ClinicU
             return View(nameof(UpdateAdverseEvent), page);
         });
     }
-
-    private Task<CaseFile> LoadAsync(Core.Cases.Case c) => CaseFile.LoadAsync(db, c, Clinic.ConsentValidityDays);
 
     private KoosAnswers? Koos(KoosForm form, string field)
     {

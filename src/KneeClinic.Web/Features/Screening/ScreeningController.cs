@@ -1,6 +1,7 @@
-using KneeClinic.Core.Data;
+using KneeClinic.Core;
 using KneeClinic.Core.Screening;
 using KneeClinic.Web.Features.Cases;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,43 +11,42 @@ namespace KneeClinic.Web.Features.Screening;
 /// <summary>The screening forms on the case page. Each posts one change to the case and returns to it.</summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ScreeningController(ClinicDbContext db, UserManager<Core.Staff.ClinicUser> users,
-    Microsoft.Extensions.Options.IOptions<Consents.ClinicOptions> clinic, TimeProvider clock) : Controller
+public sealed class ScreeningController(CaseWrites writes, UserManager<Core.Staff.ClinicUser> users, ClinicClock clock) : Controller
 {
-    private DateOnly Today => clinic.Value.Today(clock);
+    private DateOnly Today => clock.Today;
 
     [HttpPost]
     public Task<IActionResult> Checkup(Guid id, [Bind(Prefix = nameof(CasePage.Checkup))] CheckupForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, p) => p.Checkup = form,
-            c => c.RecordCheckup(form.CheckupDate!.Value, form.MedicalHistory, form.Notes, form.BaselinePainNrs!.Value,
+        writes.OnCasePage(this, id, form, p => p.Checkup = form,
+            (c, _) => c.RecordCheckup(form.CheckupDate!.Value, form.MedicalHistory, form.Notes, form.BaselinePainNrs!.Value,
                 form.Present.Select(k => (k, form.ContraindicationNotes.GetValueOrDefault(k))), Today),
             "Check-up saved.", "screening");
 
     [HttpPost]
     public Task<IActionResult> AddMedication(Guid id, [Bind(Prefix = nameof(CasePage.Medication))] MedicationForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, p) => p.Medication = form,
-            c => c.AddMedication(new Medication(form.Name, form.Dose, form.Kind!.Value, form.PauseFrom, form.ResumeOn)),
+        writes.OnCasePage(this, id, form, p => p.Medication = form,
+            (c, _) => c.AddMedication(new Medication(form.Name, form.Dose, form.Kind!.Value, form.PauseFrom, form.ResumeOn)),
             "Medication added.", "medications");
 
     [HttpPost]
     public Task<IActionResult> RemoveMedication(Guid id, RemoveEntryForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, _) => { }, c => c.RemoveMedication(form.EntryId),
+        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.RemoveMedication(form.EntryId),
             "Medication removed.", "medications");
 
     [HttpPost]
     public Task<IActionResult> AddImaging(Guid id, [Bind(Prefix = nameof(CasePage.Imaging))] ImagingForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, p) => p.Imaging = form,
-            c => c.AddImaging(new ImagingStudy(form.Modality!.Value, form.PerformedOn!.Value, form.Findings, form.KellgrenLawrenceGrade), Today),
+        writes.OnCasePage(this, id, form, p => p.Imaging = form,
+            (c, _) => c.AddImaging(new ImagingStudy(form.Modality!.Value, form.PerformedOn!.Value, form.Findings, form.KellgrenLawrenceGrade), Today),
             "Imaging added.", "imaging");
 
     [HttpPost]
     public Task<IActionResult> RemoveImaging(Guid id, RemoveEntryForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, _) => { }, c => c.RemoveImaging(form.EntryId),
+        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.RemoveImaging(form.EntryId),
             "Imaging removed.", "imaging");
 
     [HttpPost]
     public Task<IActionResult> Decide(Guid id, [Bind(Prefix = nameof(CasePage.Decision))] DecisionForm form) =>
-        new CaseCommand(this, db).RunAsync(id, form, (_, p) => p.Decision = form,
-            c => c.DecideEligibility(form.Outcome!.Value, form.Reason, users.GetUserId(User)!, clock.GetUtcNow()),
+        writes.OnCasePage(this, id, form, p => p.Decision = form,
+            (c, _) => c.DecideEligibility(form.Outcome!.Value, form.Reason, users.GetUserId(User)!, clock.Now),
             "Eligibility decision recorded.", "decision");
 }

@@ -1,0 +1,57 @@
+using KneeClinic.Core.Consent;
+using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Screening;
+
+namespace KneeClinic.Web.Features;
+
+/// <summary>How the domain's enums read on screen. Every member is named, so a new member fails the build until it has words.</summary>
+public static class Labels
+{
+    public static string Label(this AdverseEventCategory category) => category switch
+    {
+        AdverseEventCategory.Infection => "Infection",
+        AdverseEventCategory.PainSwelling => "Pain or swelling",
+        AdverseEventCategory.BleedingBruising => "Bleeding or bruising",
+        AdverseEventCategory.FlareUp => "Flare-up",
+        AdverseEventCategory.ImmuneReaction => "Immune reaction",
+        AdverseEventCategory.Tumour => "Tumour",
+        AdverseEventCategory.UnexpectedDifferentiation => "Unexpected tissue growth (differentiation)",
+        AdverseEventCategory.Other => "Other",
+    };
+
+    public static string Label(this MedicationKind kind) => kind switch
+    {
+        MedicationKind.Nsaid => "NSAID",
+        MedicationKind.Anticoagulant => "Anticoagulant",
+        MedicationKind.Other => "Other",
+    };
+
+    public static string Label(this EligibilityOutcome outcome) => outcome switch
+    {
+        EligibilityOutcome.Eligible => "Eligible",
+        EligibilityOutcome.NotEligible => "Not eligible",
+        EligibilityOutcome.EligibleWithOverride => "Eligible with override",
+    };
+
+    public static string Badge(this TemplateVersionStatus status) => status switch
+    {
+        TemplateVersionStatus.Published => "text-bg-success",
+        TemplateVersionStatus.Draft => "text-bg-warning",
+        TemplateVersionStatus.Retired => "text-bg-secondary",
+    };
+
+    public static string Badge(this ConsentStatus status) => status switch
+    {
+        ConsentStatus.Signed => "text-bg-success",
+        ConsentStatus.Generated => "text-bg-warning",
+        ConsentStatus.Withdrawn or ConsentStatus.Voided => "text-bg-secondary",
+    };
+
+    public static string CssClass(this StepState state) => state switch
+    {
+        StepState.Done => "done",
+        StepState.Current => "current",
+        StepState.Stopped => "blocked",
+        StepState.Upcoming => "",
+    };
+}
