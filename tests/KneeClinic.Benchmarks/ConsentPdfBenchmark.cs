@@ -102,7 +102,7 @@ public class ChromiumPdfBenchmark
 
     private async Task<byte[]> PrintAsync()
     {
-        await _page.SetContentAsync(_renderer.Html(_template, Forms.Patient(_sample, ++_next)));
+        await _page.SetContentAsync(ConsentRenderer.Html(_template, Forms.Patient(_sample, ++_next)));
         return await _page.PdfAsync(new() { Format = "Letter", PrintBackground = true });
     }
 

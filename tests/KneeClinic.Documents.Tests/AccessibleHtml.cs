@@ -15,7 +15,7 @@ public sealed class AccessibleHtml(Templates templates) : IClassFixture<Template
     {
         var template = Templates.Load(file);
         var request = Templates.Request(file, study);
-        var page = new HtmlParser().ParseDocument(new ConsentRenderer(templates.Fonts).Html(template, request));
+        var page = new HtmlParser().ParseDocument(ConsentRenderer.Html(template, request));
         var resolved = template.Resolve(ConsentPdfValues.For(request, template), request.Basis);
         var pdf = new PdfText(templates.Render(file, request).Pdf);
 
@@ -48,7 +48,7 @@ public sealed class AccessibleHtml(Templates templates) : IClassFixture<Template
         const string file = "bone-marrow.en.md";
         var request = Templates.Request(file) with { PatientName = "<script>alert(1)</script> O'Brien & \"Sons\"" };
 
-        var html = new ConsentRenderer(templates.Fonts).Html(Templates.Load(file), request);
+        var html = ConsentRenderer.Html(Templates.Load(file), request);
         var page = new HtmlParser().ParseDocument(html);
 
         Assert.Empty(page.QuerySelectorAll("script"));

@@ -10,7 +10,9 @@ internal static class Totp
         var step = at.ToUnixTimeSeconds() / 30;
         Span<byte> counter = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counter, step);
+#pragma warning disable CA5350 // RFC 6238 authenticator codes are HMAC-SHA1, as the authenticator apps compute them.
         var hash = HMACSHA1.HashData(Base32(base32Key), counter);
+#pragma warning restore CA5350
         var offset = hash[^1] & 0x0f;
         var value = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
         return (value % 1_000_000).ToString("D6");

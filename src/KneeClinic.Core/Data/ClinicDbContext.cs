@@ -42,11 +42,11 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
         }
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite stores DateTimeOffset as text it cannot compare or sort; store UTC ticks instead.
         if (IsSqlite)
-            configuration.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

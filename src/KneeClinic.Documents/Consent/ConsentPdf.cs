@@ -118,7 +118,7 @@ public sealed class ConsentPdf : IDocument
         i + 1 < blocks.Count && blocks[i] is ResolvedParagraph or ResolvedConditional
         && First(blocks[i + 1]) is ResolvedTable or ResolvedBullets or ResolvedTeachBack;
 
-    private static ResolvedBlock? First(ResolvedBlock block) => block is ResolvedConditional c ? c.Content.FirstOrDefault() : block;
+    private static ResolvedBlock? First(ResolvedBlock block) => block is ResolvedConditional c ? (c.Content.Count > 0 ? c.Content[0] : null) : block;
 
     private IEnumerable<IComponent> Notes()
     {
@@ -255,7 +255,7 @@ public sealed class ConsentPdf : IDocument
                 case ResolvedTable table:
                     h.Append("<table>\n<thead><tr>").AppendJoin("", table.Header.Select(c => $"<th scope=\"col\">{R(c)}</th>")).Append("</tr></thead>\n<tbody>");
                     foreach (var row in table.Rows)
-                        h.Append("<tr>").Append($"<th scope=\"row\">{R(row[0])}</th>").AppendJoin("", row.Skip(1).Select(c => $"<td>{R(c)}</td>")).Append("</tr>");
+                        h.Append("<tr><th scope=\"row\">").Append(R(row[0])).Append("</th>").AppendJoin("", row.Skip(1).Select(c => $"<td>{R(c)}</td>")).Append("</tr>");
                     h.Append("</tbody>\n</table>\n");
                     break;
                 case ResolvedInvestigational box:
@@ -309,7 +309,7 @@ public sealed class ConsentPdf : IDocument
         t.Items.Select(i => (IReadOnlyList<IReadOnlyList<Run>>)[Runs(i, _type.Body), []]).ToList(),
         minRowHeight: SignatureBlock.WritingSpace + 4);
 
-    private static IReadOnlyList<Run> Runs(IReadOnlyList<ResolvedRun> runs, TextStyle style) =>
+    private static List<Run> Runs(IReadOnlyList<ResolvedRun> runs, TextStyle style) =>
         runs.Select(r => new Run(r.Text, style with { Face = Combine(style.Face, r.Face) })).ToList();
 
     private static FontFace Combine(FontFace a, FontFace b)
@@ -412,5 +412,5 @@ public sealed class ConsentRenderer(FontSet fonts)
     }
 
     /// <summary>The form as an accessible HTML page: the same words as its PDF.</summary>
-    public string Html(ConsentTemplateText template, ConsentRequest request) => new ConsentPdf(template, request).Html();
+    public static string Html(ConsentTemplateText template, ConsentRequest request) => new ConsentPdf(template, request).Html();
 }

@@ -244,7 +244,7 @@ public sealed partial class ConsentTemplateText
         _ => throw new InvalidOperationException(block.GetType().Name),
     };
 
-    private static IReadOnlyList<ResolvedRun> Runs(IReadOnlyList<TemplateRun> runs, TemplateContext context) =>
+    private static List<ResolvedRun> Runs(IReadOnlyList<TemplateRun> runs, TemplateContext context) =>
         runs.Select(r => new ResolvedRun(Text(r, context), r.Face)).ToList();
 
     // Most runs hold no placeholder: their text is the source itself, with no template to render.
@@ -277,7 +277,7 @@ public sealed partial class ConsentTemplateText
 
     private static List<IReadOnlyList<TemplateRun>> Items(ListBlock list) =>
         list.Cast<ListItemBlock>().Select(item => item.SingleOrDefault() is Markdig.Syntax.ParagraphBlock p
-            ? Inlines(p.Inline)
+            ? (IReadOnlyList<TemplateRun>)Inlines(p.Inline)
             : throw new TemplateFormatException($"Line {item.Line + 1}: a list item must be one paragraph.")).ToList();
 
     private static TableBlock TableOf(Table table)
@@ -288,7 +288,7 @@ public sealed partial class ConsentTemplateText
     }
 
     /// <summary>Flattens Markdown inlines into runs of one emphasis each, then parses their placeholders.</summary>
-    private static IReadOnlyList<TemplateRun> Inlines(ContainerInline? inline)
+    private static List<TemplateRun> Inlines(ContainerInline? inline)
     {
         var pieces = new List<(string Text, FontFace Face)>();
         Walk(inline, bold: false, italic: false);

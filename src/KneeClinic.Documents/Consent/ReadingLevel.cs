@@ -141,16 +141,16 @@ public static partial class ReadingLevel
         if (w.Length <= 3) return 1;
         var extra = 0;
         // "-ing" after a vowel is a syllable of its own, which the vowel group hides (be-ing, go-ing, do-ing).
-        if (w.EndsWith("ing") && w.Length > 4 && IsEnglishVowel(w[^4])) extra = 1;
+        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length > 4 && IsEnglishVowel(w[^4])) extra = 1;
         // "-bles", "-dled": the plural or past of a consonant + "le" word keeps its syllable (ta-bles, han-dled).
-        if ((w.EndsWith("les") || w.EndsWith("led")) && w.Length > 4 && IsSyllabicL(w[^4])) w = w[..^1];
-        if (w.EndsWith("le") && IsSyllabicL(w[^3])) { }
+        if ((w.EndsWith("les", StringComparison.Ordinal) || w.EndsWith("led", StringComparison.Ordinal)) && w.Length > 4 && IsSyllabicL(w[^4])) w = w[..^1];
+        if (w.EndsWith("le", StringComparison.Ordinal) && IsSyllabicL(w[^3])) { }
         // A final "ed" is silent except after t or d (in-jec-ted); "es" except after a hissing sound (box-es).
-        else if (w.EndsWith("ed") && w[^3] is not ('t' or 'd')) w = w[..^2];
-        else if (w.EndsWith("es") && w[^3] is not ('s' or 'x' or 'z' or 'c' or 'g' or 'h')) w = w[..^2];
+        else if (w.EndsWith("ed", StringComparison.Ordinal) && w[^3] is not ('t' or 'd')) w = w[..^2];
+        else if (w.EndsWith("es", StringComparison.Ordinal) && w[^3] is not ('s' or 'x' or 'z' or 'c' or 'g' or 'h')) w = w[..^2];
         // A final e is silent, also in "-le" after a vowel (whole, while, fe-male).
         else if (w.EndsWith('e')) w = w[..^1];
-        return Math.Max(1, EnglishVowels().Matches(w).Count + extra);
+        return Math.Max(1, EnglishVowels().Count(w) + extra);
 
         static bool IsEnglishVowel(char c) => "aeiouy".Contains(c);
         // The e of "-le" is heard after most consonants (ta-ble, mus-cle), not after l, r or w (called, curled, howled).

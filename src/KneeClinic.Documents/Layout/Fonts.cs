@@ -58,7 +58,7 @@ public sealed class DocumentFonts(IReadOnlyDictionary<FontFace, SKTypeface> draw
         return paint;
     }
 
-    public float LineHeight(TextStyle style) => style.Size * style.LineHeight;
+    public static float LineHeight(TextStyle style) => style.Size * style.LineHeight;
 
     private static SKFont Font(Dictionary<(FontFace, float), SKFont> cache, SKTypeface typeface, TextStyle style)
     {

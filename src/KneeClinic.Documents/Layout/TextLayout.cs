@@ -57,7 +57,7 @@ public static class TextLayout
         void Flush(TextStyle? emptyStyle = null)
         {
             var styles = pieces.Count > 0 ? pieces.Select(p => p.Style).ToList() : [emptyStyle ?? Typography.Standard.Body];
-            var height = styles.Max(fonts.LineHeight);
+            var height = styles.Max(DocumentFonts.LineHeight);
             var ascent = styles.Max(s => -fonts.Metrics(s).Ascent) + (height - styles.Max(s => s.Size)) / 2;
             lines.Add(new TextLine(pieces.ToList(), height, ascent));
             pieces.Clear();

@@ -9,20 +9,20 @@ namespace KneeClinic.Web.Infrastructure;
 /// </summary>
 public sealed class CheckBoxBinder : IModelBinder
 {
-    public Task BindModelAsync(ModelBindingContext context)
+    public Task BindModelAsync(ModelBindingContext bindingContext)
     {
-        var posted = context.ValueProvider.GetValue(context.ModelName);
+        var posted = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
         if (posted == ValueProviderResult.None) return Task.CompletedTask;
 
         if (bool.TryParse(posted.FirstValue, out var value))
         {
-            context.ModelState.SetModelValue(context.ModelName, posted);
-            context.Result = ModelBindingResult.Success(value);
+            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, posted);
+            bindingContext.Result = ModelBindingResult.Success(value);
             return Task.CompletedTask;
         }
-        context.ModelState.SetModelValue(context.ModelName, new ValueProviderResult(bool.FalseString));
-        context.ModelState.TryAddModelError(context.ModelName, $"{context.ModelMetadata.GetDisplayName()} must be ticked or left empty.");
-        context.Result = ModelBindingResult.Failed();
+        bindingContext.ModelState.SetModelValue(bindingContext.ModelName, new ValueProviderResult(bool.FalseString));
+        bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, $"{bindingContext.ModelMetadata.GetDisplayName()} must be ticked or left empty.");
+        bindingContext.Result = ModelBindingResult.Failed();
         return Task.CompletedTask;
     }
 }

@@ -71,10 +71,10 @@ public sealed class ConsentRecordFilter
     {
         ["Status"] = Status?.ToString(),
         ["Template"] = Template,
-        ["Version"] = Version?.ToString(),
+        ["Version"] = Version?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Language"] = Language,
-        ["From"] = From?.ToString("yyyy-MM-dd"),
-        ["To"] = To?.ToString("yyyy-MM-dd"),
+        ["From"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["To"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["MissingScan"] = MissingScan ? "true" : null,
         ["Page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);

@@ -52,7 +52,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         try
         {
             rendered = renderer.Render(library.Parsed(version), request);
-            html = renderer.Html(library.Parsed(version), request);
+            html = ConsentRenderer.Html(library.Parsed(version), request);
             if (shortForm is not null) shortFormRendered = renderer.Render(library.Parsed(shortForm), request with { ShortFormSummary = false });
         }
         catch (MissingPlaceholderException e)

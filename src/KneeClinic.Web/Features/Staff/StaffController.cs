@@ -42,7 +42,7 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
-                ModelState.AddModelError(error.Code.StartsWith("Password") ? nameof(form.InitialPassword) : "", error.Description);
+                ModelState.AddModelError(error.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(form.InitialPassword) : "", error.Description);
             if (await users.FindByIdAsync(user.Id) is { } partial) await users.DeleteAsync(partial);
             return View(form);
         }
