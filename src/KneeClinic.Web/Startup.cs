@@ -8,6 +8,7 @@ using KneeClinic.Documents.Consent;
 using KneeClinic.Documents.Fonts;
 using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -35,21 +36,25 @@ public static class Startup
         services.AddHttpContextAccessor();
         services.AddScoped<IAuditActor, HttpAuditActor>();
         services.AddClinicDatabase();
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
-            .Validate(o => o.IsValid(), "The Security settings are not valid: check Security:AbsoluteSessionLimit and the PermitLimit and Window of Security:LoginRateLimitPerClient and Security:LoginRateLimitPerUsername.")
-            .ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
+        {
+            options.Password.RequiredLength = security.Value.PasswordMinimumLength;
+            options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedSignIns;
+            options.Lockout.DefaultLockoutTimeSpan = security.Value.LockoutDuration;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IOptions<SecurityOptions>>(
+            (options, security) => options.ExpireTimeSpan = security.Value.IdleSessionLimit);
 
         services.AddIdentity<ClinicUser, IdentityRole>(options =>
             {
-                // Length over composition rules (NIST SP 800-63B): 12 characters or more, any characters.
-                options.Password.RequiredLength = 12;
+                // Length over composition rules (NIST SP 800-63B); the length is Security:PasswordMinimumLength.
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
@@ -67,7 +72,6 @@ public static class Startup
             options.Cookie.HttpOnly = true;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.ExpireTimeSpan = TimeSpan.FromMinutes(20);
             options.SlidingExpiration = true;
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";

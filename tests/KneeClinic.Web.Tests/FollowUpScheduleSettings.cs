@@ -1,4 +1,4 @@
-using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -5,7 +5,7 @@ namespace KneeClinic.Core.Staff;
 
 /// <summary>
 /// Refuses the passwords an attacker tries first (the list the product ships) and passwords that contain the
-/// name part of the account's email. Length is Identity's own rule (12 or more); there are no composition rules.
+/// name part of the account's email. Length is Identity's own rule (Security:PasswordMinimumLength, 12 or more); there are no composition rules.
 /// </summary>
 public sealed class PasswordPolicy : IPasswordValidator<ClinicUser>
 {

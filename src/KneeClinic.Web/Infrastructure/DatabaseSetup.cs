@@ -5,20 +5,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Infrastructure;
 
-public enum DatabaseProvider
-{
-    Sqlite,
-    SqlServer,
-}
-
 /// <summary>Chooses the database provider from configuration and prepares the database at start.</summary>
 public static class DatabaseSetup
 {
     public const string SqliteMigrations = "KneeClinic.Migrations.Sqlite";
     public const string SqlServerMigrations = "KneeClinic.Migrations.SqlServer";
 
-    public static DatabaseProvider Provider(IConfiguration configuration) =>
-        configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+    public static DatabaseProvider Provider(IConfiguration configuration) => DatabaseOptions.From(configuration).Provider;
 
     /// <summary>
     /// Registers <see cref="ClinicDbContext"/> on the configured provider. Configuration is read when the
@@ -26,6 +19,8 @@ public static class DatabaseSetup
     /// </summary>
     public static IServiceCollection AddClinicDatabase(this IServiceCollection services)
     {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DatabaseOptions>, DatabaseOptions.Validator>();
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<ClinicDbContext>((sp, options) =>
         {
@@ -51,7 +46,7 @@ public static class DatabaseSetup
 
     /// <summary>Where the app keeps its files (SQLite database, keys, later uploads): Database:DataDirectory under the content root.</summary>
     public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment) =>
-        Path.GetFullPath(Path.Combine(environment.ContentRootPath, configuration["Database:DataDirectory"] ?? "App_Data"));
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, DatabaseOptions.From(configuration).DataDirectory));
 
     /// <summary>The configured SQLite connection string, or a file in the data folder under the content root.</summary>
     public static string SqliteConnectionString(IConfiguration configuration, IHostEnvironment environment)
@@ -95,7 +90,7 @@ public static class DatabaseSetup
             // WAL lets readers carry on while one writer commits; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
-        else if (configuration.GetValue("Database:MigrateAtStartup", false))
+        else if (DatabaseOptions.From(configuration).MigrateAtStartup)
         {
             await db.Database.MigrateAsync();
         }

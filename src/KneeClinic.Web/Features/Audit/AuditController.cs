@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
+using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Web.Features.Consents;
@@ -17,10 +18,10 @@ namespace KneeClinic.Web.Features.Audit;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> options) : Controller
+public sealed class AuditController(ClinicDbContext db, ClinicClock clock) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, options.Value, new AuditFilter(), null));
+    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, clock, new AuditFilter(), null));
 
     [HttpPost]
     [ActionName("Index")]
@@ -28,7 +29,7 @@ public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> 
     {
         var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
         return View(ModelState.IsValid
-            ? await AuditSearch.PageAsync(db, options.Value, filter, patientId)
+            ? await AuditSearch.PageAsync(db, clock, filter, patientId)
             : await AuditSearch.EmptyAsync(db, filter));
     }
 
@@ -39,7 +40,7 @@ public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> 
         var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
         if (!ModelState.IsValid) return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
 
-        if (await AuditSearch.AllAsync(db, options.Value, filter, patientId) is not { } rows)
+        if (await AuditSearch.AllAsync(db, clock, filter, patientId) is not { } rows)
         {
             ModelState.AddModelError("", $"More than {AuditSearch.ExportLimit:N0} entries match. Narrow the filter, for example to fewer dates, and export again.");
             return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
@@ -64,7 +65,7 @@ public sealed class AuditController(ClinicDbContext db, IOptions<ClinicOptions> 
                 r.NewValues,
                 r.Hash,
             }));
-        var name = $"audit-trail-{options.Value.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>()):yyyy-MM-dd}.csv";
+        var name = $"audit-trail-{clock.Today:yyyy-MM-dd}.csv";
         return File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv", name);
     }
 

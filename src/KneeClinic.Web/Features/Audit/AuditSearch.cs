@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -87,7 +89,7 @@ public static class AuditSearch
         return patientId;
     }
 
-    public static async Task<AuditPage> PageAsync(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    public static async Task<AuditPage> PageAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = Filtered(db, clinic, filter, patientId);
         var total = await entries.CountAsync();
@@ -100,14 +102,14 @@ public static class AuditSearch
         new(filter, [], 0, await UsersAsync(db), await EntitiesAsync(db));
 
     /// <summary>Every matching entry, oldest first; null when more than <see cref="ExportLimit"/> match.</summary>
-    public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = Filtered(db, clinic, filter, patientId);
         if (await entries.CountAsync() > ExportLimit) return null;
         return await Rows(db, entries.OrderBy(e => e.Sequence), clinic);
     }
 
-    private static IQueryable<AuditEntry> Filtered(ClinicDbContext db, ClinicOptions clinic, AuditFilter filter, Guid? patientId)
+    private static IQueryable<AuditEntry> Filtered(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrEmpty(filter.UserId)) entries = entries.Where(e => e.UserId == filter.UserId);
@@ -119,7 +121,7 @@ public static class AuditSearch
         return entries;
     }
 
-    private static async Task<IReadOnlyList<AuditRow>> Rows(ClinicDbContext db, IQueryable<AuditEntry> entries, ClinicOptions clinic)
+    private static async Task<IReadOnlyList<AuditRow>> Rows(ClinicDbContext db, IQueryable<AuditEntry> entries, ClinicClock clinic)
     {
         var rows = await entries
             .Select(e => new

@@ -22,7 +22,7 @@ public static class CaseFormWrites
     {
         var services = page.HttpContext.RequestServices;
         var found = await CasePage.LoadAsync(services.GetRequiredService<ClinicDbContext>(), caseId,
-            services.GetRequiredService<IOptions<ClinicOptions>>().Value, services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<IOptions<ClinicOptions>>().Value, services.GetRequiredService<ClinicClock>());
         if (found is null) return page.NotFound();
         keepForm(found);
         page.ViewData["FailedForm"] = failedForm;

@@ -1,3 +1,4 @@
+using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
@@ -6,6 +7,7 @@ using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Features.Procedures;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,7 +49,9 @@ public sealed class CasePage
     public required DateOnly Today { get; init; }
     public required DateTimeOffset Now { get; init; }
 
-    public DateTime Local(DateTimeOffset utc) => Clinic.ToLocal(utc);
+    public required ClinicClock Clock { get; init; }
+
+    public DateTime Local(DateTimeOffset utc) => Clock.ToLocal(utc);
 
     public IReadOnlyList<Consents.ConsentRow> Consents { get; init; } = [];
 
@@ -72,10 +76,10 @@ public sealed class CasePage
 
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 
-    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, TimeProvider clock)
+    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, ClinicClock clock)
     {
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(clinic.ToLocal(now));
+        var now = clock.Now;
+        var today = clock.Today;
         var found = await db.Cases.AsNoTracking()
             .Where(c => c.Id == id)
             .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.GivenName, p.FamilyName, p.Mrn, p.DateOfBirth })
@@ -105,10 +109,11 @@ public sealed class CasePage
             .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Kind == Core.Consent.TemplateKind.ShortForm))
             .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
-        DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(clinic.ToLocal(at));
+        DateOnly Day(DateTimeOffset at) => clock.DateOf(at);
         return new CasePage
         {
             Clinic = clinic,
+            Clock = clock,
             Today = today,
             Now = now,
             Products = products,

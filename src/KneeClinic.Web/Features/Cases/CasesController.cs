@@ -16,7 +16,7 @@ namespace KneeClinic.Web.Features.Cases;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, TimeProvider clock) : Controller
+public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, ClinicClock clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Create(Guid patientId)
@@ -38,7 +38,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
         if (!ModelState.IsValid) return await CreateView(form);
 
         var @case = new Case(form.PatientId, form.Knee!.Value, form.CellSource!.Value, form.KellgrenLawrenceGrade,
-            form.AssignedClinicianId!, clock.GetUtcNow());
+            form.AssignedClinicianId!, clock.Now);
         db.Cases.Add(@case);
         await db.SaveChangesAsync();
         TempData["Message"] = "Case opened. Start with the screening.";
@@ -55,7 +55,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
 
     [HttpPost]
     public Task<IActionResult> Close(Guid id, [Bind(Prefix = nameof(CasePage.Close))] CloseCaseForm form, [FromServices] CaseWrites writes) =>
-        writes.OnCasePage(this, id, form, p => p.Close = form, (c, _) => c.Close(form.Reason, clock.GetUtcNow()), "Case closed.");
+        writes.OnCasePage(this, id, form, p => p.Close = form, (c, _) => c.Close(form.Reason, clock.Now), "Case closed.");
 
     private async Task<IActionResult> CreateView(NewCaseForm form)
     {

@@ -1,6 +1,8 @@
+using KneeClinic.Core;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Web.Features.Consents;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ namespace KneeClinic.Web.Features.ConsentRecords;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConsentRecordsController(ClinicDbContext db, IOptions<ClinicOptions> options) : Controller
+public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clock) : Controller
 {
     public const int PageSize = 25;
 
@@ -31,9 +33,8 @@ public sealed class ConsentRecordsController(ClinicDbContext db, IOptions<Clinic
         if (!string.IsNullOrEmpty(filter.Template)) rows = rows.Where(x => x.t.Code == filter.Template);
         if (filter.Version is { } version) rows = rows.Where(x => x.v.Version == version);
         if (!string.IsNullOrEmpty(filter.Language)) rows = rows.Where(x => x.v.Language == filter.Language);
-        var zone = options.Value;
-        if (filter.From is { } from) { var start = zone.ToUtc(from.ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt >= start); }
-        if (filter.To is { } to) { var end = zone.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt < end); }
+        if (filter.From is { } from) { var start = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt >= start); }
+        if (filter.To is { } to) { var end = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt < end); }
         // A signed or withdrawn consent must have its scan; one without is a gap in the record.
         if (filter.MissingScan) rows = rows.Where(x => x.d.Status != ConsentStatus.Generated && x.d.Status != ConsentStatus.Voided && x.d.Signature == null);
 

@@ -14,7 +14,7 @@ namespace KneeClinic.Web.Features.ConsentTemplates;
 /// <summary>Administrators look after the consent wording: versions, previews, drafts, publishing and retiring.</summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
-    Microsoft.Extensions.Options.IOptions<ClinicOptions> options, TimeProvider clock) : Controller
+    Microsoft.Extensions.Options.IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
 
@@ -24,7 +24,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         var templates = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).OrderBy(t => t.Code).ToListAsync();
         var rows = templates.Select(t => new TemplateRow(t, t.Versions.OrderBy(v => v.Language).ThenByDescending(v => v.Version)
             .Select(v => new VersionRow(v, Check(v, t.CellSource).Level)).ToList())).ToList();
-        ViewData["Basis"] = new BasisSummary(Clinic, Clinic.BasisProblem(Clinic.Today(clock)));
+        ViewData["Basis"] = new BasisSummary(Clinic, Clinic.BasisProblem(clock.Today));
         return View(rows);
     }
 
@@ -42,7 +42,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
         try
         {
-            var rendered = renderer.Render(library.Parsed(version), Clinic.SampleRequest(clock.GetUtcNow(), version.Language, await SourceOf(version)));
+            var rendered = renderer.Render(library.Parsed(version), Clinic.SampleRequest(clock.Now, version.Language, await SourceOf(version)));
             return File(rendered.Pdf, "application/pdf");
         }
         catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
@@ -61,7 +61,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         var from = template.Versions.Single(v => v.Id == id);
         var next = template.NextVersion(from.Language);
         var draft = template.NewDraft(from.Language, from.EffectiveDate, from.RequiresReconsent,
-            ConsentTemplateText.WithVersion(from.Body, next), clock.GetUtcNow());
+            ConsentTemplateText.WithVersion(from.Body, next), clock.Now);
         if (!await db.SavedAsync(ModelState))
         {
             // Another administrator changed this template meanwhile (or the same button was pressed twice).
@@ -129,12 +129,12 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         Check(v, t.CellSource) is var check && check.Problem is { } problem
             ? new RuleViolation("DoesNotRender", $"{Label(v)} cannot be published: {problem}")
             : !ModelState.IsValid ? new RuleViolation("ReasonTooLong", "Keep the reason to 1,000 characters.")
-            : t.Publish(v.Id, clock.GetUtcNow(), !check.NeedsReason, readingLevelReason) is { } violation
+            : t.Publish(v.Id, clock.Now, !check.NeedsReason, readingLevelReason) is { } violation
                 ? new RuleViolation(violation.Code, $"{Label(v)} ({check.Level!.Summary}): {violation.Message}")
                 : null, "published");
 
     [HttpPost]
-    public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.GetUtcNow()), "retired");
+    public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.Now), "retired");
 
     private async Task<IActionResult> ChangeAsync(Guid id, Guid templateVersion, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
     {
@@ -165,7 +165,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     {
         try
         {
-            return library.Check(library.Parsed(version), source, clock.GetUtcNow());
+            return library.Check(library.Parsed(version), source, clock.Now);
         }
         catch (TemplateFormatException e)
         {

@@ -4,6 +4,7 @@ using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Screening;
 using KneeClinic.Documents.Consent;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace KneeClinic.Web.Features.Consents;
 
 /// <summary>Makes the consent form for a case: picks the current template version, renders it, keeps the exact bytes.</summary>
 public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary library, ConsentRenderer renderer,
-    Documents.Fonts.FontSet fonts, IOptions<ClinicOptions> options, TimeProvider clock)
+    Documents.Fonts.FontSet fonts, IOptions<ClinicOptions> options, ClinicClock clock)
 {
     /// <summary>
     /// The form in <paramref name="language"/>; with <paramref name="shortFormLanguage"/>, the short-form route: the form
@@ -21,7 +22,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         bool largePrint = false, string? shortFormLanguage = null)
     {
         if (@case.CanGenerateConsent() is { } violation) return violation;
-        if (options.Value.BasisProblem(options.Value.Today(clock)) is { } basisProblem) return new RuleViolation("RegulatoryBasis", basisProblem);
+        if (options.Value.BasisProblem(clock.Today) is { } basisProblem) return new RuleViolation("RegulatoryBasis", basisProblem);
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource && t.Kind == TemplateKind.ConsentForm);
         if (template?.Current(language) is not { } version) return NoTemplate;
         ConsentTemplateVersion? shortForm = null;
@@ -35,7 +36,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         var patient = await db.Patients.SingleAsync(p => p.Id == @case.PatientId);
         var clinician = await db.Users.Where(u => u.Id == @case.AssignedClinicianId).Select(u => u.DisplayName).SingleAsync();
         var clinic = options.Value;
-        var now = clock.GetUtcNow();
+        var now = clock.Now;
         var request = new ConsentRequest(
             patient.FullName, patient.DateOfBirth, patient.Mrn, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
             clinic.Details, clinic.Cost(@case.CellSource), number, now, Notes(@case.Screening), VerificationLink(site, number),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Consents;

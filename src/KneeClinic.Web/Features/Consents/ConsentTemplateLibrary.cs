@@ -3,6 +3,7 @@ using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Documents.Consent;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
@@ -36,13 +37,13 @@ public sealed class DashboardPage
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, TimeProvider clock) : Controller
+public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(bool all = false)
     {
         var me = users.GetUserId(User)!;
-        var today = clinic.Value.Today(clock);
+        var today = clock.Today;
         var cases = db.Cases.Where(c => c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed && (all || c.AssignedClinicianId == me));
 
         var open = await cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn })

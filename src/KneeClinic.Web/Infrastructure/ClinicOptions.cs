@@ -3,7 +3,7 @@ using KneeClinic.Core.Consent;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Documents.Consent;
 
-namespace KneeClinic.Web.Features.Consents;
+namespace KneeClinic.Web.Infrastructure;
 
 /// <summary>The clinic's own details printed on consent forms, and its consent policy (section "Clinic").</summary>
 public sealed class ClinicOptions
@@ -178,14 +178,6 @@ public sealed class ClinicOptions
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
             : Microsoft.Extensions.Options.ValidateOptionsResult.Fail("The Clinic settings are not valid: " + problem);
     }
-
-    public DateTimeOffset ToUtc(DateTime local) =>
-        new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified))).ToUniversalTime();
-
-    public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
-
-    /// <summary>The calendar day at the clinic.</summary>
-    public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()));
 }
 
 public sealed class CostEstimateOption
