@@ -9,7 +9,7 @@ public sealed class ConsentLifecycle
     private static readonly DateTimeOffset Generated = CaseBuilder.Now;
 
     private static ConsentDocument NewDocument() =>
-        new(Guid.NewGuid(), Guid.NewGuid(), "KC-2026-000001", [1, 2, 3], new string('a', 64), "clinician-1", Generated);
+        new(Guid.NewGuid(), Guid.NewGuid(), DocumentNumber.Read("KC-2026-000001"), [1, 2, 3], new string('a', 64), "clinician-1", Generated);
 
     private static ConsentSignature Signature(DateTimeOffset? signedAt = null, bool teachBack = true, string? witness = null,
         string? interpreter = null, string? language = null, string scan = "scan-1.pdf") =>
@@ -136,7 +136,7 @@ public sealed class ConsentValidity
     {
         _v1 = _template.NewDraft("en", CaseBuilder.Today, false, "body", Signed.AddDays(-30));
         _template.Publish(_v1.Id, Signed.AddDays(-30));
-        _document = new ConsentDocument(Guid.NewGuid(), _v1.Id, "KC-1", [1], new string('a', 64), "c", Signed.AddHours(-1));
+        _document = new ConsentDocument(Guid.NewGuid(), _v1.Id, DocumentNumber.Read("KC-1"), [1], new string('a', 64), "c", Signed.AddHours(-1));
         _document.RecordSignature(new ConsentSignature(Signed, "c", null, null, null, true, "scan", "application/pdf", new string('b', 64), Signed),
             Signed.AddMinutes(1));
     }
@@ -285,7 +285,7 @@ public sealed class TemplateVersions
         Assert.Equal(CaseStage.Eligible, p.Case.Stage);
         Assert.Null(p.Case.Close("moved away", CaseBuilder.Now));
         Assert.Equal(ConsentRules.ClosedCaseConsent, p.Case.CanGenerateConsent());
-        var late = new ConsentDocument(p.Case.Id, p.Version.Id, "KC-2026-LATE0001", [1], new string('a', 64), CaseBuilder.Clinician, CaseBuilder.Now);
+        var late = new ConsentDocument(p.Case.Id, p.Version.Id, DocumentNumber.Read("KC-2026-LATE0001"), [1], new string('a', 64), CaseBuilder.Clinician, CaseBuilder.Now);
         Assert.Equal(ConsentRules.ClosedCaseConsent, p.Case.AddConsent(late));
         Assert.Single(p.Case.ConsentDocuments);
     }

@@ -39,7 +39,7 @@ internal sealed class PathwayCase
     /// <summary>Prints a consent form on the current wording (half an hour before <paramref name="printedBefore"/>) and keeps it with the case.</summary>
     public ConsentDocument Print(DateTimeOffset printedBefore)
     {
-        var document = new ConsentDocument(Case.Id, (Template.Current("en") ?? Version).Id, ConsentDocument.NewNumber(printedBefore), [1], new string('a', 64),
+        var document = new ConsentDocument(Case.Id, (Template.Current("en") ?? Version).Id, DocumentNumber.New(printedBefore), [1], new string('a', 64),
             CaseBuilder.Clinician, printedBefore.AddMinutes(-30));
         Assert.Null(Case.AddConsent(document));
         return document;

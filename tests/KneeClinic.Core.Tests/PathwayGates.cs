@@ -275,7 +275,7 @@ public sealed class PathwayGates
         // The product made for another case is refused by its code: a case only ever injects its own current product.
         Assert.Equal(PathwayRules.ProductCodeMismatch, p.Inject(other.Injection()));
         Assert.Equal(PathwayRules.ProductCodeMismatch, p.Inject(p.Injection(code: other.Product!.ProductCode)));
-        Assert.Null(p.Inject(p.Injection(code: " " + p.Product!.ProductCode.ToLowerInvariant() + " ")));
+        Assert.Null(p.Inject(p.Injection(code: " " + p.Product!.ProductCode.Value.ToLowerInvariant() + " ")));
     }
 
     [Fact]

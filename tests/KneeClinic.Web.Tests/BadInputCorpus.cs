@@ -309,7 +309,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         || reply.Location is { } l && (l.StartsWith("/Account/Login", StringComparison.OrdinalIgnoreCase) || l.StartsWith("/Account/Lockout", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Sends one filled-in form, follows a redirect to the page it leads to, checks both; true when accepted.</summary>
-    private async Task<(bool Accepted, Reply Answer)> PostAsync(WebSession session, Target target, FormShape form, Dictionary<string, string> values,
+    private async Task<(bool Accepted, Reply Answer, Reply? Landed)> PostAsync(WebSession session, Target target, FormShape form, Dictionary<string, string> values,
         Hostile? sent, string context, HostileFile? file = null)
     {
         var fields = values.Select(v => new KeyValuePair<string, string>(v.Key, v.Value)).ToList();
@@ -338,9 +338,10 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var reply = await SendAsync(session, request);
         Check(reply, context, sent, target.Anonymous);
         var refused = Refused(reply);
+        Reply? landed = null;
         if (!refused && reply.Location is { } next && next.StartsWith('/'))
         {
-            var landed = await GetAsync(session, next);
+            landed = await GetAsync(session, next);
             Check(landed, context + " (the page it led to)", sent, target.Anonymous);
             refused = Refused(landed);
         }
@@ -350,7 +351,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             _perForm[target.Name] = refused ? (a, r + 1) : (a + 1, r);
         }
         Interlocked.Increment(ref refused ? ref _refused : ref _accepted);
-        return (!refused, reply);
+        return (!refused, reply, landed);
     }
 
     private static Dictionary<string, string> BaseValues(FormShape form, Target target)
@@ -419,15 +420,15 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             }
             var values = BaseValues(form, target);
             foreach (var name in targets) values[name] = value.Text;
-            var (accepted, _) = await PostAsync(session, target, form, values, value, $"{target.Name} [{string.Join(", ", targets)}] <- {value}");
-            if (accepted) form = await RefreshAsync(session, target, form);
+            var (accepted, _, landed) = await PostAsync(session, target, form, values, value, $"{target.Name} [{string.Join(", ", targets)}] <- {value}");
+            if (accepted) form = await RefreshAsync(session, target, form, landed);
 
             foreach (var (name, embed) in target.Embed)
             {
                 values = BaseValues(form, target);
                 values[name] = embed(value.Text);
-                if ((await PostAsync(session, target, form, values, value, $"{target.Name} [{name}, inside a valid value] <- {value}")).Accepted)
-                    form = await RefreshAsync(session, target, form);
+                if (await PostAsync(session, target, form, values, value, $"{target.Name} [{name}, inside a valid value] <- {value}") is (true, _, var landedHere))
+                    form = await RefreshAsync(session, target, form, landedHere);
             }
 
             if (!target.EachField) continue;
@@ -435,16 +436,19 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             {
                 values = BaseValues(form, target);
                 values[name] = value.Text;
-                if ((await PostAsync(session, target, form, values, value, $"{target.Name} [{name}] <- {value}")).Accepted)
-                    form = await RefreshAsync(session, target, form);
+                if (await PostAsync(session, target, form, values, value, $"{target.Name} [{name}] <- {value}") is (true, _, var landedHere))
+                    form = await RefreshAsync(session, target, form, landedHere);
             }
         }
     }
 
-    /// <summary>After an accepted change the page is read again (new versions); a form that is gone is posted as it was.</summary>
-    private async Task<FormShape> RefreshAsync(WebSession session, Target target, FormShape old)
+    /// <summary>
+    /// After an accepted change the page is read again (new versions): the page the change led to when it is the form's own
+    /// page (already fetched and checked), otherwise the form's page anew; a form that is gone is posted as it was.
+    /// </summary>
+    private async Task<FormShape> RefreshAsync(WebSession session, Target target, FormShape old, Reply? landed)
     {
-        var page = await GetAsync(session, target.Url);
+        var page = landed is { Status: HttpStatusCode.OK } && landed.Url.Split('#')[0] == target.Url ? landed : await GetAsync(session, target.Url);
         return Shape(page.Text, target.Selector, target.Url) ?? old;
     }
 
@@ -730,7 +734,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             var values = BaseValues(form, target);
             values["Form.TeachBackConfirmed"] = "true";
             values["Form.SignedAt"] = Local(Now.AddSeconds(-30));
-            var (accepted, answer) = await PostAsync(session, target, form, values, new Hostile("upload", file.FileName), $"upload {file.Label}", file);
+            var (accepted, answer, _) = await PostAsync(session, target, form, values, new Hostile("upload", file.FileName), $"upload {file.Label}", file);
             results.Add($"{file.Label}: {(accepted ? "accepted" : "refused")}");
             Assert.True(accepted == file.IsRealPdf, $"{file.Label}: {(accepted ? "accepted" : "refused")} ({answer.Status})");
             if (!accepted) Assert.Contains("field-validation-error", answer.Text);

@@ -24,7 +24,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, 2, clinician.Id, now);
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == "en"
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
-            var document = new ConsentDocument(c.Id, v1.Id, $"KC-T-{Guid.NewGuid():N}"[..16], [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
+            var document = new ConsentDocument(c.Id, v1.Id, DocumentNumber.Read($"KC-T-{Guid.NewGuid():N}"[..16]), [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             Assert.Null(c.RecordCheckup(today.AddDays(-1), null, null, 5, [], today));
             Assert.Null(c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-1), "narrowing", 2), today));

@@ -213,7 +213,7 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         var (session, _, document) = await GeneratedAsync();
         var verify = await session.GetAsync("/Consents/Verify");
 
-        var intact = await session.SubmitAsync(verify, "form[action='/Consents/Verify']", Fields(("Number", document.DocumentNumber.ToLowerInvariant())));
+        var intact = await session.SubmitAsync(verify, "form[action='/Consents/Verify']", Fields(("Number", document.DocumentNumber.Value.ToLowerInvariant())));
         Assert.Equal("Generated", intact.Document.QuerySelector("#verify-status")!.TextContent);
         Assert.Contains("Intact", intact.Document.QuerySelector("#verify-integrity")!.TextContent);
         Assert.Contains(document.ContentHash[..16], intact.Text);

@@ -76,18 +76,18 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         {
             case EntityState.Added:
                 action = AuditAction.Created;
-                after = properties.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata.Name, p.CurrentValue));
+                after = properties.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata, p.CurrentValue));
                 break;
             case EntityState.Deleted:
                 action = AuditAction.Deleted;
-                before = properties.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata.Name, p.OriginalValue));
+                before = properties.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata, p.OriginalValue));
                 break;
             default:
                 action = AuditAction.Updated;
                 var changed = properties.Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue)).ToList();
                 if (changed.Count == 0) return null;
-                before = changed.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata.Name, p.OriginalValue));
-                after = changed.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata.Name, p.CurrentValue));
+                before = changed.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata, p.OriginalValue));
+                after = changed.ToDictionary(p => p.Metadata.Name, p => Show(p.Metadata, p.CurrentValue));
                 break;
         }
 
@@ -109,11 +109,13 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         _ => entry.Metadata.DisplayName(),
     };
 
-    private static object? Show(string name, object? value) => value switch
+    private static object? Show(Microsoft.EntityFrameworkCore.Metadata.IProperty property, object? value) => value switch
     {
         null => null,
-        _ when Redacted.Contains(name) => "[redacted]",
+        _ when Redacted.Contains(property.Name) => "[redacted]",
         byte[] bytes => $"[{bytes.Length} bytes]",
+        // A value object (product code, document number) is recorded as the text it is stored as.
+        not Enum when property.GetValueConverter() is { ProviderClrType: var provider } converter && provider == typeof(string) => converter.ConvertToProvider(value),
         _ => value,
     };
 

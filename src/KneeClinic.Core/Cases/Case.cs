@@ -314,7 +314,7 @@ public sealed class Case : Aggregate
         if (InjectionBlocked(entry, terms, clock.Now) is { } violation) return violation;
 
         var product = CurrentProduct!;
-        Injection = new Injection(Id, product.Id, ProductCode.Normalise(entry.ProductCode), entry.Knee, entry.VolumeMl,
+        Injection = new Injection(Id, product.Id, ProductCode.Read(entry.ProductCode), entry.Knee, entry.VolumeMl,
             entry.Approach.Trim(), entry.UltrasoundGuided, entry.ClinicianId, entry.PerformedAt,
             string.IsNullOrWhiteSpace(entry.ImmediateReaction) ? null : entry.ImmediateReaction.Trim(), entry.DischargeInstructionsGiven);
         _visits.AddRange(schedule.For(Id, clock.DateOf(entry.PerformedAt)));
@@ -327,7 +327,7 @@ public sealed class Case : Aggregate
         if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
         if (HasBeenInjected) return PathwayRules.AlreadyInjected;
         if (Stage != CaseStage.ProductReleased || CurrentProduct is not { IsReleased: true } product) return PathwayRules.NotReleased;
-        if (!ProductCode.SameCode(entry.ProductCode, product.ProductCode)) return PathwayRules.ProductCodeMismatch;
+        if (!product.ProductCode.Matches(entry.ProductCode)) return PathwayRules.ProductCodeMismatch;
         if (entry.Knee != Knee) return PathwayRules.KneeMismatch;
         if (!entry.UltrasoundGuided) return PathwayRules.UltrasoundRequired;
         if (entry.PerformedAt > now) return PathwayRules.InFuture;

@@ -188,7 +188,7 @@ public sealed class ConsentDocument : Aggregate
 {
     private ConsentDocument() { }
 
-    public ConsentDocument(Guid caseId, Guid templateVersionId, string documentNumber, byte[] content, string sha256,
+    public ConsentDocument(Guid caseId, Guid templateVersionId, DocumentNumber documentNumber, byte[] content, string sha256,
         string generatedById, DateTimeOffset generatedAt, string contentHash = "", bool largePrint = false, string? accessibleHtml = null)
     {
         LargePrint = largePrint;
@@ -204,12 +204,9 @@ public sealed class ConsentDocument : Aggregate
         Status = ConsentStatus.Generated;
     }
 
-    /// <summary>A number that identifies the form on paper without saying anything about the patient: "KC-", the year, 8 random characters.</summary>
-    public static string NewNumber(DateTimeOffset now) => $"KC-{now.Year}-{RandomCode.New(8)}";
-
     public Guid CaseId { get; private set; }
     public Guid TemplateVersionId { get; private set; }
-    public string DocumentNumber { get; private set; } = "";
+    public DocumentNumber DocumentNumber { get; private set; }
     public byte[] Content { get; private set; } = [];
     public string Sha256 { get; private set; } = "";
 

@@ -27,7 +27,7 @@ public sealed class CellProduct : Aggregate
     }
 
     public Guid CaseId { get; private set; }
-    public string ProductCode { get; private set; } = "";
+    public ProductCode ProductCode { get; private set; }
     public CellSource Source { get; private set; }
     public HarvestRecord? Harvest { get; private set; }
     public ProductReceipt? Receipt { get; private set; }

@@ -7,7 +7,7 @@ public sealed class Injection
 {
     private Injection() { }
 
-    internal Injection(Guid caseId, Guid productId, string productCodeChecked, KneeSide knee, decimal volumeMl,
+    internal Injection(Guid caseId, Guid productId, ProductCode productCodeChecked, KneeSide knee, decimal volumeMl,
         string approach, bool ultrasoundGuided, string clinicianId, DateTimeOffset performedAt,
         string? immediateReaction, bool dischargeInstructionsGiven)
     {
@@ -29,7 +29,7 @@ public sealed class Injection
     public Guid ProductId { get; private set; }
 
     /// <summary>The code read off the product at the bedside, checked against the case's product.</summary>
-    public string ProductCodeChecked { get; private set; } = "";
+    public ProductCode ProductCodeChecked { get; private set; }
     public KneeSide Knee { get; private set; }
     public decimal VolumeMl { get; private set; }
     public string Approach { get; private set; } = "";

@@ -4,14 +4,32 @@ namespace KneeClinic.Core.Procedures;
 /// The code on a product's label: "CP-" and ten random characters, saying nothing about the patient. Read off a label
 /// at the bedside it may come with spaces or in lower case; it is compared the way it is printed.
 /// </summary>
-public static class ProductCode
+public readonly record struct ProductCode
 {
     public const string Prefix = "CP-";
+    public const int MaxLength = 32;
 
-    public static string New() => Prefix + RandomCode.New(10);
+    private readonly string? _value;
 
-    /// <summary>The code as printed: trimmed, upper case.</summary>
-    public static string Normalise(string typed) => typed.Trim().ToUpperInvariant();
+    private ProductCode(string value) => _value = value;
 
-    public static bool SameCode(string typed, string code) => string.Equals(Normalise(typed), code, StringComparison.Ordinal);
+    public string Value => _value ?? "";
+
+    public static ProductCode New() => new(Prefix + RandomCode.New(10));
+
+    /// <summary>A code as typed or scanned: trimmed, upper case.</summary>
+    public static ProductCode Read(string typed) => new(typed.Trim().ToUpperInvariant());
+
+    /// <summary>The code as the database holds it (already in its printed form).</summary>
+    public static ProductCode Stored(string value) => new(value);
+
+    /// <summary>Whether <paramref name="typed"/> is this code, as a person reads it off the label.</summary>
+    public bool Matches(string typed) => Read(typed) == this;
+
+    /// <summary>All but the last four characters hidden, for places that only need to tell two products apart.</summary>
+    public string Masked => Value.Length <= 4 ? Value : new string('•', Value.Length - 4) + Value[^4..];
+
+    public override string ToString() => Value;
+
+    public static implicit operator string(ProductCode code) => code.Value;
 }

@@ -18,7 +18,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
     /// The form in <paramref name="language"/>; with <paramref name="shortFormLanguage"/>, the short-form route: the form
     /// becomes the written summary, printed with the short form in the patient's language, under one document number.
     /// </summary>
-    public async Task<RuleViolation?> GenerateAsync(Case @case, string number, string language, string clinicianId, string site,
+    public async Task<RuleViolation?> GenerateAsync(Case @case, DocumentNumber number, string language, string clinicianId, string site,
         bool largePrint = false, string? shortFormLanguage = null)
     {
         if (@case.CanGenerateConsent() is { } violation) return violation;

@@ -70,8 +70,9 @@ public sealed record VerifyPage(VerifyForm Form, VerifyResult? Result, bool Sear
 {
     public static async Task<VerifyPage> FindAsync(ClinicDbContext db, string number)
     {
-        var form = new VerifyForm { Number = number.Trim().ToUpperInvariant() };
-        var document = await db.ConsentDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.DocumentNumber == form.Number);
+        var read = DocumentNumber.Read(number);
+        var form = new VerifyForm { Number = read.Value };
+        var document = await db.ConsentDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.DocumentNumber == read);
         if (document is null) return new VerifyPage(form, null, Searched: true);
         var version = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(v => v.Id == document.TemplateVersionId);
         var code = await db.ConsentTemplates.Where(t => t.Id == version.TemplateId).Select(t => t.Code).SingleAsync();

@@ -32,7 +32,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
 
         var site = Clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
-        var number = ConsentDocument.NewNumber(clock.Now);
+        var number = DocumentNumber.New(clock.Now);
         return await writes.RunAsync(this, id, new ReadAt(null), (c, _) => generation.GenerateAsync(c, number, form.Language, Me, site,
                 form.LargePrint, string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage),
             $"Consent form {number} is ready to print.", "consent", () => CaseWithErrors(id));
