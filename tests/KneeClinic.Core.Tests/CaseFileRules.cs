@@ -108,6 +108,26 @@ public sealed class CaseFileRules
         Assert.Equal("Product receipt", CellSource.UmbilicalCord.Profile().ObtainStep);
     }
 
+    [Theory]
+    [InlineData(CellSource.BoneMarrow, PathwayStep.Harvest)]
+    [InlineData(CellSource.UmbilicalCord, PathwayStep.Receipt)]
+    public void TheCaseSaysWhichStepItWaitsFor(CellSource source, PathwayStep obtain)
+    {
+        Assert.Equal(PathwayStep.Screening, new CaseBuilder().From(source).Build().NextStep);
+        var p = new PathwayCase(source);
+        Assert.Equal(PathwayStep.Consent, p.Case.NextStep);
+        p.Sign(Now.AddDays(-1));
+        Assert.Equal(obtain, p.Case.NextStep);
+        Assert.Null(p.Obtain());
+        Assert.Equal(PathwayStep.Processing, p.Case.NextStep);
+        Assert.Null(p.Process());
+        Assert.Equal(PathwayStep.Injection, p.Case.NextStep);
+        Assert.Null(p.Inject());
+        Assert.Equal(PathwayStep.FollowUp, p.Case.NextStep);
+        Assert.Null(p.Case.Close("moved away", Now));
+        Assert.Equal(PathwayStep.None, p.Case.NextStep);
+    }
+
     [Fact]
     public void AKneeHasAtMostOneOpenCase()
     {

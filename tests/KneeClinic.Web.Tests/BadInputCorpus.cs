@@ -655,8 +655,8 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             new() { Name = "manage/enable-authenticator", Session = () => enroller, Url = "/Manage/EnableAuthenticator", Selector = "form[action='/Manage/EnableAuthenticator']" },
         };
 
-        // Two at a time: the forms are independent (their own cases and sessions).
-        using var gate = new SemaphoreSlim(2);
+        // Four at a time: the forms are independent (their own sessions; those on one case see each other's changes as conflicts).
+        using var gate = new SemaphoreSlim(4);
         await Task.WhenAll(targets.Select(async t =>
         {
             await gate.WaitAsync();

@@ -65,6 +65,22 @@ public sealed class Case : Aggregate
 
     public bool ScreeningIsOpen => Stage is CaseStage.Screening or CaseStage.Eligible or CaseStage.NotEligible;
 
+    /// <summary>The step the pathway waits for on this case; the screens offer its form and no other.</summary>
+    public PathwayStep NextStep => Stage switch
+    {
+        CaseStage.Screening or CaseStage.NotEligible => PathwayStep.Screening,
+        CaseStage.Eligible => PathwayStep.Consent,
+        CaseStage.Consented => CellSource.Profile().Obtained switch
+        {
+            ProductOrigin.Harvest => PathwayStep.Harvest,
+            ProductOrigin.Receipt => PathwayStep.Receipt,
+        },
+        CaseStage.ProductObtained => PathwayStep.Processing,
+        CaseStage.ProductReleased => PathwayStep.Injection,
+        CaseStage.Injected or CaseStage.FollowUp => PathwayStep.FollowUp,
+        CaseStage.Completed or CaseStage.Closed => PathwayStep.None,
+    };
+
     public RuleViolation? RecordCheckup(DateOnly date, string? history, string? notes, int baselinePainNrs,
         IEnumerable<(Contraindication Kind, string? Notes)> contraindications, DateOnly today)
     {

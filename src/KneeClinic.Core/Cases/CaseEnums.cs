@@ -33,6 +33,19 @@ public enum CaseStage
     Closed,
 }
 
+/// <summary>The step a case waits for: the one form its page offers to move it on.</summary>
+public enum PathwayStep
+{
+    Screening,
+    Consent,
+    Harvest,
+    Receipt,
+    Processing,
+    Injection,
+    FollowUp,
+    None,
+}
+
 /// <summary>How a case's product comes into the clinic.</summary>
 public enum ProductOrigin
 {

@@ -26,8 +26,12 @@ public readonly record struct ProductCode
     /// <summary>Whether <paramref name="typed"/> is this code, as a person reads it off the label.</summary>
     public bool Matches(string typed) => Read(typed) == this;
 
-    /// <summary>All but the last four characters hidden, for places that only need to tell two products apart.</summary>
-    public string Masked => Value.Length <= 4 ? Value : new string('•', Value.Length - 4) + Value[^4..];
+    /// <summary>
+    /// The prefix and the last four characters, the rest hidden: enough to tell two products apart on a screen, not enough
+    /// to copy into the injection check instead of reading the label.
+    /// </summary>
+    public string Masked => Value.Length <= Prefix.Length + 4 ? Value
+        : Value[..Prefix.Length] + new string('•', Value.Length - Prefix.Length - 4) + Value[^4..];
 
     public override string ToString() => Value;
 

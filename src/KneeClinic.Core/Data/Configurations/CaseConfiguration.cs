@@ -20,6 +20,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Ignore(c => c.ScreeningIsOpen);
         b.Ignore(c => c.HasBeenInjected);
         b.Ignore(c => c.IsOpen);
+        b.Ignore(c => c.NextStep);
         b.Ignore(c => c.CurrentProduct);
         b.OwnsOne(c => c.Screening, ScreeningConfiguration.Configure);
         b.Navigation(c => c.Screening).IsRequired();
