@@ -140,3 +140,13 @@ public sealed class SqlLoggingClinicFactory : ClinicFactory
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
     }
 }
+
+/// <summary>The test clinic with some settings of its own, for tests of what the app does with them.</summary>
+public sealed class SettingsClinicFactory(params (string Key, string Value)[] settings) : ClinicFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+}

@@ -1,5 +1,4 @@
 using KneeClinic.Web.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -8,15 +7,6 @@ namespace KneeClinic.Web.Tests;
 /// <summary>The follow-up visits an injection schedules come from the clinic's settings, checked at start.</summary>
 public sealed class FollowUpScheduleSettings
 {
-    private sealed class ScheduleFactory(params (string Key, string Value)[] settings) : ClinicFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        }
-    }
-
     [Fact]
     public void WithoutSettingsTheScheduleIsTwoAndSixWeeksThenThreeSixAndTwelveMonths()
     {
@@ -28,7 +18,7 @@ public sealed class FollowUpScheduleSettings
     [Fact]
     public void AClinicCanSetItsOwnVisitsIncludingATwoYearOne()
     {
-        using var factory = new ScheduleFactory(
+        using var factory = new SettingsClinicFactory(
             ("Clinic:FollowUpVisits:0:Label", "1 month"), ("Clinic:FollowUpVisits:0:DaysAfterInjection", "30"),
             ("Clinic:FollowUpVisits:0:WindowDaysBefore", "5"), ("Clinic:FollowUpVisits:0:WindowDaysAfter", "5"),
             ("Clinic:FollowUpVisits:1:Label", "24 months"), ("Clinic:FollowUpVisits:1:DaysAfterInjection", "730"),
@@ -40,7 +30,7 @@ public sealed class FollowUpScheduleSettings
     [Fact]
     public void AVisitBeforeTheInjectionStopsTheAppAtStartWithTheSettingNamed()
     {
-        using var factory = new ScheduleFactory(("Clinic:FollowUpVisits:0:Label", "Day zero"), ("Clinic:FollowUpVisits:0:DaysAfterInjection", "0"));
+        using var factory = new SettingsClinicFactory(("Clinic:FollowUpVisits:0:Label", "Day zero"), ("Clinic:FollowUpVisits:0:DaysAfterInjection", "0"));
         var error = Assert.Throws<OptionsValidationException>(() => factory.Services);
         Assert.Contains("Clinic:FollowUpVisits", error.Message);
     }

@@ -1,7 +1,7 @@
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,19 +10,10 @@ namespace KneeClinic.Web.Tests;
 /// <summary>The Security and Database settings are bound, checked at start with the setting named, and used.</summary>
 public sealed class SettingsAtStart
 {
-    private sealed class SettingsFactory(params (string Key, string Value)[] settings) : ClinicFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        }
-    }
-
     [Fact]
     public void ThePasswordLockoutAndIdleSettingsReachIdentityAndTheSessionCookie()
     {
-        using var factory = new SettingsFactory(("Security:PasswordMinimumLength", "16"), ("Security:MaxFailedSignIns", "3"),
+        using var factory = new SettingsClinicFactory(("Security:PasswordMinimumLength", "16"), ("Security:MaxFailedSignIns", "3"),
             ("Security:LockoutDuration", "00:30:00"), ("Security:IdleSessionLimit", "00:10:00"));
         var identity = factory.Services.GetRequiredService<IOptions<IdentityOptions>>().Value;
         Assert.Equal(16, identity.Password.RequiredLength);
@@ -49,15 +40,27 @@ public sealed class SettingsAtStart
     [InlineData("Security:IdleSessionLimit", "-00:05:00")]
     public void ASecuritySettingOutOfRangeStopsTheAppAtStartWithTheSettingNamed(string key, string value)
     {
-        using var factory = new SettingsFactory((key, value));
+        using var factory = new SettingsClinicFactory((key, value));
         var error = Assert.Throws<OptionsValidationException>(() => factory.Services);
         Assert.Contains(key, error.Message);
     }
 
     [Fact]
+    public async Task SqliteItselfWaitsForAnotherWritersLockForTheWholeCommandTimeout()
+    {
+        using var factory = new ClinicFactory();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Core.Data.ClinicDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout";
+        Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public void ADatabaseDirectoryOfNothingStopsTheAppAtStartWithTheSettingNamed()
     {
-        using var factory = new SettingsFactory(("Database:DataDirectory", " "));
+        using var factory = new SettingsClinicFactory(("Database:DataDirectory", " "));
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
         Assert.Contains("Database:DataDirectory", error.Message);
     }
@@ -65,7 +68,7 @@ public sealed class SettingsAtStart
     [Fact]
     public void SqlServerWithoutAConnectionStringStopsTheAppAtStartWithTheSettingNamed()
     {
-        using var factory = new SettingsFactory(("Database:Provider", "SqlServer"), ("ConnectionStrings:SqlServer", ""));
+        using var factory = new SettingsClinicFactory(("Database:Provider", "SqlServer"), ("ConnectionStrings:SqlServer", ""));
         // Stopped before the database is prepared, by the settings check or by the first attempt to connect.
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
         Assert.True(error is OptionsValidationException or InvalidOperationException, error.GetType().Name);

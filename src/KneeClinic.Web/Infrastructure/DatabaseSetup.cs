@@ -29,8 +29,10 @@ public static class DatabaseSetup
             // query their rows multiply (200 medications x 200 studies = 40,000 rows); split, each list is read once.
             if (Provider(configuration) == DatabaseProvider.Sqlite)
             {
-                options.UseSqlite(SqliteConnectionString(configuration, sp.GetRequiredService<IHostEnvironment>()),
+                var connectionString = SqliteConnectionString(configuration, sp.GetRequiredService<IHostEnvironment>());
+                options.UseSqlite(connectionString,
                     o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+                options.AddInterceptors(new SqliteBusyTimeout(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000));
             }
             else
             {
