@@ -58,6 +58,15 @@ public sealed class SettingsAtStart
     }
 
     [Fact]
+    public void ACostEstimateOutOfOrderStopsTheAppAtStartNamingEveryCellSourcesKey()
+    {
+        using var factory = new SettingsClinicFactory(("Clinic:CostEstimates:Adipose:Low", "5000"), ("Clinic:CostEstimates:Adipose:High", "100"));
+        var error = Assert.Throws<OptionsValidationException>(() => factory.Services);
+        Assert.Contains("Clinic:CostEstimates needs Low and High", error.Message);
+        Assert.Contains("BoneMarrow, Adipose, UmbilicalCord", error.Message);
+    }
+
+    [Fact]
     public void ADatabaseDirectoryOfNothingStopsTheAppAtStartWithTheSettingNamed()
     {
         using var factory = new SettingsClinicFactory(("Database:DataDirectory", " "));

@@ -161,7 +161,8 @@ public sealed class ClinicOptions
             : RefundBeforeStartPercent is < 0 or > 100 || RefundAfterStartPercent is < 0 or > 100
                 ? "Clinic:RefundBeforeStartPercent and Clinic:RefundAfterStartPercent must be between 0 and 100."
             : Enum.GetValues<CellSource>().Any(s => CostEstimates.GetValueOrDefault(s) is not { Low: > 0 } c || c.High < c.Low)
-                ? "Clinic:CostEstimates needs Low and High (in dollars, Low above 0 and High at least Low) for BoneMarrow, Adipose and UmbilicalCord."
+                ? "Clinic:CostEstimates needs Low and High (in dollars, Low above 0 and High at least Low) for "
+                    + string.Join(", ", Enum.GetValues<CellSource>().Select(source => source.Profile().CostKey)) + "."
             : RegulatoryBasis is not (nameof(Documents.Consent.RegulatoryBasis.NoStudy) or nameof(Documents.Consent.RegulatoryBasis.Study))
                 ? $"Clinic:RegulatoryBasis '{RegulatoryBasis}' must be NoStudy (not under an IND or an IRB-approved study) or Study."
             : UnderStudy && Study.Problem() is { } studyProblem ? studyProblem
