@@ -53,6 +53,25 @@ public sealed class CaseFilePersistence : IDisposable
     }
 
     [Fact]
+    public async Task TheDatabaseCountsOpenCasesByTheSameRuleAsTheCase()
+    {
+        var open = new CaseBuilder().Build();
+        var closed = new CaseBuilder().Build();
+        Assert.Null(closed.Close("moved away", CaseBuilder.Now));
+        Assert.True(open.IsOpen);
+        Assert.False(closed.IsOpen);
+
+        await using var db = _database.Open();
+        var user = new ClinicUser { Id = CaseBuilder.Clinician, UserName = "c@clinic.test", Email = "c@clinic.test", DisplayName = "Dr C" };
+        var patient = new Patient("MRN-8", "Ana", "Ruiz", new DateOnly(1960, 1, 1), Sex.Female, CaseBuilder.Now);
+        foreach (var c in new[] { open, closed }) typeof(Case).GetProperty(nameof(Case.PatientId))!.SetValue(c, patient.Id);
+        db.AddRange(user, patient, open, closed);
+        await db.SaveChangesAsync();
+
+        Assert.Equal(1, await db.Patients.Select(p => db.Cases.Where(Case.Open).Count(c => c.PatientId == p.Id)).SingleAsync());
+    }
+
+    [Fact]
     public void ProductCodesAreReadAsPrintedAndMaskedForDisplay()
     {
         var code = ProductCode.New();

@@ -189,8 +189,13 @@ public sealed class Case : Aggregate
         return null;
     }
 
-    /// <summary>A case still being worked on: at most one per knee of a patient.</summary>
-    public bool IsOpen => Stage is not (CaseStage.Closed or CaseStage.Completed);
+    /// <summary>A case still being worked on (at most one per knee of a patient), as a query the database runs.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Case, bool>> Open =
+        c => c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed;
+
+    private static readonly Func<Case, bool> IsOpenCase = Open.Compile();
+
+    public bool IsOpen => IsOpenCase(this);
 
     /// <summary>
     /// A new case for a knee that already has an open one would split one treatment's record in two: the open case

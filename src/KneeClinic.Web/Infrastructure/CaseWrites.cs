@@ -2,7 +2,6 @@ using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
-using KneeClinic.Web.Features.Consents;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

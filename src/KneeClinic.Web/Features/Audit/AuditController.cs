@@ -5,10 +5,8 @@ using CsvHelper.Configuration;
 using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
-using KneeClinic.Web.Features.Consents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Audit;
 

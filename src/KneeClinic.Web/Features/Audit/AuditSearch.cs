@@ -3,7 +3,6 @@ using System.Text.Json;
 using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
-using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.Rendering;

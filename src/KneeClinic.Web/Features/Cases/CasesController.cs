@@ -3,7 +3,6 @@ using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
-using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -32,7 +31,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
         if (form.AssignedClinicianId is { } clinicianId && !(await ActiveCliniciansAsync()).Any(c => c.Value == clinicianId))
             ModelState.AddModelError(nameof(form.AssignedClinicianId), "Choose an active clinician.");
         if (ModelState.IsValid && Case.MayOpen(form.Knee!.Value, await db.Cases
-                .Where(c => c.PatientId == form.PatientId && c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed)
+                .Where(c => c.PatientId == form.PatientId).Where(Case.Open)
                 .Select(c => c.Knee).ToListAsync()) is { } taken)
             ModelState.AddModelError(nameof(form.Knee), taken.Message);
         if (!ModelState.IsValid) return await CreateView(form);

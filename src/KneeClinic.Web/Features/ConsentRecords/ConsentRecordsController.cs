@@ -1,12 +1,10 @@
 using KneeClinic.Core;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
-using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.ConsentRecords;
 

@@ -5,12 +5,10 @@ using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Cases;
-using KneeClinic.Web.Features.Consents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Dashboard;
 
@@ -44,7 +42,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
     {
         var me = users.GetUserId(User)!;
         var today = clock.Today;
-        var cases = db.Cases.Where(c => c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed && (all || c.AssignedClinicianId == me));
+        var cases = db.Cases.Where(Case.Open).Where(c => (all || c.AssignedClinicianId == me));
 
         var open = await cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn })
             .AsNoTracking().ToListAsync();

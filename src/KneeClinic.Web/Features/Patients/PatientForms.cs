@@ -97,7 +97,7 @@ public static class PatientSearch
             .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).ThenBy(p => p.Mrn)
             .Skip((page - 1) * PageSize).Take(PageSize)
             .Select(p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
-                db.Cases.Count(c => c.PatientId == p.Id && c.Stage != Core.Cases.CaseStage.Closed && c.Stage != Core.Cases.CaseStage.Completed)))
+                db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)))
             .ToListAsync();
         return new PatientSearchResult(form, rows, total);
     }

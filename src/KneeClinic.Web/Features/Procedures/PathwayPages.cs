@@ -1,7 +1,6 @@
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
-using KneeClinic.Web.Features.Consents;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Procedures;

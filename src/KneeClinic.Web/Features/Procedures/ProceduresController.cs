@@ -4,7 +4,6 @@ using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Cases;
-using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
