@@ -14,14 +14,14 @@ internal sealed class CaseBuilder
     private readonly List<Medication> _medications = [];
     private bool _checkup = true;
     private bool _imaging = true;
-    private int? _imagingGrade = 2;
+    private KlGrade? _imagingGrade = KlGrade.Of(2);
     private CellSource _source = CellSource.BoneMarrow;
 
     public CaseBuilder WithContraindication(Contraindication c) { _contraindications.Add(c); return this; }
     public CaseBuilder WithMedication(MedicationKind kind, string name = "Medicine") { _medications.Add(new Medication(name, null, kind, null, null)); return this; }
     public CaseBuilder WithoutCheckup() { _checkup = false; return this; }
     public CaseBuilder WithoutImaging() { _imaging = false; return this; }
-    public CaseBuilder WithImagingGrade(int? grade) { _imagingGrade = grade; return this; }
+    public CaseBuilder WithImagingGrade(int? grade) { _imagingGrade = KlGrade.Of(grade); return this; }
     public CaseBuilder From(CellSource source) { _source = source; return this; }
 
     public Case Build()

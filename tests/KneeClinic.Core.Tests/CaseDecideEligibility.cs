@@ -82,7 +82,7 @@ public sealed class CaseDecideEligibility
         var c = new CaseBuilder().WithImagingGrade(4).Build();
 
         Assert.Contains(Contraindication.SevereKneeDamage, c.Screening.PresentContraindications());
-        Assert.Equal(4, c.KellgrenLawrenceGrade);
+        Assert.Equal(KlGrade.Of(4), c.KellgrenLawrenceGrade);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class CaseDecideEligibility
         Assert.Null(c.Close("Patient moved away.", CaseBuilder.Now));
 
         Assert.Equal(CaseRules.CaseClosed, c.DecideEligibility(EligibilityOutcome.Eligible, null, CaseBuilder.Clinician, CaseBuilder.Now));
-        Assert.Equal(CaseRules.CaseClosed, c.AddImaging(new ImagingStudy(ImagingModality.Mri, CaseBuilder.Today, "x", 1), CaseBuilder.Today));
+        Assert.Equal(CaseRules.CaseClosed, c.AddImaging(new ImagingStudy(ImagingModality.Mri, CaseBuilder.Today, "x", KlGrade.Of(1)), CaseBuilder.Today));
         Assert.Equal(CaseRules.CaseClosed, c.Close("again", CaseBuilder.Now));
     }
 }

@@ -36,7 +36,7 @@ public sealed class CaseScreeningInputs
         var finding = Assert.Single(c.Screening.Contraindications);
         Assert.Equal(Contraindication.BleedingDisorder, finding.Kind);
         Assert.Equal("haemophilia A", finding.Notes);
-        Assert.Equal(4, c.Screening.BaselinePainNrs);
+        Assert.Equal(PainScore.Of(4), c.Screening.BaselinePainNrs);
     }
 
     [Fact]
@@ -50,15 +50,31 @@ public sealed class CaseScreeningInputs
     }
 
     [Fact]
-    public void RefusesImagingInTheFutureOrWithAnImpossibleGrade()
+    public void RefusesImagingInTheFuture()
     {
         var c = new CaseBuilder().WithoutImaging().Build();
 
         Assert.Equal(CaseRules.ImagingInFuture,
-            c.AddImaging(new ImagingStudy(ImagingModality.Mri, CaseBuilder.Today.AddDays(1), "x", 2), CaseBuilder.Today));
-        Assert.Equal(CaseRules.GradeOutOfRange,
-            c.AddImaging(new ImagingStudy(ImagingModality.XRay, CaseBuilder.Today, "x", 5), CaseBuilder.Today));
+            c.AddImaging(new ImagingStudy(ImagingModality.Mri, CaseBuilder.Today.AddDays(1), "x", KlGrade.Of(2)), CaseBuilder.Today));
         Assert.Empty(c.Screening.Imaging);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    [InlineData(int.MaxValue)]
+    public void AnImpossibleGradeCannotBeMade(int grade)
+    {
+        Assert.Null(KlGrade.From(grade));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KlGrade.Of(grade));
+    }
+
+    [Fact]
+    public void GradesZeroToFourAreGradesAndFourIsEndStage()
+    {
+        Assert.Equal([0, 1, 2, 3, 4], Enumerable.Range(-3, 12).Where(g => KlGrade.From(g) is not null));
+        Assert.Equal([4], Enumerable.Range(0, 5).Where(g => KlGrade.Of(g).IsEndStage));
+        Assert.Equal([0, 10], new[] { -1, 0, 10, 11 }.Where(p => PainScore.From(p) is not null));
     }
 
     [Fact]
@@ -66,11 +82,11 @@ public sealed class CaseScreeningInputs
     {
         var c = new CaseBuilder().WithoutImaging().Build();
 
-        c.AddImaging(new ImagingStudy(ImagingModality.XRay, CaseBuilder.Today.AddDays(-1), "newer", 3), CaseBuilder.Today);
-        c.AddImaging(new ImagingStudy(ImagingModality.XRay, CaseBuilder.Today.AddDays(-100), "older", 1), CaseBuilder.Today);
+        c.AddImaging(new ImagingStudy(ImagingModality.XRay, CaseBuilder.Today.AddDays(-1), "newer", KlGrade.Of(3)), CaseBuilder.Today);
+        c.AddImaging(new ImagingStudy(ImagingModality.XRay, CaseBuilder.Today.AddDays(-100), "older", KlGrade.Of(1)), CaseBuilder.Today);
         c.AddImaging(new ImagingStudy(ImagingModality.Mri, CaseBuilder.Today, "no grade", null), CaseBuilder.Today);
 
-        Assert.Equal(3, c.KellgrenLawrenceGrade);
+        Assert.Equal(KlGrade.Of(3), c.KellgrenLawrenceGrade);
     }
 
     [Fact]

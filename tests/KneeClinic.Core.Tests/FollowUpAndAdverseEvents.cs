@@ -32,7 +32,7 @@ public sealed class FollowUpAndAdverseEvents
 
         var visit = p.Visits[0];
         Assert.Equal(VisitStatus.Completed, visit.Status);
-        Assert.Equal(3, visit.PainNrs);
+        Assert.Equal(PainScore.Of(3), visit.PainNrs);
         Assert.Equal(75m, visit.Koos!.Pain);
         Assert.Equal(CaseStage.FollowUp, p.Case.Stage);
     }

@@ -788,9 +788,9 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             var caseId = await factory.QueryAsync(async db =>
             {
-                var c = new Case(patient.Id, KneeSide.Left, CellSource.Adipose, 2, clinician.Id, now);
+                var c = new Case(patient.Id, KneeSide.Left, CellSource.Adipose, KlGrade.Of(2), clinician.Id, now);
                 c.RecordCheckup(today, null, null, 5, [], today);
-                c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", 2), today);
+                c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", KlGrade.Of(2)), today);
                 c.DecideEligibility(EligibilityOutcome.Eligible, "Reviewed.", clinician.Id, now);
                 db.Add(c);
                 await db.SaveChangesAsync();

@@ -22,7 +22,7 @@ public sealed class CasePageQueries(SqlLoggingClinicFactory factory) : IClassFix
             for (var i = 0; i < 40; i++)
             {
                 Assert.Null(c.AddMedication(new Medication($"Medicine {i:D2}", null, MedicationKind.Other, null, null)));
-                c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-i), $"Study {i:D2}", 2), today);
+                c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-i), $"Study {i:D2}", KlGrade.Of(2)), today);
             }
             return await db.SaveChangesAsync();
         });

@@ -93,10 +93,10 @@ public class ClinicFactory : WebApplicationFactory<Program>
         var caseId = await QueryAsync(async db =>
         {
             var patient = new Patient($"P-{Guid.NewGuid():N}"[..16], givenName, familyName, new DateOnly(1961, 3, 14), Sex.Female, now);
-            var c = new Case(patient.Id, KneeSide.Left, source, 3, clinician.Id, now);
+            var c = new Case(patient.Id, KneeSide.Left, source, KlGrade.Of(3), clinician.Id, now);
             c.RecordCheckup(today, null, null, 6, [], today);
             if (medication is not null) c.AddMedication(medication);
-            c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", 3), today);
+            c.AddImaging(new ImagingStudy(ImagingModality.XRay, today, "narrowing", KlGrade.Of(3)), today);
             if (eligible)
             {
                 var outcome = c.Screening.PresentContraindications().Count > 0 ? EligibilityOutcome.EligibleWithOverride : EligibilityOutcome.Eligible;

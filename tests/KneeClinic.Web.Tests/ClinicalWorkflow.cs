@@ -69,8 +69,8 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
 
         var saved = await factory.QueryAsync(db => db.Cases.SingleAsync(c => c.Id == caseId));
         Assert.Equal(CaseStage.Eligible, saved.Stage);
-        Assert.Equal(3, saved.KellgrenLawrenceGrade);
-        Assert.Equal(7, saved.Screening.BaselinePainNrs);
+        Assert.Equal(3, saved.KellgrenLawrenceGrade?.Value);
+        Assert.Equal(7, saved.Screening.BaselinePainNrs?.Value);
         Assert.Equal([Contraindication.AnticoagulantTherapy], saved.Screening.OverriddenContraindications);
         var clinicianId = await factory.QueryAsync(db => db.Users.Where(u => u.Id == saved.Screening.DecidedById).Select(u => u.Email).SingleAsync());
         Assert.StartsWith("clinician-", clinicianId);

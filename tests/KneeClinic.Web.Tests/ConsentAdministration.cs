@@ -21,13 +21,13 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             var now = factory.Clock.GetUtcNow();
             var clinician = await db.Users.FirstAsync();
             var patient = new Patient($"A-{Guid.NewGuid():N}"[..14], "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
-            var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, 2, clinician.Id, now);
+            var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, KlGrade.Of(2), clinician.Id, now);
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == "en"
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
             var document = new ConsentDocument(c.Id, v1.Id, DocumentNumber.Read($"KC-T-{Guid.NewGuid():N}"[..16]), [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             Assert.Null(c.RecordCheckup(today.AddDays(-1), null, null, 5, [], today));
-            Assert.Null(c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-1), "narrowing", 2), today));
+            Assert.Null(c.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-1), "narrowing", KlGrade.Of(2)), today));
             Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, clinician.Id, now.AddHours(-3)));
             Assert.Null(c.AddConsent(document));
             var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == v1.TemplateId).ToListAsync();

@@ -114,8 +114,9 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         null => null,
         _ when Redacted.Contains(property.Name) => "[redacted]",
         byte[] bytes => $"[{bytes.Length} bytes]",
-        // A value object (product code, document number) is recorded as the text it is stored as.
-        not Enum when property.GetValueConverter() is { ProviderClrType: var provider } converter && provider == typeof(string) => converter.ConvertToProvider(value),
+        // A value object of the domain (product code, document number, pain score, KL grade) is recorded as it is stored.
+        not Enum when property.GetValueConverter() is { } converter && converter.ModelClrType.Namespace?.StartsWith("KneeClinic.", StringComparison.Ordinal) == true
+            => converter.ConvertToProvider(value),
         _ => value,
     };
 

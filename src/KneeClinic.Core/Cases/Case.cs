@@ -20,7 +20,7 @@ public sealed class Case : Aggregate
 
     private Case() { }
 
-    public Case(Guid patientId, KneeSide knee, CellSource cellSource, int? kellgrenLawrenceGrade,
+    public Case(Guid patientId, KneeSide knee, CellSource cellSource, KlGrade? kellgrenLawrenceGrade,
         string assignedClinicianId, DateTimeOffset openedAt)
     {
         PatientId = patientId;
@@ -38,7 +38,7 @@ public sealed class Case : Aggregate
     public CellSource CellSource { get; private set; }
 
     /// <summary>Radiographic osteoarthritis severity, 0 (none) to 4 (severe).</summary>
-    public int? KellgrenLawrenceGrade { get; private set; }
+    public KlGrade? KellgrenLawrenceGrade { get; private set; }
 
     public CaseStage Stage { get; private set; }
     public string AssignedClinicianId { get; private set; } = "";
@@ -86,9 +86,9 @@ public sealed class Case : Aggregate
     {
         if (Guard() is { } locked) return locked;
         if (date > today) return CaseRules.CheckupInFuture;
-        if (!PainScore.IsValid(baselinePainNrs)) return CaseRules.PainOutOfRange;
+        if (PainScore.From(baselinePainNrs) is not { } pain) return CaseRules.PainOutOfRange;
 
-        Screening.RecordCheckup(date, history, notes, baselinePainNrs, contraindications);
+        Screening.RecordCheckup(date, history, notes, pain, contraindications);
         ReopenDecision();
         return null;
     }
@@ -128,7 +128,6 @@ public sealed class Case : Aggregate
     {
         if (Guard() is { } locked) return locked;
         if (study.PerformedOn > today) return CaseRules.ImagingInFuture;
-        if (study.KellgrenLawrenceGrade is { } grade && !KlGrade.IsValid(grade)) return CaseRules.GradeOutOfRange;
 
         Screening.AddImaging(study);
         KellgrenLawrenceGrade = Screening.Imaging

@@ -25,9 +25,6 @@ public static class CaseRules
     public static readonly RuleViolation ImagingInFuture = new(nameof(ImagingInFuture),
         "The imaging date cannot be in the future.");
 
-    public static readonly RuleViolation GradeOutOfRange = new(nameof(GradeOutOfRange),
-        "The Kellgren-Lawrence grade runs from 0 to 4.");
-
     public static readonly RuleViolation NotFound = new(nameof(NotFound),
         "That entry is no longer part of this screening.");
 

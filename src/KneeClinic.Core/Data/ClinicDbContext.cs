@@ -47,7 +47,14 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
         // SQLite stores DateTimeOffset as text it cannot compare or sort; store UTC ticks instead.
         if (IsSqlite)
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // Scores are stored as the plain numbers they are.
+        configurationBuilder.Properties<PainScore>().HaveConversion<PainScoreConverter>();
+        configurationBuilder.Properties<KlGrade>().HaveConversion<KlGradeConverter>();
     }
+
+    internal sealed class PainScoreConverter() : ValueConverter<PainScore, int>(score => score.Value, value => PainScore.Of(value));
+
+    internal sealed class KlGradeConverter() : ValueConverter<KlGrade, int>(grade => grade.Value, value => KlGrade.Of(value));
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");

@@ -40,7 +40,7 @@ public sealed class FollowUpVisit : Aggregate
     public VisitStatus Status { get; private set; }
     public DateTimeOffset? VisitedAt { get; private set; }
     public string? ClinicianId { get; private set; }
-    public int? PainNrs { get; private set; }
+    public PainScore? PainNrs { get; private set; }
 
     /// <summary>The questionnaire as answered, 42 characters (see <see cref="KoosAnswers"/>); null if not filled in.</summary>
     public string? KoosAnswers { get; private set; }
@@ -57,11 +57,11 @@ public sealed class FollowUpVisit : Aggregate
         if (Status == VisitStatus.Completed) return FollowUpRules.VisitAlreadyRecorded;
         if (visitedOn > today) return FollowUpRules.VisitInFuture;
         if (visitedOn < WindowOpens) return FollowUpRules.VisitTooEarly(this);
-        if (!PainScore.IsValid(entry.PainNrs)) return Cases.CaseRules.PainOutOfRange;
+        if (PainScore.From(entry.PainNrs) is not { } pain) return Cases.CaseRules.PainOutOfRange;
         Status = VisitStatus.Completed;
         VisitedAt = entry.VisitedAt;
         ClinicianId = entry.ClinicianId;
-        PainNrs = entry.PainNrs;
+        PainNrs = pain;
         KoosAnswers = entry.Koos?.ToString();
         Koos = entry.Koos?.Score();
         RehabilitationStage = entry.Stage;

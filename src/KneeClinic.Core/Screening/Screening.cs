@@ -1,3 +1,5 @@
+using KneeClinic.Core.Cases;
+
 namespace KneeClinic.Core.Screening;
 
 /// <summary>The contraindications and cautions every screening checks (see DOMAIN.md).</summary>
@@ -51,7 +53,7 @@ public sealed class CaseScreening
     public string? CheckupNotes { get; private set; }
 
     /// <summary>Baseline knee pain on the 0-10 numeric rating scale.</summary>
-    public int? BaselinePainNrs { get; private set; }
+    public PainScore? BaselinePainNrs { get; private set; }
 
     public IReadOnlyList<Medication> Medications => _medications;
     public IReadOnlyList<ImagingStudy> Imaging => _imaging;
@@ -75,12 +77,12 @@ public sealed class CaseScreening
         var present = _contraindications.Select(c => c.Kind).ToHashSet();
         if (_medications.Any(m => m.Kind == MedicationKind.Anticoagulant))
             present.Add(Contraindication.AnticoagulantTherapy);
-        if (_imaging.Any(i => i.KellgrenLawrenceGrade == 4))
+        if (_imaging.Any(i => i.KellgrenLawrenceGrade is { IsEndStage: true }))
             present.Add(Contraindication.SevereKneeDamage);
         return present;
     }
 
-    internal void RecordCheckup(DateOnly date, string? history, string? notes, int baselinePain,
+    internal void RecordCheckup(DateOnly date, string? history, string? notes, PainScore baselinePain,
         IEnumerable<(Contraindication Kind, string? Notes)> contraindications)
     {
         CheckupDate = date;
@@ -175,7 +177,7 @@ public sealed class ImagingStudy
 {
     private ImagingStudy() { }
 
-    public ImagingStudy(ImagingModality modality, DateOnly performedOn, string findings, int? kellgrenLawrenceGrade)
+    public ImagingStudy(ImagingModality modality, DateOnly performedOn, string findings, KlGrade? kellgrenLawrenceGrade)
     {
         Modality = modality;
         PerformedOn = performedOn;
@@ -187,5 +189,5 @@ public sealed class ImagingStudy
     public ImagingModality Modality { get; private set; }
     public DateOnly PerformedOn { get; private set; }
     public string Findings { get; private set; } = "";
-    public int? KellgrenLawrenceGrade { get; private set; }
+    public KlGrade? KellgrenLawrenceGrade { get; private set; }
 }

@@ -53,12 +53,12 @@ public static class DemoData
         var chloe = new Patient("DEMO-0003", "Chloé", "Démo-Lefèvre", new DateOnly(1974, 1, 27), Sex.Female, now);
         db.Patients.AddRange(ana, ben, chloe);
 
-        db.Cases.Add(new Case(ana.Id, KneeSide.Left, CellSource.BoneMarrow, 2, clinicianId, now));
+        db.Cases.Add(new Case(ana.Id, KneeSide.Left, CellSource.BoneMarrow, KlGrade.Of(2), clinicianId, now));
 
-        var eligible = new Case(ben.Id, KneeSide.Right, CellSource.Adipose, 3, clinicianId, now);
+        var eligible = new Case(ben.Id, KneeSide.Right, CellSource.Adipose, KlGrade.Of(3), clinicianId, now);
         eligible.RecordCheckup(today.AddDays(-7), "Knee pain for four years; physiotherapy helped a little.", null, 6, [], today);
         eligible.AddMedication(new Medication("Ibuprofen", "400 mg as needed", MedicationKind.Nsaid, today.AddDays(7), today.AddDays(21)));
-        eligible.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-10), "Moderate medial joint-space narrowing.", 3), today);
+        eligible.AddImaging(new ImagingStudy(ImagingModality.XRay, today.AddDays(-10), "Moderate medial joint-space narrowing.", KlGrade.Of(3)), today);
         eligible.DecideEligibility(EligibilityOutcome.Eligible, null, clinicianId, now);
         db.Cases.Add(eligible);
 

@@ -141,7 +141,7 @@ public sealed class CasePage
                 CheckupDate = s.CheckupDate,
                 MedicalHistory = s.MedicalHistory,
                 Notes = s.CheckupNotes,
-                BaselinePainNrs = s.BaselinePainNrs,
+                BaselinePainNrs = s.BaselinePainNrs?.Value,
                 Present = s.Contraindications.Select(x => x.Kind).ToList(),
                 ContraindicationNotes = s.Contraindications.ToDictionary(x => x.Kind, x => x.Notes),
             },

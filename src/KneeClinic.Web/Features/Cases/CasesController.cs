@@ -36,7 +36,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
             ModelState.AddModelError(nameof(form.Knee), taken.Message);
         if (!ModelState.IsValid) return await CreateView(form);
 
-        var @case = new Case(form.PatientId, form.Knee!.Value, form.CellSource!.Value, form.KellgrenLawrenceGrade,
+        var @case = new Case(form.PatientId, form.Knee!.Value, form.CellSource!.Value, KlGrade.Of(form.KellgrenLawrenceGrade),
             form.AssignedClinicianId!, clock.Now);
         db.Cases.Add(@case);
         await db.SaveChangesAsync();

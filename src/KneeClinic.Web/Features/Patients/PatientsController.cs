@@ -124,6 +124,6 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
     }
 }
 
-public sealed record PatientCaseRow(Guid Id, KneeSide Knee, CellSource CellSource, CaseStage Stage, int? KlGrade, DateTimeOffset OpenedAt, string Clinician);
+public sealed record PatientCaseRow(Guid Id, KneeSide Knee, CellSource CellSource, CaseStage Stage, KlGrade? Grade, DateTimeOffset OpenedAt, string Clinician);
 
 public sealed record PatientDetails(Patient Patient, IReadOnlyList<PatientCaseRow> Cases);

@@ -1,4 +1,5 @@
 using KneeClinic.Core;
+using KneeClinic.Core.Cases;
 using KneeClinic.Core.Screening;
 using KneeClinic.Web.Features.Cases;
 using KneeClinic.Web.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class ScreeningController(CaseWrites writes, UserManager<Core.Staf
     [HttpPost]
     public Task<IActionResult> AddImaging(Guid id, [Bind(Prefix = nameof(CasePage.Imaging))] ImagingForm form) =>
         writes.OnCasePage(this, id, form, p => p.Imaging = form,
-            (c, _) => c.AddImaging(new ImagingStudy(form.Modality!.Value, form.PerformedOn!.Value, form.Findings, form.KellgrenLawrenceGrade), Today),
+            (c, _) => c.AddImaging(new ImagingStudy(form.Modality!.Value, form.PerformedOn!.Value, form.Findings, KlGrade.Of(form.KellgrenLawrenceGrade)), Today),
             "Imaging added.", "imaging");
 
     [HttpPost]
