@@ -85,7 +85,8 @@ public static class Startup
             };
             SessionLimits.Apply(options.Events);
         });
-        // A disabled account or a changed password ends existing sessions at their next request.
+        // The two-factor "remember this browser" cookie is checked on every request too (the sign-in cookie's own check
+        // is SignInCheck's).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddLoginRateLimiting();
 

@@ -1,12 +1,20 @@
 using System.Runtime.ExceptionServices;
+using KneeClinic.Core.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Infrastructure;
 
 /// <summary>
-/// The sign-in cookie is checked against the database on every request (a disabled account is signed out at once).
+/// The sign-in cookie is checked against the database on every request: its security stamp must still be the
+/// account's, which changes when the account is disabled, its roles change or its password changes, so those end every
+/// session at its next request. The check reads that one column; the cookie's claims were made at sign-in and stay
+/// right until the stamp changes, so they are not rebuilt (Identity's own validator would read the user, roles and
+/// claims again on every request). The cookie is renewed on every request, so the idle limit counts from the last one.
 /// When the database cannot be reached, that check must still end on the generic error page: authentication
 /// remembers its result for the whole request, so a failure thrown inside it would fail the error page too.
 /// The failure is therefore kept aside, the request treated as signed out, and the failure thrown again just
@@ -20,13 +28,30 @@ public static class SignInCheck
     {
         try
         {
-            await SecurityStampValidator.ValidatePrincipalAsync(context);
+            if (!await StampIsCurrentAsync(context))
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                return;
+            }
+            context.ShouldRenew = true;
         }
         catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
             context.RejectPrincipal();
             context.HttpContext.Items[Failure] = ExceptionDispatchInfo.Capture(e);
         }
+    }
+
+    private static async Task<bool> StampIsCurrentAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
+        if (context.Principal?.FindFirst(claims.UserIdClaimType)?.Value is not { } userId
+            || context.Principal.FindFirst(claims.SecurityStampClaimType)?.Value is not { } stamp)
+            return false;
+        var db = services.GetRequiredService<ClinicDbContext>();
+        return await db.Users.AnyAsync(u => u.Id == userId && u.SecurityStamp == stamp, context.HttpContext.RequestAborted);
     }
 
     /// <summary>Goes right after UseAuthentication: throws again a sign-in check that failed, except while the error page is shown.</summary>
