@@ -23,7 +23,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     {
         var templates = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).OrderBy(t => t.Code).ToListAsync();
         var rows = templates.Select(t => new TemplateRow(t, t.Versions.OrderBy(v => v.Language).ThenByDescending(v => v.Version)
-            .Select(v => new VersionRow(v, Check(v, t.CellSource).Level)).ToList())).ToList();
+            .Select(v => new VersionRow(v, LevelOf(v, t.CellSource))).ToList())).ToList();
         ViewData["Basis"] = new BasisSummary(Clinic, Clinic.BasisProblem(clock.Today));
         return View(rows);
     }
@@ -170,6 +170,18 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         catch (TemplateFormatException e)
         {
             return new WordingCheck(null, e.Message, null);
+        }
+    }
+
+    private ReadingLevelResult? LevelOf(ConsentTemplateVersion version, Core.Cases.CellSource? source)
+    {
+        try
+        {
+            return library.LevelOf(version, source, clock.Now);
+        }
+        catch (TemplateFormatException)
+        {
+            return null;
         }
     }
 

@@ -134,6 +134,22 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
         }
     }
 
+    /// <summary>
+    /// A version's reading level, as the templates page lists it. Published and retired wording never changes, so its
+    /// level is kept for the day (the sample dates it is read with change daily); a draft's is worked out every time.
+    /// </summary>
+    public ReadingLevelResult? LevelOf(ConsentTemplateVersion version, CellSource? source, DateTimeOffset at)
+    {
+        if (version.Status == TemplateVersionStatus.Draft) return Check(Parsed(version), source, at).Level;
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        if (_levels.TryGetValue((version.Id, source), out var kept) && kept.Day == day) return kept.Level;
+        var level = Check(Parsed(version), source, at).Level;
+        _levels[(version.Id, source)] = (day, level);
+        return level;
+    }
+
+    private readonly ConcurrentDictionary<(Guid, CellSource?), (DateOnly Day, ReadingLevelResult? Level)> _levels = new();
+
     public const string ShortFormTitle = "Short form (for patients who read neither English nor Spanish)";
 
     public static string TitleFor(CellSource source) => source switch
