@@ -14,36 +14,51 @@ public static class DatabaseSetup
     public static DatabaseProvider Provider(IConfiguration configuration) => DatabaseOptions.From(configuration).Provider;
 
     /// <summary>
-    /// Registers <see cref="ClinicDbContext"/> on the configured provider. Configuration is read when the
-    /// first context is made, so hosts and tests can still change it after the services are registered.
+    /// Registers <see cref="ClinicDbContext"/> on the configured provider. Configuration is read once, when the first
+    /// context is made, so hosts and tests can still change it after the services are registered.
     /// </summary>
     public static IServiceCollection AddClinicDatabase(this IServiceCollection services)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DatabaseOptions>, DatabaseOptions.Validator>();
+        services.AddSingleton(sp => ConfiguredDatabase.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<ClinicDbContext>((sp, options) =>
         {
-            var configuration = sp.GetRequiredService<IConfiguration>();
+            var database = sp.GetRequiredService<ConfiguredDatabase>();
             // Split queries: a case loads its screening's lists (medications, imaging, findings) with it, and in one
             // query their rows multiply (200 medications x 200 studies = 40,000 rows); split, each list is read once.
-            if (Provider(configuration) == DatabaseProvider.Sqlite)
+            if (database.Provider == DatabaseProvider.Sqlite)
             {
-                var connectionString = SqliteConnectionString(configuration, sp.GetRequiredService<IHostEnvironment>());
-                options.UseSqlite(connectionString,
+                options.UseSqlite(database.ConnectionString,
                     o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
-                options.AddInterceptors(new SqliteBusyTimeout(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000));
+                options.AddInterceptors(database.SqliteBusyTimeout!);
             }
             else
             {
-                var connectionString = configuration.GetConnectionString("SqlServer") is { Length: > 0 } value ? value
-                    : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is not set.");
-                options.UseSqlServer(connectionString,
+                options.UseSqlServer(database.ConnectionString,
                     o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure().UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             }
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
         });
         return services;
+    }
+
+    /// <summary>The provider and connection string, worked out from configuration once rather than for every context.</summary>
+    private sealed record ConfiguredDatabase(DatabaseProvider Provider, string ConnectionString, SqliteBusyTimeout? SqliteBusyTimeout)
+    {
+        public static ConfiguredDatabase From(IConfiguration configuration, IHostEnvironment environment)
+        {
+            if (DatabaseSetup.Provider(configuration) == DatabaseProvider.Sqlite)
+            {
+                var connectionString = SqliteConnectionString(configuration, environment);
+                return new(DatabaseProvider.Sqlite, connectionString,
+                    new SqliteBusyTimeout(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000));
+            }
+            var sqlServer = configuration.GetConnectionString("SqlServer") is { Length: > 0 } value ? value
+                : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is not set.");
+            return new(DatabaseProvider.SqlServer, sqlServer, null);
+        }
     }
 
     /// <summary>Where the app keeps its files (SQLite database, keys, later uploads): Database:DataDirectory under the content root.</summary>
