@@ -390,19 +390,37 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
     }
 
     /// <summary>
-    /// Every value through the form: in all its free-text fields at once (all its fields, when it has none to type
-    /// in; its address, when it has no fields at all), and for the key forms in each field in turn with the rest valid.
+    /// One piece of the attack on a form: every value in all its free-text fields at once (all its fields, when it has
+    /// none to type in; its address, when it has no fields at all), or, for the key forms, in one field with the rest valid.
     /// </summary>
-    private async Task AttackAsync(Target target)
+    private sealed record Attack(Target Target, string? Field)
+    {
+        public string Name => Field is null ? Target.Name : $"{Target.Name} [{Field}]";
+    }
+
+    /// <summary>The pieces of the attack on each form: the key forms are attacked field by field, each field a piece of its own.</summary>
+    private async Task<List<Attack>> AttacksAsync(IEnumerable<Target> targets)
+    {
+        var attacks = new List<Attack>();
+        foreach (var target in targets)
+        {
+            attacks.Add(new(target, null));
+            if (target.EachField) attacks.AddRange(AllFields((await LoadAsync(target.Session(), target)).Form).Select(name => new Attack(target, name)));
+        }
+        // The many pieces of the key forms first, so the four lanes finish together.
+        return [.. attacks.OrderByDescending(a => a.Target.EachField)];
+    }
+
+    private async Task AttackAsync(Attack attack)
     {
         var watch = Stopwatch.StartNew();
-        try { await AttackFormAsync(target); }
-        finally { lock (_timings) _timings[target.Name] = watch.Elapsed; }
+        try { await AttackFormAsync(attack.Target, attack.Field); }
+        finally { lock (_timings) _timings[attack.Name] = watch.Elapsed; }
     }
 
     private readonly Dictionary<string, TimeSpan> _timings = [];
 
-    private async Task AttackFormAsync(Target target)
+    private async Task AttackFormAsync(Target target, string? field)
     {
         var session = target.Session();
         var (form, _) = await LoadAsync(session, target);
@@ -411,6 +429,14 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var all = AllFields(form);
         foreach (var value in Corpus)
         {
+            if (field is not null)
+            {
+                var one = BaseValues(form, target);
+                one[field] = value.Text;
+                if (await PostAsync(session, target, form, one, value, $"{target.Name} [{field}] <- {value}") is (true, _, var landedHere))
+                    form = await RefreshAsync(session, target, form, landedHere);
+                continue;
+            }
             var targets = text.Count > 0 ? [.. text.Except(target.Keep)] : all;
             if (targets.Count == 0)
             {
@@ -432,15 +458,6 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
                 values = BaseValues(form, target);
                 values[name] = embed(value.Text);
                 if (await PostAsync(session, target, form, values, value, $"{target.Name} [{name}, inside a valid value] <- {value}") is (true, _, var landedHere))
-                    form = await RefreshAsync(session, target, form, landedHere);
-            }
-
-            if (!target.EachField) continue;
-            foreach (var name in all)
-            {
-                values = BaseValues(form, target);
-                values[name] = value.Text;
-                if (await PostAsync(session, target, form, values, value, $"{target.Name} [{name}] <- {value}") is (true, _, var landedHere))
                     form = await RefreshAsync(session, target, form, landedHere);
             }
         }
@@ -500,29 +517,46 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
     private async Task<string> ClinicianOfAsync(Guid caseId) =>
         await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.AssignedClinicianId).SingleAsync());
 
-    /// <summary>A case taken through the forms to <paramref name="stage"/>: generated, consented, product obtained, released or injected.</summary>
-    private async Task<(WebSession Session, Guid CaseId)> CaseAtAsync(string stage, CellSource source, string verifierId)
+    /// <summary>A screened case whose consent form has just been generated through the case page.</summary>
+    private async Task<(WebSession Session, Guid CaseId)> GeneratedAsync(CellSource source)
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(source);
+        await Step(session, await session.GetAsync($"/Cases/Details/{caseId}"), "#generate-consent", Fields(("Consent.Language", "en")));
+        return (session, caseId);
+    }
+
+    /// <summary>
+    /// A generated case taken on through the forms to <paramref name="stage"/>: consented, product obtained, released or
+    /// injected. The clock has moved on ten minutes since the form was generated; it is signed a minute after printing.
+    /// </summary>
+    private async Task TakeOnAsync(WebSession session, Guid caseId, string stage, string verifierId)
+    {
         var url = $"/Cases/Details/{caseId}";
-        await Step(session, await session.GetAsync(url), "#generate-consent", Fields(("Consent.Language", "en")));
-        if (stage == "generated") return (session, caseId);
-        // Signed a minute after printing; the steps after it follow within the idle limit of the session.
-        factory.Clock.Advance(TimeSpan.FromMinutes(10));
         var sign = await session.GetAsync($"/Consents/Sign/{await DocumentAsync(caseId)}");
         var signed = await session.UploadAsync(sign, "form[enctype='multipart/form-data']",
             Fields(("Form.SignedAt", Local(Now.AddMinutes(-9))), ("Form.TeachBackConfirmed", "true")), "Form.Scan", "scan.pdf", RealPdf, "application/pdf");
         Assert.Equal(HttpStatusCode.Redirect, signed.Status);
-        if (stage == "consented") return (session, caseId);
+        if (stage == "consented") return;
         var page = await Step(session, await session.GetAsync(url), "#harvest-form", HarvestFields(await ClinicianOfAsync(caseId)));
-        if (stage == "obtained") return (session, caseId);
+        if (stage == "obtained") return;
         page = await Step(session, page, "#processing-form", ProcessingFields(verifierId));
-        if (stage == "released") return (session, caseId);
+        if (stage == "released") return;
         var label = page.Document.QuerySelectorAll("#products tr[data-product] a[href^='/Procedures/Label/']").Last().GetAttribute("href")!;
         var code = (await session.GetAsync(label)).Document.QuerySelector("#product-code")!.TextContent.Trim();
         page = await Step(session, page, "#injection-form", InjectionFields(code));
         Assert.Equal("Injected", page.Document.QuerySelector("#case-stage")!.TextContent);
-        return (session, caseId);
+    }
+
+    /// <summary>Runs independent setup steps four at a time (each on its own case and session).</summary>
+    private static async Task<T[]> FourAtATimeAsync<T>(IEnumerable<Func<Task<T>>> steps)
+    {
+        using var gate = new SemaphoreSlim(4);
+        return await Task.WhenAll(steps.Select(async step =>
+        {
+            await gate.WaitAsync();
+            try { return await step(); }
+            finally { gate.Release(); }
+        }));
     }
 
     /// <summary>The same person signed in anew (the setup moved the clock past the idle limit).</summary>
@@ -545,23 +579,36 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var verifier = await factory.CreateUserAsync($"verifier-{Guid.NewGuid():N}@clinic.test", Roles.Clinician);
 
         // The injected case first: two days later its first visit is overdue (Mark missed) and the next one open.
-        var (injectedSession, injected) = await CaseAtAsync("injected", CellSource.BoneMarrow, verifier.Id);
+        var (injectedSession, injected) = await GeneratedAsync(CellSource.BoneMarrow);
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        await TakeOnAsync(injectedSession, injected, "injected", verifier.Id);
         await Step(injectedSession, await injectedSession.GetAsync($"/Cases/Details/{injected}"), "#adverse-event-form", AdverseEventFields("AdverseEvent"));
         factory.Clock.Advance(TimeSpan.FromDays(2));
 
-        var screening = (await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow, eligible: false,
-            medication: new Medication("Ibuprofen", "400 mg", MedicationKind.Nsaid, null, null))).CaseId;
-        var deciding = (await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose, eligible: false)).CaseId;
-        var closing = (await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose, eligible: false)).CaseId;
-        var eligible = (await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose)).CaseId;
-        var toVoid = (await CaseAtAsync("generated", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toSign = (await CaseAtAsync("generated", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toWithdraw = (await CaseAtAsync("consented", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toHarvest = (await CaseAtAsync("consented", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toReceive = (await CaseAtAsync("consented", CellSource.UmbilicalCord, verifier.Id)).CaseId;
-        var toProcess = (await CaseAtAsync("obtained", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toInject = (await CaseAtAsync("released", CellSource.BoneMarrow, verifier.Id)).CaseId;
-        var toDiscard = (await CaseAtAsync("released", CellSource.BoneMarrow, verifier.Id)).CaseId;
+        // The other cases side by side: screened ones, and consent forms generated for those taken further, for the ones
+        // to void or sign, and for each hostile upload; ten minutes later the forms are signed and the cases taken on.
+        var screened = await FourAtATimeAsync(new (CellSource Source, bool Eligible, Medication? Medication)[]
+            {
+                (CellSource.BoneMarrow, false, new Medication("Ibuprofen", "400 mg", MedicationKind.Nsaid, null, null)),
+                (CellSource.Adipose, false, null), (CellSource.Adipose, false, null), (CellSource.Adipose, true, null),
+            }
+            .Select(c => (Func<Task<Guid>>)(async () => (await factory.ClinicianWithScreenedCaseAsync(c.Source, c.Eligible, medication: c.Medication)).CaseId)));
+        var (screening, deciding, closing, eligible) = (screened[0], screened[1], screened[2], screened[3]);
+        var stages = new (string Stage, CellSource Source)[]
+        {
+            ("generated", CellSource.BoneMarrow), ("generated", CellSource.BoneMarrow), ("consented", CellSource.BoneMarrow), ("consented", CellSource.BoneMarrow),
+            ("consented", CellSource.UmbilicalCord), ("obtained", CellSource.BoneMarrow), ("released", CellSource.BoneMarrow), ("released", CellSource.BoneMarrow),
+        };
+        var generated = await FourAtATimeAsync(stages.Select(c => c.Source).Concat(Files.Select(_ => CellSource.Adipose))
+            .Select(source => (Func<Task<(WebSession Session, Guid CaseId)>>)(() => GeneratedAsync(source))));
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        await FourAtATimeAsync(stages.Select((c, i) => (Func<Task<bool>>)(async () =>
+        {
+            if (c.Stage != "generated") await TakeOnAsync(generated[i].Session, generated[i].CaseId, c.Stage, verifier.Id);
+            return true;
+        })));
+        var (toVoid, toSign, toWithdraw, toHarvest, toReceive, toProcess, toInject, toDiscard) = (generated[0].CaseId, generated[1].CaseId,
+            generated[2].CaseId, generated[3].CaseId, generated[4].CaseId, generated[5].CaseId, generated[6].CaseId, generated[7].CaseId);
         var signDocument = await DocumentAsync(toSign);
         var voidDocument = await DocumentAsync(toVoid);
         var withdrawDocument = await DocumentAsync(toWithdraw);
@@ -570,7 +617,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var patient = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == screening).Select(c => c.PatientId).SingleAsync());
 
         // The uploads, each on a form of its own, so each is judged on a consent waiting for its signature.
-        var uploads = await UploadsAsync(verifier.Id);
+        var uploads = await UploadsAsync(generated[stages.Length..]);
 
         // Everyone signs in anew now that the clock has moved on.
         var clinician = await ForCaseAsync(screening);
@@ -659,12 +706,14 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             new() { Name = "manage/enable-authenticator", Session = () => enroller, Url = "/Manage/EnableAuthenticator", Selector = "form[action='/Manage/EnableAuthenticator']" },
         };
 
-        // Four at a time: the forms are independent (their own sessions; those on one case see each other's changes as conflicts).
+        // Four at a time: the forms are independent (their own sessions; those on one case see each other's changes as conflicts),
+        // and so are the fields of a key form (each of its posts makes a record of its own).
+        var attacks = await AttacksAsync(targets);
         using var gate = new SemaphoreSlim(4);
-        await Task.WhenAll(targets.Select(async t =>
+        await Task.WhenAll(attacks.Select(async a =>
         {
             await gate.WaitAsync();
-            try { await AttackAsync(t); }
+            try { await AttackAsync(a); }
             finally { gate.Release(); }
         }));
         var attacked = watch.Elapsed;
@@ -696,7 +745,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         output.WriteLine($"Requests sent: {_requests} ({string.Join(", ", _statuses.OrderBy(s => s.Key).Select(s => $"{s.Value} x {s.Key}"))})");
         output.WriteLine($"Values accepted: {_accepted}, refused: {_refused}");
         foreach (var (form, (a, r)) in _perForm.OrderBy(p => p.Key))
-            output.WriteLine($"  {form}: {a} accepted, {r} refused, {_timings.GetValueOrDefault(form).TotalSeconds:F1} s");
+            output.WriteLine($"  {form}: {a} accepted, {r} refused, {_timings.Where(t => t.Key == form || t.Key.StartsWith(form + " [", StringComparison.Ordinal)).Sum(t => t.Value.TotalSeconds):F1} s");
         output.WriteLine($"Uploads: {string.Join("; ", uploads)}");
         output.WriteLine($"Consent forms for accepted names: {printed} printed the name literally, {unprintable} refused with a message");
         output.WriteLine($"Time: setup {setup.TotalSeconds:F0} s, corpus {(attacked - setup).TotalSeconds:F0} s, total {watch.Elapsed.TotalSeconds:F0} s");
@@ -725,21 +774,18 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
     }
 
     /// <summary>Each hostile file on the signature form of a consent of its own; nothing is stored under a name the sender chose.</summary>
-    private async Task<List<string>> UploadsAsync(string verifierId)
+    private async Task<string[]> UploadsAsync((WebSession Session, Guid CaseId)[] forms)
     {
-        var results = new List<string>();
-        foreach (var file in Files)
+        var results = await FourAtATimeAsync(Files.Zip(forms).Select(upload => (Func<Task<string>>)(async () =>
         {
-            var (session, caseId) = await CaseAtAsync("generated", CellSource.Adipose, verifierId);
+            var (file, (session, caseId)) = upload;
             var document = await DocumentAsync(caseId);
             var target = new Target { Name = "consent/sign (upload)", Session = () => session, Url = $"/Consents/Sign/{document}", Selector = "form[enctype='multipart/form-data']" };
-            factory.Clock.Advance(TimeSpan.FromMinutes(1));
             var (form, _) = await LoadAsync(session, target);
             var values = BaseValues(form, target);
             values["Form.TeachBackConfirmed"] = "true";
             values["Form.SignedAt"] = Local(Now.AddSeconds(-30));
             var (accepted, answer, _) = await PostAsync(session, target, form, values, new Hostile("upload", file.FileName), $"upload {file.Label}", file);
-            results.Add($"{file.Label}: {(accepted ? "accepted" : "refused")}");
             Assert.True(accepted == file.IsRealPdf, $"{file.Label}: {(accepted ? "accepted" : "refused")} ({answer.Status})");
             if (!accepted) Assert.Contains("field-validation-error", answer.Text);
             if (accepted)
@@ -751,7 +797,8 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
                 Assert.Equal("application/pdf", scan.Content.Headers.ContentType!.MediaType);
                 Assert.Equal("attachment", scan.Content.Headers.ContentDisposition!.DispositionType);
             }
-        }
+            return $"{file.Label}: {(accepted ? "accepted" : "refused")}";
+        })));
         var root = Path.GetPathRoot(factory.DataDirectory)!;
         Assert.False(File.Exists(Path.Combine(root, "evil.pdf")));
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(factory.DataDirectory)!, "evil.pdf")));

@@ -12,7 +12,7 @@ public sealed class LongestFirst : ITestCollectionOrderer
 {
     private static readonly string[] Longest =
     [
-        nameof(BadInputCorpus), nameof(Browser.PathwayInBrowser), nameof(KilledProcess), nameof(FirstRun), nameof(AuditTrail),
+        nameof(BadInputCorpus), nameof(Browser.AutologousCaseInBrowser), nameof(Browser.AllogeneicCaseInBrowser), nameof(KilledProcess), nameof(FirstRun), nameof(AuditTrail),
         nameof(CasePathway), nameof(ConsentWorkflow),
     ];
 
