@@ -47,7 +47,7 @@ public sealed class CaseFileRules
     {
         var p = new PathwayCase();
         var document = p.Print(Now.AddDays(-3));
-        var v2 = p.Template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new risks", Now.AddDays(-2));
+        var v2 = p.Template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new risks", Now.AddDays(-2));
         Assert.Null(p.Template.Publish(v2.Id, Now.AddDays(-2)));
 
         Assert.Equal(ConsentRules.PrintedOnSupersededVersion,

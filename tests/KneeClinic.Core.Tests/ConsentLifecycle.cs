@@ -86,12 +86,12 @@ public sealed class ConsentLifecycle
         var shortForm = Guid.NewGuid();
         var now = Generated.AddHours(1);
 
-        Assert.Null(document.AttachShortForm(shortForm, "fr", [4, 5, 6], new string('c', 64)));
-        Assert.Equal(ConsentRules.NotAwaitingSignature, document.AttachShortForm(Guid.NewGuid(), "pt", [7], new string('d', 64)));
+        Assert.Null(document.AttachShortForm(shortForm, ConsentLanguage.Of("fr"), [4, 5, 6], new string('c', 64)));
+        Assert.Equal(ConsentRules.NotAwaitingSignature, document.AttachShortForm(Guid.NewGuid(), ConsentLanguage.Of("pt"), [7], new string('d', 64)));
 
         Assert.Equal(ConsentRules.WitnessRequiredForShortForm, document.RecordSignature(Signature(), now));
         Assert.Null(document.RecordSignature(Signature(witness: "Luc Martin", interpreter: "Luc Martin", language: "French"), now));
-        Assert.Equal((ConsentRoute.ShortForm, shortForm, "fr"), (document.Route, document.ShortFormVersionId, document.ShortFormLanguage));
+        Assert.Equal((ConsentRoute.ShortForm, shortForm, ConsentLanguage.Of("fr")), (document.Route, document.ShortFormVersionId, document.ShortFormLanguage));
 
         // A form printed for the patient to read themselves needs no witness.
         Assert.Null(NewDocument().RecordSignature(Signature(), now));
@@ -134,7 +134,7 @@ public sealed class ConsentValidity
 
     public ConsentValidity()
     {
-        _v1 = _template.NewDraft("en", CaseBuilder.Today, false, "body", Signed.AddDays(-30));
+        _v1 = _template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, false, "body", Signed.AddDays(-30));
         _template.Publish(_v1.Id, Signed.AddDays(-30));
         _document = new ConsentDocument(Guid.NewGuid(), _v1.Id, DocumentNumber.Read("KC-1"), [1], new string('a', 64), "c", Signed.AddHours(-1));
         _document.RecordSignature(new ConsentSignature(Signed, "c", null, null, null, true, "scan", "application/pdf", new string('b', 64), Signed),
@@ -174,7 +174,7 @@ public sealed class ConsentValidity
     [Fact]
     public void PublishingAVersionThatRequiresReconsentSupersedesOlderSignedConsents()
     {
-        var v2 = _template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new body", Signed.AddDays(10));
+        var v2 = _template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new body", Signed.AddDays(10));
         Assert.Equal(2, v2.Version);
         Assert.Null(ValidAt(Signed.AddDays(11)));
 
@@ -187,8 +187,8 @@ public sealed class ConsentValidity
     [Fact]
     public void AVersionWithoutTheReconsentFlagOrInAnotherLanguageSupersedesNothing()
     {
-        var v2 = _template.NewDraft("en", CaseBuilder.Today, requiresReconsent: false, "typo fixed", Signed.AddDays(1));
-        var es = _template.NewDraft("es", CaseBuilder.Today, requiresReconsent: true, "cuerpo", Signed.AddDays(1));
+        var v2 = _template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: false, "typo fixed", Signed.AddDays(1));
+        var es = _template.NewDraft(ConsentLanguage.Of("es"), CaseBuilder.Today, requiresReconsent: true, "cuerpo", Signed.AddDays(1));
         _template.Publish(v2.Id, Signed.AddDays(2));
         _template.Publish(es.Id, Signed.AddDays(2));
 
@@ -203,7 +203,7 @@ public sealed class TemplateVersions
     public void WordingAboveItsReadingTargetIsPublishedOnlyWithAReasonThatStays()
     {
         var template = new ConsentTemplate("consent-adipose", "Adipose", CellSource.Adipose);
-        var draft = template.AddDraft(1, "en", new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
+        var draft = template.AddDraft(1, ConsentLanguage.Of("en"), new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
 
         Assert.Equal(TemplateRules.ReadingLevelReasonRequired, template.Publish(draft.Id, CaseBuilder.Now, meetsReadingTarget: false));
         Assert.Equal(TemplateRules.ReadingLevelReasonRequired, template.Publish(draft.Id, CaseBuilder.Now, meetsReadingTarget: false, readingLevelReason: "  "));
@@ -213,7 +213,7 @@ public sealed class TemplateVersions
         Assert.Equal(TemplateVersionStatus.Published, draft.Status);
         Assert.Equal("The IRB asked for its exact words.", draft.ReadingLevelReason);
 
-        var plain = template.AddDraft(2, "en", new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
+        var plain = template.AddDraft(2, ConsentLanguage.Of("en"), new DateOnly(2026, 12, 1), false, "body", CaseBuilder.Now);
         Assert.Null(template.Publish(plain.Id, CaseBuilder.Now, meetsReadingTarget: true, readingLevelReason: "not needed"));
         Assert.Null(plain.ReadingLevelReason);
     }
@@ -222,22 +222,22 @@ public sealed class TemplateVersions
     public void APublishedVersionNeverChangesAndEditingMeansANewDraft()
     {
         var template = new ConsentTemplate("consent-adipose", "Adipose", CellSource.Adipose);
-        var v1 = template.NewDraft("en", CaseBuilder.Today, false, "first", CaseBuilder.Now);
+        var v1 = template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, false, "first", CaseBuilder.Now);
         Assert.Null(v1.EditDraft("first, fixed", CaseBuilder.Today, false));
         Assert.Null(template.Publish(v1.Id, CaseBuilder.Now));
 
         Assert.Equal(TemplateRules.NotADraft, v1.EditDraft("changed", CaseBuilder.Today, false));
         Assert.Equal(TemplateRules.NotADraft, template.Publish(v1.Id, CaseBuilder.Now));
         Assert.Equal("first, fixed", v1.Body);
-        Assert.Equal(v1, template.Current("en"));
+        Assert.Equal(v1, template.Current(ConsentLanguage.Of("en")));
 
-        var v2 = template.NewDraft("en", CaseBuilder.Today, false, "second", CaseBuilder.Now);
+        var v2 = template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, false, "second", CaseBuilder.Now);
         Assert.Equal(2, v2.Version);
-        Assert.Equal(v1, template.Current("en"));
+        Assert.Equal(v1, template.Current(ConsentLanguage.Of("en")));
         template.Publish(v2.Id, CaseBuilder.Now);
-        Assert.Equal(v2, template.Current("en"));
+        Assert.Equal(v2, template.Current(ConsentLanguage.Of("en")));
         Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
-        Assert.Equal(v1, template.Current("en"));
+        Assert.Equal(v1, template.Current(ConsentLanguage.Of("en")));
         Assert.Equal(TemplateRules.RetireOnlyPublished, template.Retire(v2.Id, CaseBuilder.Now));
     }
 
@@ -245,14 +245,14 @@ public sealed class TemplateVersions
     public void RetiringTheVersionThatAskedForReconsentDoesNotBringBackTheOldWording()
     {
         var template = new ConsentTemplate("consent-bone-marrow", "Bone marrow", CellSource.BoneMarrow);
-        var v1 = template.NewDraft("en", CaseBuilder.Today, false, "old", CaseBuilder.Now);
+        var v1 = template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, false, "old", CaseBuilder.Now);
         template.Publish(v1.Id, CaseBuilder.Now);
-        var v2 = template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new", CaseBuilder.Now);
+        var v2 = template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new", CaseBuilder.Now);
         template.Publish(v2.Id, CaseBuilder.Now);
 
         Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
 
-        Assert.Null(template.Current("en"));
+        Assert.Null(template.Current(ConsentLanguage.Of("en")));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal sealed class PathwayCase
     {
         Case = new CaseBuilder().From(source).BuildEligible(Now.AddDays(-100));
         Template = new ConsentTemplate("consent-" + source, "Consent", source);
-        Version = Template.NewDraft("en", CaseBuilder.Today, false, "body", Now.AddDays(-60));
+        Version = Template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, false, "body", Now.AddDays(-60));
         Assert.Null(Template.Publish(Version.Id, Now.AddDays(-59)));
     }
 
@@ -39,7 +39,7 @@ internal sealed class PathwayCase
     /// <summary>Prints a consent form on the current wording (half an hour before <paramref name="printedBefore"/>) and keeps it with the case.</summary>
     public ConsentDocument Print(DateTimeOffset printedBefore)
     {
-        var document = new ConsentDocument(Case.Id, (Template.Current("en") ?? Version).Id, DocumentNumber.New(printedBefore), [1], new string('a', 64),
+        var document = new ConsentDocument(Case.Id, (Template.Current(ConsentLanguage.Of("en")) ?? Version).Id, DocumentNumber.New(printedBefore), [1], new string('a', 64),
             CaseBuilder.Clinician, printedBefore.AddMinutes(-30));
         Assert.Null(Case.AddConsent(document));
         return document;

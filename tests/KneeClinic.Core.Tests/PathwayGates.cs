@@ -80,7 +80,7 @@ public sealed class PathwayGates
     {
         var p = new PathwayCase();
         p.Sign(Now.AddDays(-5));
-        var v2 = p.Template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new risks", Now.AddDays(-2));
+        var v2 = p.Template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new risks", Now.AddDays(-2));
         Assert.Null(p.Template.Publish(v2.Id, Now.AddDays(-1)));
 
         Assert.Equal(ConsentRules.ConsentSuperseded, p.Obtain());

@@ -44,7 +44,7 @@ public sealed class PathwayProperties
                     Assert.Null(p.Withdraw(d, now.AddHours(-5.5)));
                     break;
                 case Step.Reconsent:
-                    var v = p.Template.NewDraft("en", CaseBuilder.Today, requiresReconsent: true, "new", now.AddDays(-1));
+                    var v = p.Template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new", now.AddDays(-1));
                     p.Template.Publish(v.Id, now.AddHours(-7));
                     break;
                 case Step.Obtain:

@@ -5,6 +5,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
 using KneeClinic.Core.Patients;
 using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
@@ -14,7 +15,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 using Xunit.Abstractions;
-
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
@@ -635,7 +635,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         // A draft of a template no case here uses, for the editor and the publish and retire buttons.
         var templates = await admin.GetAsync("/ConsentTemplates");
         await admin.SubmitAsync(templates, "section[data-code=consent-adipose] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/NewDraft']");
-        var draft = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 3 && v.Language == "en"
+        var draft = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 3 && v.Language == ConsentLanguage.Of("en")
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-adipose")).Select(v => new { v.Id, v.Body }).SingleAsync());
         var setup = watch.Elapsed;
 

@@ -22,7 +22,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             var clinician = await db.Users.FirstAsync();
             var patient = new Patient($"A-{Guid.NewGuid():N}"[..14], "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, KlGrade.Of(2), clinician.Id, now);
-            var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == "en"
+            var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == ConsentLanguage.Of("en")
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
             var document = new ConsentDocument(c.Id, v1.Id, DocumentNumber.Read($"KC-T-{Guid.NewGuid():N}"[..16]), [1, 2, 3], new string('a', 64), clinician.Id, now.AddHours(-2));
             var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -103,7 +103,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Equal(ConsentRules.ConsentSuperseded, again.ValidFor(factory.Clock.GetUtcNow(), version1, after));
 
         // The published version is now frozen: posting an edit to it changes nothing.
-        var v2 = after.Single(v => v.Version == 3 && v.Language == "en");
+        var v2 = after.Single(v => v.Version == 3 && v.Language == ConsentLanguage.Of("en"));
         var edit = await admin.GetAsync($"/ConsentTemplates/Edit/{v2.Id}");
         var refused = await admin.SubmitAsync(edit, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", v2.Body + "\nMore text.\n")));
         Assert.Contains("A published version never changes. Make a new draft version instead.", refused.Errors);

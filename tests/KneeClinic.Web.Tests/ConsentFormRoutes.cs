@@ -52,7 +52,7 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
         var (session, caseId, document) = await GeneratedAsync(("Consent.Language", "en"), ("Consent.ShortFormLanguage", "fr"));
 
         Assert.Equal(ConsentRoute.ShortForm, document.Route);
-        Assert.Equal("fr", document.ShortFormLanguage);
+        Assert.Equal("fr", document.ShortFormLanguage?.Tag);
         // The summary is the English form, signed by the witness and the person obtaining consent; the short form is French.
         var summary = string.Join(' ', Words(document.Content));
         Assert.Contains("The patient signed a short form in their own language.", summary);
@@ -266,7 +266,7 @@ public sealed class ReadingLevelGate(ClinicFactory factory) : IClassFixture<Clin
         Assert.Contains("Published above the target because: The IRB approved this wording word for word.",
             shown.Document.QuerySelector("section[data-code=consent-umbilical-cord] tr[data-language=en][data-version='3']")!.TextContent);
 
-        Task<TemplateVersionStatus> StatusAsync() => factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 3 && v.Language == "en"
+        Task<TemplateVersionStatus> StatusAsync() => factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Version == 3 && v.Language == ConsentLanguage.Of("en")
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-umbilical-cord")).Select(v => v.Status).SingleAsync());
     }
 }

@@ -86,10 +86,10 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         await factory.QueryAsync(async db =>
         {
             var template = await db.ConsentTemplates.Include(t => t.Versions).SingleAsync(t => t.Code == "consent-umbilical-cord");
-            var v1 = template.Current("en")!;
-            var body = Documents.Consent.ConsentTemplateText.WithVersion(v1.Body, template.NextVersion("en"))
+            var v1 = template.Current(ConsentLanguage.Of("en"))!;
+            var body = Documents.Consent.ConsentTemplateText.WithVersion(v1.Body, template.NextVersion(ConsentLanguage.Of("en")))
                 .Replace("requires_reconsent: false", "requires_reconsent: true").Replace("## ", "## Revised: ");
-            var v2 = template.NewDraft("en", v1.EffectiveDate, true, body, factory.Clock.GetUtcNow());
+            var v2 = template.NewDraft(ConsentLanguage.Of("en"), v1.EffectiveDate, true, body, factory.Clock.GetUtcNow());
             template.Publish(v2.Id, factory.Clock.GetUtcNow());
             return await db.SaveChangesAsync();
         });
@@ -177,7 +177,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
 
         Assert.StartsWith("/ConsentTemplates/Edit/", made.Location);
         Assert.Contains("Someone else saved a change", stale.Document.QuerySelector("#flash-error")!.TextContent);
-        var drafts = await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync(v => v.Language == "es" && v.Version == 3
+        var drafts = await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync(v => v.Language == ConsentLanguage.Of("es") && v.Version == 3
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow")));
         Assert.Equal(1, drafts);
     }

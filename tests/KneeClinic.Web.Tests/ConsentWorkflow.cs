@@ -107,9 +107,9 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
 
         var (code, formLanguage) = await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Id == document.TemplateVersionId)
             .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { t.Code, t.CellSource, v.Language })
-            .Select(x => new ValueTuple<string, string>(x.Code + "/" + x.CellSource, x.Language)).SingleAsync());
+            .Select(x => new ValueTuple<string, ConsentLanguage>(x.Code + "/" + x.CellSource, x.Language)).SingleAsync());
         Assert.EndsWith("/" + source, code);
-        Assert.Equal(language, formLanguage);
+        Assert.Equal(language, formLanguage.Tag);
         using (var pdf = PdfDocument.Open(document.Content))
             Assert.Contains(word, string.Join(' ', pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));
 

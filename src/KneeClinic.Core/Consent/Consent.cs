@@ -64,7 +64,7 @@ public sealed class ConsentTemplate : Aggregate
     public CellSource? CellSource { get; private set; }
     public IReadOnlyList<ConsentTemplateVersion> Versions => _versions;
 
-    public ConsentTemplateVersion AddDraft(int version, string language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at)
+    public ConsentTemplateVersion AddDraft(int version, ConsentLanguage language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at)
     {
         var draft = new ConsentTemplateVersion(Id, version, language, effectiveDate, requiresReconsent, body, at);
         _versions.Add(draft);
@@ -72,17 +72,17 @@ public sealed class ConsentTemplate : Aggregate
     }
 
     /// <summary>A new draft in <paramref name="language"/>, numbered after the newest version in that language.</summary>
-    public ConsentTemplateVersion NewDraft(string language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at) =>
+    public ConsentTemplateVersion NewDraft(ConsentLanguage language, DateOnly effectiveDate, bool requiresReconsent, string body, DateTimeOffset at) =>
         AddDraft(NextVersion(language), language, effectiveDate, requiresReconsent, body, at);
 
-    public int NextVersion(string language) =>
+    public int NextVersion(ConsentLanguage language) =>
         _versions.Where(v => v.Language == language).Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
 
     /// <summary>
     /// The version new consents use: the newest published one in the language, unless a later version
     /// (even one since retired) asked for re-consent: wording that was superseded never comes back.
     /// </summary>
-    public ConsentTemplateVersion? Current(string language) => _versions
+    public ConsentTemplateVersion? Current(ConsentLanguage language) => _versions
         .Where(v => v.Language == language && v.Status == TemplateVersionStatus.Published && !_versions.Any(w => w.Supersedes(v)))
         .MaxBy(v => v.Version);
 
@@ -104,7 +104,7 @@ public sealed class ConsentTemplateVersion : IAggregatePart
 
     private ConsentTemplateVersion() { }
 
-    internal ConsentTemplateVersion(Guid templateId, int version, string language, DateOnly effectiveDate,
+    internal ConsentTemplateVersion(Guid templateId, int version, ConsentLanguage language, DateOnly effectiveDate,
         bool requiresReconsent, string body, DateTimeOffset createdAt)
     {
         TemplateId = templateId;
@@ -121,8 +121,7 @@ public sealed class ConsentTemplateVersion : IAggregatePart
     public Guid TemplateId { get; private set; }
     public int Version { get; private set; }
 
-    /// <summary>BCP 47 language tag, e.g. "en" or "es".</summary>
-    public string Language { get; private set; } = "en";
+    public ConsentLanguage Language { get; private set; } = ConsentLanguage.English;
     public DateOnly EffectiveDate { get; private set; }
 
     /// <summary>Publishing this version makes consents signed on earlier versions invalid for procedures.</summary>
@@ -223,7 +222,7 @@ public sealed class ConsentDocument : Aggregate
 
     /// <summary>For the short-form route: the short form in the patient's language that goes with this written summary.</summary>
     public Guid? ShortFormVersionId { get; private set; }
-    public string? ShortFormLanguage { get; private set; }
+    public ConsentLanguage? ShortFormLanguage { get; private set; }
     public byte[]? ShortFormContent { get; private set; }
     public string? ShortFormSha256 { get; private set; }
 
@@ -245,7 +244,7 @@ public sealed class ConsentDocument : Aggregate
     /// Makes this form the written summary of a short-form consent: the patient signs the short form in their own
     /// language, printed with it; the witness and the person obtaining consent sign this summary.
     /// </summary>
-    public RuleViolation? AttachShortForm(Guid shortFormVersionId, string language, byte[] content, string sha256)
+    public RuleViolation? AttachShortForm(Guid shortFormVersionId, ConsentLanguage language, byte[] content, string sha256)
     {
         if (Status != ConsentStatus.Generated || Route == ConsentRoute.ShortForm) return ConsentRules.NotAwaitingSignature;
         Route = ConsentRoute.ShortForm;

@@ -50,9 +50,13 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
         // Scores are stored as the plain numbers they are.
         configurationBuilder.Properties<PainScore>().HaveConversion<PainScoreConverter>();
         configurationBuilder.Properties<KlGrade>().HaveConversion<KlGradeConverter>();
+        // A language is stored as its tag.
+        configurationBuilder.Properties<ConsentLanguage>().HaveConversion<ConsentLanguageConverter>().HaveMaxLength(ConsentLanguage.MaxLength);
     }
 
     internal sealed class PainScoreConverter() : ValueConverter<PainScore, int>(score => score.Value, value => PainScore.Of(value));
+
+    internal sealed class ConsentLanguageConverter() : ValueConverter<ConsentLanguage, string>(language => language.Tag, tag => ConsentLanguage.Of(tag));
 
     internal sealed class KlGradeConverter() : ValueConverter<KlGrade, int>(grade => grade.Value, value => KlGrade.Of(value));
 

@@ -21,7 +21,6 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
         b.Property(d => d.VoidReason).HasMaxLength(2000);
         b.Property(d => d.Route).HasConversion<string>().HasMaxLength(16);
         b.HasOne<ConsentTemplateVersion>().WithMany().HasForeignKey(d => d.ShortFormVersionId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(d => d.ShortFormLanguage).HasMaxLength(16);
         b.Property(d => d.ShortFormSha256).HasMaxLength(64).IsFixedLength();
         b.OwnsOne(d => d.Signature, s =>
         {

@@ -8,7 +8,6 @@ internal sealed class ConsentTemplateVersionConfiguration : IEntityTypeConfigura
 {
     public void Configure(EntityTypeBuilder<ConsentTemplateVersion> b)
     {
-        b.Property(v => v.Language).HasMaxLength(16);
         b.HasIndex(v => new { v.TemplateId, v.Version, v.Language }).IsUnique();
         b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.Body);

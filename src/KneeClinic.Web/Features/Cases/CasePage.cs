@@ -1,5 +1,6 @@
 using KneeClinic.Core;
 using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Procedures;
@@ -56,23 +57,10 @@ public sealed class CasePage
     public IReadOnlyList<Consents.ConsentRow> Consents { get; init; } = [];
 
     /// <summary>Languages with a published template for this case's cell source.</summary>
-    public IReadOnlyList<string> ConsentLanguages { get; init; } = [];
+    public IReadOnlyList<ConsentLanguage> ConsentLanguages { get; init; } = [];
 
     /// <summary>The languages of the published short forms, for patients who read neither language of the written form.</summary>
-    public IReadOnlyList<string> ShortFormLanguages { get; init; } = [];
-
-    public static string LanguageName(string tag)
-    {
-        try
-        {
-            var culture = System.Globalization.CultureInfo.GetCultureInfo(tag);
-            return culture.EnglishName == culture.NativeName ? culture.EnglishName : $"{culture.EnglishName} ({culture.NativeName})";
-        }
-        catch (System.Globalization.CultureNotFoundException)
-        {
-            return tag;
-        }
-    }
+    public IReadOnlyList<ConsentLanguage> ShortFormLanguages { get; init; } = [];
 
     public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
 

@@ -30,7 +30,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
         if (filter.Status is { } status) rows = rows.Where(x => x.d.Status == status);
         if (!string.IsNullOrEmpty(filter.Template)) rows = rows.Where(x => x.t.Code == filter.Template);
         if (filter.Version is { } version) rows = rows.Where(x => x.v.Version == version);
-        if (!string.IsNullOrEmpty(filter.Language)) rows = rows.Where(x => x.v.Language == filter.Language);
+        if (ConsentLanguage.From(filter.Language) is { } language) rows = rows.Where(x => x.v.Language == language);
         if (filter.From is { } from) { var start = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt >= start); }
         if (filter.To is { } to) { var end = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt < end); }
         // A signed or withdrawn consent must have its scan; one without is a gap in the record.
@@ -79,8 +79,8 @@ public sealed class ConsentRecordFilter
     }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
 }
 
-public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Template, int Version, string Language, ConsentStatus Status,
-    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan, ConsentRoute Route = ConsentRoute.FullForm, string? ShortFormLanguage = null,
+public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Template, int Version, ConsentLanguage Language, ConsentStatus Status,
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan, ConsentRoute Route = ConsentRoute.FullForm, ConsentLanguage? ShortFormLanguage = null,
     string? Witness = null, string? InterpreterLanguage = null, string? Representative = null)
 {
     /// <summary>How consent was obtained and who signed besides the patient, in a few words for the list.</summary>

@@ -42,7 +42,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         if (await db.ConsentTemplateVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id) is not { } version) return NotFound();
         try
         {
-            var rendered = renderer.Render(library.Parsed(version), Clinic.SampleRequest(clock.Now, version.Language, await SourceOf(version)));
+            var rendered = renderer.Render(library.Parsed(version), Clinic.SampleRequest(clock.Now, version.Language.Tag, await SourceOf(version)));
             return File(rendered.Pdf, "application/pdf");
         }
         catch (Exception e) when (e is TemplateFormatException or MissingPlaceholderException)
@@ -104,7 +104,7 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         {
             ModelState.AddModelError(nameof(form.Body), e.Message);
         }
-        if (text is not null && (text.Header.Code != template.Code || text.Header.Version != version.Version || text.Header.Language != version.Language))
+        if (text is not null && (text.Header.Code != template.Code || text.Header.Version != version.Version || ConsentLanguage.From(text.Header.Language) != version.Language))
             ModelState.AddModelError(nameof(form.Body),
                 $"The header must say code: {template.Code}, version: {version.Version}, language: {version.Language}.");
         if (!ModelState.IsValid) return View(form);

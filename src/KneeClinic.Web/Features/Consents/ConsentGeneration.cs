@@ -24,12 +24,12 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         if (@case.CanGenerateConsent() is { } violation) return violation;
         if (options.Value.BasisProblem(clock.Today) is { } basisProblem) return new RuleViolation("RegulatoryBasis", basisProblem);
         var template = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.CellSource == @case.CellSource && t.Kind == TemplateKind.ConsentForm);
-        if (template?.Current(language) is not { } version) return NoTemplate;
+        if (ConsentLanguage.From(language) is not { } written || template?.Current(written) is not { } version) return NoTemplate;
         ConsentTemplateVersion? shortForm = null;
         if (shortFormLanguage is not null)
         {
             var shortForms = await db.ConsentTemplates.Include(t => t.Versions).FirstOrDefaultAsync(t => t.Kind == TemplateKind.ShortForm);
-            if (shortForms?.Current(shortFormLanguage) is not { } current) return NoShortForm;
+            if (ConsentLanguage.From(shortFormLanguage) is not { } spoken || shortForms?.Current(spoken) is not { } current) return NoShortForm;
             shortForm = current;
         }
 

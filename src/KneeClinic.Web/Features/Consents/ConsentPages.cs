@@ -6,9 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Consents;
 
-public sealed record ConsentRow(Guid Id, string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, string Language,
+public sealed record ConsentRow(Guid Id, string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, ConsentLanguage Language,
     DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string? WithdrawalReason, string? VoidReason, Guid Version, bool HasScan,
-    ConsentRoute Route = ConsentRoute.FullForm, string? ShortFormLanguage = null, string? Representative = null, bool LargePrint = false,
+    ConsentRoute Route = ConsentRoute.FullForm, ConsentLanguage? ShortFormLanguage = null, string? Representative = null, bool LargePrint = false,
     bool HasAccessibleHtml = false);
 
 public static class ConsentRows
@@ -82,5 +82,5 @@ public sealed record VerifyPage(VerifyForm Form, VerifyResult? Result, bool Sear
     }
 }
 
-public sealed record VerifyResult(string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, string Language,
+public sealed record VerifyResult(string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, ConsentLanguage Language,
     DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string Sha256, string ContentHash, bool BytesMatch, Guid CaseId, Guid DocumentId);

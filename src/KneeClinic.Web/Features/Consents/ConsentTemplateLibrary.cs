@@ -81,7 +81,13 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
                     Path.GetFileName(file), header.Code, cellSource?.ToString() ?? "the short form");
                 continue;
             }
-            var existing = template.Versions.FirstOrDefault(v => v.Version == header.Version && v.Language == header.Language);
+            if (ConsentLanguage.From(header.Language) is not { } language)
+            {
+                logger.LogError("Consent template file {File} was not imported: its language '{Language}' is not a language tag such as en or es",
+                    Path.GetFileName(file), header.Language);
+                continue;
+            }
+            var existing = template.Versions.FirstOrDefault(v => v.Version == header.Version && v.Language == language);
             if (existing is not null)
             {
                 if (existing.Body != source)
@@ -89,7 +95,7 @@ public sealed class ConsentTemplateLibrary(IOptions<ClinicOptions> options, IHos
                         Path.GetFileName(file), header.Code, header.Version, header.Language);
                 continue;
             }
-            var version = template.AddDraft(header.Version, header.Language, header.EffectiveDate, header.RequiresReconsent, source, clock.GetUtcNow());
+            var version = template.AddDraft(header.Version, language, header.EffectiveDate, header.RequiresReconsent, source, clock.GetUtcNow());
             added++;
             // A file is published as it is imported, unless this clinic's settings leave a placeholder it prints empty or
             // it reads above its target level: then it waits as a draft, and the templates page says why.
