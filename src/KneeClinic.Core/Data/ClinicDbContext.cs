@@ -47,12 +47,17 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
         // SQLite stores DateTimeOffset as text it cannot compare or sort; store UTC ticks instead.
         if (IsSqlite)
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        // Scores are stored as the plain numbers they are.
+        // The domain's value objects are stored as the plain text or number they are, wherever they appear.
+        configurationBuilder.Properties<ProductCode>().HaveConversion<ProductCodeConverter>().HaveMaxLength(ProductCode.MaxLength);
+        configurationBuilder.Properties<DocumentNumber>().HaveConversion<DocumentNumberConverter>().HaveMaxLength(DocumentNumber.MaxLength);
+        configurationBuilder.Properties<ConsentLanguage>().HaveConversion<ConsentLanguageConverter>().HaveMaxLength(ConsentLanguage.MaxLength);
         configurationBuilder.Properties<PainScore>().HaveConversion<PainScoreConverter>();
         configurationBuilder.Properties<KlGrade>().HaveConversion<KlGradeConverter>();
-        // A language is stored as its tag.
-        configurationBuilder.Properties<ConsentLanguage>().HaveConversion<ConsentLanguageConverter>().HaveMaxLength(ConsentLanguage.MaxLength);
     }
+
+    internal sealed class ProductCodeConverter() : ValueConverter<ProductCode, string>(code => code.Value, value => ProductCode.Stored(value));
+
+    internal sealed class DocumentNumberConverter() : ValueConverter<DocumentNumber, string>(number => number.Value, value => DocumentNumber.Stored(value));
 
     internal sealed class PainScoreConverter() : ValueConverter<PainScore, int>(score => score.Value, value => PainScore.Of(value));
 

@@ -33,7 +33,7 @@ public static class Outcomes
         Trend("Knee pain (NRS 0-10)", 0, 10, higherIsBetter: false, PainMinimalImportantChange,
             screening.BaselinePainNrs is { } b && screening.CheckupDate is { } on ? (b.Value, on) : null,
             visits.Where(v => v.Status == VisitStatus.Completed && v.PainNrs is not null)
-                .Select(v => (v.Label, clinicDay(v.VisitedAt!.Value), (decimal?)v.PainNrs!.Value.Value)));
+                .Select(v => (v.Label, clinicDay(v.VisitedAt!.Value), (decimal?)v.PainNrs?.Value)));
 
     public static OutcomeTrend Koos(KoosSubscale subscale, string measure, CaseScreening screening, IEnumerable<FollowUpVisit> visits,
         Func<DateTimeOffset, DateOnly> clinicDay) =>

@@ -10,7 +10,6 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
     public void Configure(EntityTypeBuilder<CellProduct> b)
     {
         b.HasOne<Case>().WithMany(c => c.Products).HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(p => p.ProductCode).HasConversion(c => c.Value, v => ProductCode.Stored(v)).HasMaxLength(ProductCode.MaxLength);
         b.HasIndex(p => p.ProductCode).IsUnique();
         b.Property(p => p.Source).HasConversion<string>().HasMaxLength(24);
         b.Ignore(p => p.IsReleased);

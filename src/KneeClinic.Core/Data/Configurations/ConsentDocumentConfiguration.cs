@@ -11,7 +11,6 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
     {
         b.HasOne<Case>().WithMany(c => c.ConsentDocuments).HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ConsentTemplateVersion>().WithMany().HasForeignKey(d => d.TemplateVersionId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(d => d.DocumentNumber).HasConversion(n => n.Value, v => DocumentNumber.Stored(v)).HasMaxLength(DocumentNumber.MaxLength);
         b.HasIndex(d => d.DocumentNumber).IsUnique();
         b.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
         b.Property(d => d.ContentHash).HasMaxLength(64);

@@ -12,7 +12,6 @@ internal sealed class InjectionConfiguration : IEntityTypeConfiguration<Injectio
         b.HasOne<Case>().WithOne(c => c.Injection).HasForeignKey<Injection>(i => i.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => i.CaseId).IsUnique();
         b.HasOne<CellProduct>().WithMany().HasForeignKey(i => i.ProductId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(i => i.ProductCodeChecked).HasConversion(c => c.Value, v => ProductCode.Stored(v)).HasMaxLength(ProductCode.MaxLength);
         b.Property(i => i.Knee).HasConversion<string>().HasMaxLength(8);
         b.Property(i => i.VolumeMl).HasPrecision(9, 2);
         b.Property(i => i.Approach).HasMaxLength(200);
