@@ -62,7 +62,9 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
                     {
                         if (w % 4 == 0)
                         {
-                            var generated = await clinician.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
+                            // Each form is generated from the case as it stands now, as a clinician reloading the page would.
+                            var current = i == 0 ? casePage : await clinician.GetAsync($"/Cases/Details/{caseId}");
+                            var generated = await clinician.SubmitAsync(current, "#generate-consent", Fields(("Consent.Language", "en")));
                             // Two forms generated on one case at the same moment: one wins, the other is told so and nothing of it is kept.
                             if (generated.Status == HttpStatusCode.OK
                                 && generated.Document.QuerySelector("#flash-error")?.TextContent.Contains(Infrastructure.Saves.ConflictMessage) == true)
@@ -88,7 +90,8 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             })).ToList();
 
             var deadline = Stopwatch.StartNew();
-            while (Volatile.Read(ref answered) < 60 && deadline.Elapsed < TimeSpan.FromSeconds(30) && writers.All(t => !t.IsCompleted))
+            // The kill comes once both kinds of write have been answered (a consent form is the slower one: a PDF is drawn).
+            while ((Volatile.Read(ref answered) < 60 || consents.IsEmpty) && deadline.Elapsed < TimeSpan.FromSeconds(60) && writers.All(t => !t.IsCompleted))
                 await Task.Delay(20);
             app.Kill(entireProcessTree: true);
             await app.WaitForExitAsync();
