@@ -104,6 +104,17 @@ public sealed class ReadingLevels
     public void CountsSentencesFromTheirEndingMarks(string unit, int sentences) =>
         Assert.Equal(sentences, ReadingLevel.Sentences(unit));
 
+    [Theory]
+    [InlineData("en", ReadingLevel.FleschKincaid)]
+    [InlineData("EN-gb", ReadingLevel.FleschKincaid)]
+    [InlineData("es", ReadingLevel.Inflesz)]
+    [InlineData("es-MX", ReadingLevel.Inflesz)]
+    [InlineData("ess", "")]
+    [InlineData("eng-x", "")]
+    [InlineData("vi", "")]
+    public void TheIndexFollowsTheLanguageNotTheFirstLettersOfItsTag(string language, string index) =>
+        Assert.Equal(index, ReadingLevel.Of(["Call us today. We will help."], language).Index);
+
     [Fact]
     public void AnEnglishGradeAboveEightFailsTheTarget()
     {

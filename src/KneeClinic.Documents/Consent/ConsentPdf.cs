@@ -348,8 +348,8 @@ public static class ConsentPdfValues
     /// <summary>The culture dates, money and percentages are written in: US English and US Spanish, else the language's own.</summary>
     public static CultureInfo Culture(string language)
     {
-        if (language.StartsWith("en", StringComparison.OrdinalIgnoreCase)) return CultureInfo.GetCultureInfo("en-US");
-        if (language.StartsWith("es", StringComparison.OrdinalIgnoreCase)) return CultureInfo.GetCultureInfo("es-US");
+        if (LanguageTag.IsEnglish(language)) return CultureInfo.GetCultureInfo("en-US");
+        if (LanguageTag.IsSpanish(language)) return CultureInfo.GetCultureInfo("es-US");
         try
         {
             return CultureInfo.GetCultureInfo(language, predefinedOnly: true);

@@ -88,8 +88,8 @@ public static partial class ReadingLevel
     /// <summary>Scores units of running prose (paragraphs, list items) in <paramref name="language"/>.</summary>
     public static ReadingLevelResult Of(IEnumerable<string> prose, string language)
     {
-        var spanish = language.StartsWith("es", StringComparison.OrdinalIgnoreCase);
-        var english = language.StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        var spanish = LanguageTag.IsSpanish(language);
+        var english = LanguageTag.IsEnglish(language);
         var index = spanish ? Inflesz : english ? FleschKincaid : "";
         var (words, sentences, syllables) = Count(prose, spanish ? SpanishSyllables : EnglishSyllables);
         if (words == 0 || index == "") return new ReadingLevelResult(language, index, 0, words, sentences, syllables);
