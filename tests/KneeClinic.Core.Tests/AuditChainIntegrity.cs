@@ -21,7 +21,7 @@ public sealed class AuditChainIntegrity : IDisposable
         for (var i = 0; i < count; i++)
         {
             await using var db = _database.Open();
-            db.Patients.Add(new Patient($"MRN-{i}", "Zoë", $"Chain {i}", new DateOnly(1970, 5, 1), Sex.Female, _database.Clock.GetUtcNow()));
+            db.Patients.Add(new Patient(Mrn.Of($"MRN-{i}"), "Zoë", $"Chain {i}", new DateOnly(1970, 5, 1), Sex.Female, _database.Clock.GetUtcNow()));
             db.AuditEntries.Add(AuditEntry.Event(AuditAction.Viewed, "Patient", $"viewed-{i}"));
             await db.SaveChangesAsync();
             _database.Clock.Advance(TimeSpan.FromSeconds(1.2345678));
@@ -127,7 +127,7 @@ public sealed class AuditChainIntegrity : IDisposable
             for (var i = 0; i < 15; i++)
             {
                 await using var db = _database.Open();
-                db.Patients.Add(new Patient($"W{w}-{i}", "Par", $"Allel {w}-{i}", new DateOnly(1980, 1, 1), Sex.Male, _database.Clock.GetUtcNow()));
+                db.Patients.Add(new Patient(Mrn.Of($"W{w}-{i}"), "Par", $"Allel {w}-{i}", new DateOnly(1980, 1, 1), Sex.Male, _database.Clock.GetUtcNow()));
                 await db.SaveChangesAsync();
             }
         })));
@@ -142,7 +142,7 @@ public sealed class AuditChainIntegrity : IDisposable
     public async Task SavingOutsideItsOwnTransactionIsRefusedRatherThanLeftUnchained()
     {
         await using var db = _database.Open();
-        db.Patients.Add(new Patient("MRN-SYNC", "Syn", "Chronous", new DateOnly(1970, 1, 1), Sex.Male, _database.Clock.GetUtcNow()));
+        db.Patients.Add(new Patient(Mrn.Of("MRN-SYNC"), "Syn", "Chronous", new DateOnly(1970, 1, 1), Sex.Male, _database.Clock.GetUtcNow()));
         Assert.Throws<NotSupportedException>(() => db.SaveChanges());
         SqliteConnection.ClearAllPools();
     }

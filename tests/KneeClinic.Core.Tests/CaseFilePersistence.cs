@@ -25,7 +25,7 @@ public sealed class CaseFilePersistence : IDisposable
         await using (var db = _database.Open())
         {
             var user = new ClinicUser { Id = CaseBuilder.Clinician, UserName = "c@clinic.test", Email = "c@clinic.test", DisplayName = "Dr C" };
-            var patient = new Patient("MRN-7", "Ana", "Ruiz", new DateOnly(1960, 1, 1), Sex.Female, CaseBuilder.Now);
+            var patient = new Patient(Mrn.Of("MRN-7"), "Ana", "Ruiz", new DateOnly(1960, 1, 1), Sex.Female, CaseBuilder.Now);
             typeof(Case).GetProperty(nameof(Case.PatientId))!.SetValue(p.Case, patient.Id);
             db.AddRange(user, patient, p.Template, p.Case);
             await db.SaveChangesAsync();
@@ -63,7 +63,7 @@ public sealed class CaseFilePersistence : IDisposable
 
         await using var db = _database.Open();
         var user = new ClinicUser { Id = CaseBuilder.Clinician, UserName = "c@clinic.test", Email = "c@clinic.test", DisplayName = "Dr C" };
-        var patient = new Patient("MRN-8", "Ana", "Ruiz", new DateOnly(1960, 1, 1), Sex.Female, CaseBuilder.Now);
+        var patient = new Patient(Mrn.Of("MRN-8"), "Ana", "Ruiz", new DateOnly(1960, 1, 1), Sex.Female, CaseBuilder.Now);
         foreach (var c in new[] { open, closed }) typeof(Case).GetProperty(nameof(Case.PatientId))!.SetValue(c, patient.Id);
         db.AddRange(user, patient, open, closed);
         await db.SaveChangesAsync();

@@ -145,19 +145,19 @@ public sealed class CaseFileRules
     public void APatientsBirthDateIsInThePastAndBelievable()
     {
         var today = CaseBuilder.Today;
-        Assert.Equal([PatientRules.BornInFuture], Patient.Check("Ana", "Ruiz", today, today));
-        Assert.Equal([PatientRules.TooOld], Patient.Check("Ana", "Ruiz", today.AddYears(-131), today));
-        Assert.Empty(Patient.Check("Ana", "Ruiz", today.AddYears(-130), today));
+        Assert.Equal([PatientRules.BornInFuture], Patient.Check("K-1", "Ana", "Ruiz", today, today));
+        Assert.Equal([PatientRules.TooOld], Patient.Check("K-1", "Ana", "Ruiz", today.AddYears(-131), today));
+        Assert.Empty(Patient.Check("K-1", "Ana", "Ruiz", today.AddYears(-130), today));
         Assert.Equal(nameof(Patient.DateOfBirth), PatientRules.BornInFuture.Member);
     }
 
     [Fact]
     public void APatientsNameHoldsNoControlCharacter()
     {
-        var problems = Patient.Check("Ana\t", "Ru\u001biz", new DateOnly(1950, 1, 1), CaseBuilder.Today);
+        var problems = Patient.Check("K-1", "Ana\t", "Ru\u001biz", new DateOnly(1950, 1, 1), CaseBuilder.Today);
         Assert.Equal([nameof(Patient.GivenName), nameof(Patient.FamilyName)], problems.Select(p => p.Member));
         Assert.All(problems, p => Assert.Equal(nameof(PatientRules.ControlCharacter), p.Code));
-        Assert.Empty(Patient.Check("Zoë", "O'Neil-Ångström", new DateOnly(1950, 1, 1), CaseBuilder.Today));
+        Assert.Empty(Patient.Check("K-1", "Zoë", "O'Neil-Ångström", new DateOnly(1950, 1, 1), CaseBuilder.Today));
     }
 
     [Fact]

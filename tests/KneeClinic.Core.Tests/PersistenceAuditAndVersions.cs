@@ -19,7 +19,7 @@ public sealed class PersistenceAuditAndVersions : IDisposable
         await using var db = _database.Open();
         var user = new ClinicUser { Id = "clinician-1", UserName = "c@clinic.test", Email = "c@clinic.test", DisplayName = "Dr C" };
         db.Users.Add(user);
-        var patient = new Patient("MRN-1", "Zoë", "Müller-Øvergård", new DateOnly(1970, 5, 1), Sex.Female, _database.Clock.GetUtcNow());
+        var patient = new Patient(Mrn.Of("MRN-1"), "Zoë", "Müller-Øvergård", new DateOnly(1970, 5, 1), Sex.Female, _database.Clock.GetUtcNow());
         db.Patients.Add(patient);
         var c = new CaseBuilder().Build();
         typeof(Case).GetProperty(nameof(Case.PatientId))!.SetValue(c, patient.Id);

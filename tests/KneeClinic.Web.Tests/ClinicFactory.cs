@@ -94,7 +94,7 @@ public class ClinicFactory : WebApplicationFactory<Program>
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var caseId = await QueryAsync(async db =>
         {
-            var patient = new Patient($"P-{Guid.NewGuid():N}"[..16], givenName, familyName, new DateOnly(1961, 3, 14), Sex.Female, now);
+            var patient = new Patient(Mrn.Of($"P-{Guid.NewGuid():N}"[..16]), givenName, familyName, new DateOnly(1961, 3, 14), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Left, source, KlGrade.Of(3), clinician.Id, now);
             c.RecordCheckup(today, null, null, 6, [], today);
             if (medication is not null) c.AddMedication(medication);

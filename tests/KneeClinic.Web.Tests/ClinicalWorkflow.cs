@@ -1,11 +1,11 @@
 using System.Net;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
+using KneeClinic.Core.Patients;
 using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
-
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
@@ -104,7 +104,7 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
             ("DateOfBirth", Today.AddDays(1).ToString("yyyy-MM-dd")), ("Sex", "Female"), ("Email", "not-an-email")));
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
-        Assert.Contains("The MRN may contain letters, digits and hyphens.", page.Errors);
+        Assert.Contains(Mrn.FormatMessage, page.Errors);
         Assert.Contains("The Given name field is required.", page.Errors);
         Assert.Contains(page.Errors, e => e.Contains("Family name") && e.Contains("100"));
         Assert.Contains("The Email field is not a valid e-mail address.", page.Errors);
@@ -118,7 +118,7 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
     }
 
     [Fact]
-    public async Task TheMrnIsUnique()
+    public async Task TheMrnIsUniqueWhateverTheCaseItIsTypedIn()
     {
         var mrn = $"DUP-{Guid.NewGuid():N}"[..12];
         var (session, _) = await NewPatientAsync(mrn);
@@ -126,9 +126,12 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
 
         var page = await session.SubmitAsync(form, "form[action='/Patients/Create']", Fields(
             ("Mrn", mrn), ("GivenName", "Other"), ("FamilyName", "Person"), ("DateOfBirth", "1980-01-01"), ("Sex", "Male")));
+        var otherCase = await session.SubmitAsync(form, "form[action='/Patients/Create']", Fields(
+            ("Mrn", $" {mrn.ToLowerInvariant()} "), ("GivenName", "Other"), ("FamilyName", "Person"), ("DateOfBirth", "1980-01-01"), ("Sex", "Male")));
 
         Assert.Contains("Another patient already has this MRN.", page.Errors);
-        Assert.Equal(1, await factory.QueryAsync(db => db.Patients.CountAsync(p => p.Mrn == mrn)));
+        Assert.Contains("Another patient already has this MRN.", otherCase.Errors);
+        Assert.Equal(mrn.ToUpperInvariant(), await factory.QueryAsync(db => db.Patients.Where(p => p.Mrn == Mrn.Of(mrn)).Select(p => p.Mrn.Value).SingleAsync()));
     }
 
     [Fact]
@@ -231,7 +234,7 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
         await factory.QueryAsync(async db =>
         {
             for (var i = 0; i < 25; i++)
-                db.Patients.Add(new Core.Patients.Patient($"S{tag}-{i:D2}", $"Given{i:D2}", $"Fam{tag}", new DateOnly(1950, 1, 1).AddDays(i),
+                db.Patients.Add(new Core.Patients.Patient(Mrn.Of($"S{tag}-{i:D2}"), $"Given{i:D2}", $"Fam{tag}", new DateOnly(1950, 1, 1).AddDays(i),
                     Core.Patients.Sex.Unknown, factory.Clock.GetUtcNow()));
             return await db.SaveChangesAsync();
         });
@@ -249,6 +252,11 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
 
         var byMrn = await session.SubmitAsync(list, "#patient-search", Fields(("Mrn", $"S{tag}-07")));
         Assert.Equal("Given07", byMrn.Document.QuerySelector("tbody tr td a")!.TextContent.Split(", ")[1]);
+        var byMrnStart = await session.SubmitAsync(list, "#patient-search", Fields(("Mrn", $" s{tag.ToLowerInvariant()}-0")));
+        Assert.Contains("10 patients", byMrnStart.Text);
+        Assert.All(byMrnStart.Document.QuerySelectorAll("tbody tr"), r => Assert.Contains($"S{tag.ToUpperInvariant()}-0", r.TextContent));
+        var notAnMrn = await session.SubmitAsync(list, "#patient-search", Fields(("Mrn", "S%")));
+        Assert.Contains(Mrn.FormatMessage, notAnMrn.Errors);
 
         var byBirth = await session.SubmitAsync(list, "#patient-search", Fields(("Name", $"Fam{tag}"), ("DateOfBirth", "1950-01-04")));
         Assert.Single(byBirth.Document.QuerySelectorAll("tbody tr"));

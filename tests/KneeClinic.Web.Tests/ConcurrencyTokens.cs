@@ -52,7 +52,7 @@ public sealed class ConcurrencyTokens(ITestOutputHelper output)
         await using var app = App("SqlServer", server);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        var patient = new Patient("MRN-TOKEN", "Ana", "Token", new DateOnly(1970, 1, 1), Sex.Female, DateTimeOffset.UtcNow);
+        var patient = new Patient(Mrn.Of("MRN-TOKEN"), "Ana", "Token", new DateOnly(1970, 1, 1), Sex.Female, DateTimeOffset.UtcNow);
         db.Attach(patient);
         var loaded = patient.Version;
 

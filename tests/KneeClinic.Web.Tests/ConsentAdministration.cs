@@ -20,7 +20,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         {
             var now = factory.Clock.GetUtcNow();
             var clinician = await db.Users.FirstAsync();
-            var patient = new Patient($"A-{Guid.NewGuid():N}"[..14], "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
+            var patient = new Patient(Mrn.Of($"A-{Guid.NewGuid():N}"[..14]), "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, KlGrade.Of(2), clinician.Id, now);
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == ConsentLanguage.Of("en")
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));

@@ -102,6 +102,25 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task MrnsTypedInLowerCaseAreUpperCaseAfterTheMigrationUnlessThatWouldMakeTwoOne()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        File.Create(app.Configuration["ConnectionStrings:Sqlite"]!["Data Source=".Length..]).Dispose();
+        var migrations = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_MrnUpperCaseAndBinaryOrder")) - 1]);
+        foreach (var mrn in new[] { "k-1", "K-2", "k-2" })
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO Patients (Id, Mrn, GivenName, FamilyName, DateOfBirth, Sex, CreatedAt, Version) VALUES ({Guid.NewGuid()}, {mrn}, 'Ana', 'Ruiz', '1960-01-01', 'Female', 0, {Guid.NewGuid()})");
+
+        await db.Database.MigrateAsync();
+
+        var stored = await db.Patients.AsNoTracking().OrderBy(p => p.Mrn).Select(p => p.Mrn.Value).ToListAsync();
+        Assert.Equal(["K-1", "K-2", "k-2"], stored);
+    }
+
+    [Fact]
     public async Task SqliteIsMigratedAtStartInWalMode()
     {
         await using var app = App("Sqlite");

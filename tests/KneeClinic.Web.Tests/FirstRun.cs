@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +10,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
@@ -51,7 +51,8 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ClinicUser>>();
         Assert.True(await users.IsInRoleAsync((await users.FindByEmailAsync(DemoData.AdminEmail))!, Roles.Administrator));
         Assert.True(await users.IsInRoleAsync((await users.FindByEmailAsync(DemoData.ClinicianEmail))!, Roles.Clinician));
-        Assert.Equal(3, await factory.QueryAsync(db => db.Patients.CountAsync(p => p.Mrn.StartsWith("DEMO-"))));
+        var demo = Mrn.StartingWith("DEMO-")!.Value;
+        Assert.Equal(3, await factory.QueryAsync(db => db.Patients.CountAsync(p => p.Mrn >= demo.From && p.Mrn < demo.Before)));
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public sealed class ParallelWrites(ClinicFactory factory, ITestOutputHelper outp
 
         var failed = pages.Where(p => p.Status != HttpStatusCode.Redirect || p.Location?.StartsWith("/Patients/Details/") != true).ToList();
         var ids = pages.Except(failed).Select(p => p.Location!.Split('/').Last()).ToHashSet();
-        var stored = await factory.QueryAsync(db => db.Patients.AsNoTracking().Where(p => p.Mrn.StartsWith($"PW-{run}-")).Select(p => p.Id).ToListAsync());
+        var (from, before) = Mrn.StartingWith($"PW-{run}-")!.Value;
+        var stored = await factory.QueryAsync(db => db.Patients.AsNoTracking().Where(p => p.Mrn >= from && p.Mrn < before).Select(p => p.Id).ToListAsync());
         var storedIds = stored.Select(id => id.ToString()).ToHashSet();
         var audited = await factory.QueryAsync(db => db.AuditEntries.AsNoTracking()
             .Where(e => e.Entity == nameof(Patient) && e.Action == AuditAction.Created).Select(e => e.EntityId).ToListAsync());

@@ -519,7 +519,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.Property<string>("Mrn")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
+                        .HasColumnType("nvarchar(32)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
@@ -1074,7 +1075,7 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentDocument", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("ConsentDocuments")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1171,7 +1172,7 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.FollowUp.AdverseEvent", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("AdverseEvents")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1180,7 +1181,7 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.FollowUp.FollowUpVisit", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("Visits")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1224,7 +1225,7 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("Products")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1406,8 +1407,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.Procedures.Injection", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
-                        .HasForeignKey("CaseId")
+                        .WithOne("Injection")
+                        .HasForeignKey("KneeClinic.Core.Procedures.Injection", "CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
@@ -1467,6 +1468,19 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Cases.Case", b =>
+                {
+                    b.Navigation("AdverseEvents");
+
+                    b.Navigation("ConsentDocuments");
+
+                    b.Navigation("Injection");
+
+                    b.Navigation("Products");
+
+                    b.Navigation("Visits");
                 });
 
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentTemplate", b =>

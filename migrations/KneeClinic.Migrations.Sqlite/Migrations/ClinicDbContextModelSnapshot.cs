@@ -1056,7 +1056,7 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentDocument", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("ConsentDocuments")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1153,7 +1153,7 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.FollowUp.AdverseEvent", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("AdverseEvents")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1162,7 +1162,7 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.FollowUp.FollowUpVisit", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("Visits")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1206,7 +1206,7 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
+                        .WithMany("Products")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1388,8 +1388,8 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.Procedures.Injection", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
-                        .WithMany()
-                        .HasForeignKey("CaseId")
+                        .WithOne("Injection")
+                        .HasForeignKey("KneeClinic.Core.Procedures.Injection", "CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
@@ -1449,6 +1449,19 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Cases.Case", b =>
+                {
+                    b.Navigation("AdverseEvents");
+
+                    b.Navigation("ConsentDocuments");
+
+                    b.Navigation("Injection");
+
+                    b.Navigation("Products");
+
+                    b.Navigation("Visits");
                 });
 
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentTemplate", b =>

@@ -51,6 +51,9 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
         configurationBuilder.Properties<ProductCode>().HaveConversion<ProductCodeConverter>().HaveMaxLength(ProductCode.MaxLength);
         configurationBuilder.Properties<DocumentNumber>().HaveConversion<DocumentNumberConverter>().HaveMaxLength(DocumentNumber.MaxLength);
         configurationBuilder.Properties<ConsentLanguage>().HaveConversion<ConsentLanguageConverter>().HaveMaxLength(ConsentLanguage.MaxLength);
+        // MRNs compare by their characters on both databases, so a prefix search is a range over the unique index.
+        var mrn = configurationBuilder.Properties<Mrn>().HaveConversion<MrnConverter>().HaveMaxLength(Mrn.MaxLength);
+        if (!IsSqlite) mrn.UseCollation("Latin1_General_100_BIN2");
         configurationBuilder.Properties<PainScore>().HaveConversion<PainScoreConverter>();
         configurationBuilder.Properties<KlGrade>().HaveConversion<KlGradeConverter>();
     }
@@ -58,6 +61,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     internal sealed class ProductCodeConverter() : ValueConverter<ProductCode, string>(code => code.Value, value => ProductCode.Stored(value));
 
     internal sealed class DocumentNumberConverter() : ValueConverter<DocumentNumber, string>(number => number.Value, value => DocumentNumber.Stored(value));
+
+    internal sealed class MrnConverter() : ValueConverter<Mrn, string>(mrn => mrn.Value, value => Mrn.Stored(value));
 
     internal sealed class PainScoreConverter() : ValueConverter<PainScore, int>(score => score.Value, value => PainScore.Of(value));
 

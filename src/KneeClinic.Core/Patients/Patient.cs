@@ -10,28 +10,29 @@ public enum Sex
 
 public sealed class Patient : Aggregate
 {
-    public const int MrnMaxLength = 32;
     public const int NameMaxLength = 100;
 
     private Patient() { }
 
     public const int MaxAgeYears = 130;
 
-    public Patient(string mrn, string givenName, string familyName, DateOnly dateOfBirth, Sex sex, DateTimeOffset createdAt)
+    public Patient(Mrn mrn, string givenName, string familyName, DateOnly dateOfBirth, Sex sex, DateTimeOffset createdAt)
     {
-        Mrn = mrn.Trim();
+        Mrn = mrn;
         CreatedAt = createdAt;
         Update(givenName, familyName, dateOfBirth, sex, phone: null, email: null, notes: null);
     }
 
     /// <summary>
-    /// What is wrong with a patient's identifying details, as of <paramref name="today"/>: a date of birth that is not
+    /// What is wrong with a patient's identifying details, as of <paramref name="today"/>: an MRN with characters an MRN
+    /// cannot hold, a date of birth that is not
     /// in the past or is not believable, and a name holding a control character (a stray tab, line break or terminal
     /// code pasted with it), which prints as nothing on the consent form, so the printed name would not be the stored one.
     /// </summary>
-    public static IReadOnlyList<RuleViolation> Check(string? givenName, string? familyName, DateOnly? dateOfBirth, DateOnly today)
+    public static IReadOnlyList<RuleViolation> Check(string? mrn, string? givenName, string? familyName, DateOnly? dateOfBirth, DateOnly today)
     {
         var problems = new List<RuleViolation>();
+        if (!string.IsNullOrWhiteSpace(mrn) && Mrn.From(mrn) is null) problems.Add(PatientRules.MrnFormat);
         if (dateOfBirth >= today) problems.Add(PatientRules.BornInFuture);
         else if (dateOfBirth < today.AddYears(-MaxAgeYears)) problems.Add(PatientRules.TooOld);
         if (givenName?.Any(char.IsControl) == true) problems.Add(PatientRules.ControlCharacter(nameof(GivenName), "given name"));
@@ -40,7 +41,7 @@ public sealed class Patient : Aggregate
     }
 
     /// <summary>The clinic's medical record number; unique.</summary>
-    public string Mrn { get; private set; } = "";
+    public Mrn Mrn { get; private set; }
     public string GivenName { get; private set; } = "";
     public string FamilyName { get; private set; } = "";
     public DateOnly DateOfBirth { get; private set; }
@@ -51,6 +52,9 @@ public sealed class Patient : Aggregate
     public DateTimeOffset CreatedAt { get; private set; }
 
     public string FullName => $"{GivenName} {FamilyName}";
+
+    /// <summary>"Family, Given": how a patient is named in lists and headings, sorted by family name.</summary>
+    public static string ListName(string familyName, string givenName) => $"{familyName}, {givenName}";
 
     public void Update(string givenName, string familyName, DateOnly dateOfBirth, Sex sex, string? phone, string? email, string? notes)
     {
@@ -63,13 +67,15 @@ public sealed class Patient : Aggregate
         Notes = Blank(notes);
     }
 
-    public void ChangeMrn(string mrn) => Mrn = mrn.Trim();
+    public void ChangeMrn(Mrn mrn) => Mrn = mrn;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
 public static class PatientRules
 {
+    public static readonly RuleViolation MrnFormat = new(nameof(MrnFormat), Mrn.FormatMessage, nameof(Patient.Mrn));
+
     public static readonly RuleViolation BornInFuture = new(nameof(BornInFuture),
         "The date of birth must be in the past.", nameof(Patient.DateOfBirth));
 

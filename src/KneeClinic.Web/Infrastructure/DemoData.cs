@@ -48,9 +48,9 @@ public static class DemoData
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
 
-        var ana = new Patient("DEMO-0001", "Ana", "Demo-Ruiz", new DateOnly(1968, 4, 12), Sex.Female, now);
-        var ben = new Patient("DEMO-0002", "Ben", "Demo-Okafor", new DateOnly(1959, 9, 3), Sex.Male, now);
-        var chloe = new Patient("DEMO-0003", "Chloé", "Démo-Lefèvre", new DateOnly(1974, 1, 27), Sex.Female, now);
+        var ana = new Patient(Mrn.Of("DEMO-0001"), "Ana", "Demo-Ruiz", new DateOnly(1968, 4, 12), Sex.Female, now);
+        var ben = new Patient(Mrn.Of("DEMO-0002"), "Ben", "Demo-Okafor", new DateOnly(1959, 9, 3), Sex.Male, now);
+        var chloe = new Patient(Mrn.Of("DEMO-0003"), "Chloé", "Démo-Lefèvre", new DateOnly(1974, 1, 27), Sex.Female, now);
         db.Patients.AddRange(ana, ben, chloe);
 
         db.Cases.Add(new Case(ana.Id, KneeSide.Left, CellSource.BoneMarrow, KlGrade.Of(2), clinicianId, now));

@@ -8,7 +8,6 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
 {
     public void Configure(EntityTypeBuilder<Patient> b)
     {
-        b.Property(p => p.Mrn).HasMaxLength(Patient.MrnMaxLength);
         b.HasIndex(p => p.Mrn).IsUnique();
         b.Property(p => p.GivenName).HasMaxLength(Patient.NameMaxLength);
         b.Property(p => p.FamilyName).HasMaxLength(Patient.NameMaxLength);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.Patients;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -36,7 +37,7 @@ public sealed class AuditFilter
 }
 
 public sealed record AuditRow(long Sequence, DateTime At, string? UserName, string? ClientAddress, AuditAction Action, string Entity,
-    string EntityId, string? PatientMrn, string? OldValues, string? NewValues, string? Hash)
+    string EntityId, Mrn? PatientMrn, string? OldValues, string? NewValues, string? Hash)
 {
     /// <summary>The changed fields with their values before and after, read from the two JSON objects.</summary>
     public IEnumerable<(string Field, string? Before, string? After)> Changes()
@@ -82,7 +83,11 @@ public static class AuditSearch
         ClinicOptions.CheckFilterDates(modelState, filter.From, filter.To);
         if (filter.From > filter.To) modelState.AddModelError(nameof(filter.To), "The end date is before the start date.");
         if (string.IsNullOrWhiteSpace(filter.Mrn) || !modelState.IsValid) return null;
-        var mrn = filter.Mrn.Trim();
+        if (Mrn.From(filter.Mrn) is not { } mrn)
+        {
+            modelState.AddModelError(nameof(filter.Mrn), Mrn.FormatMessage);
+            return null;
+        }
         var patientId = await db.Patients.Where(p => p.Mrn == mrn).Select(p => (Guid?)p.Id).FirstOrDefaultAsync();
         if (patientId is null) modelState.AddModelError(nameof(filter.Mrn), "No patient has this MRN.");
         return patientId;
@@ -132,7 +137,7 @@ public static class AuditSearch
                 e.Action,
                 e.Entity,
                 e.EntityId,
-                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => p.Mrn).FirstOrDefault(),
+                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => (Mrn?)p.Mrn).FirstOrDefault(),
                 e.OldValues,
                 e.NewValues,
                 e.Hash

@@ -3,6 +3,7 @@ using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Patients;
 using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
@@ -19,7 +20,7 @@ public sealed class CasePage
 {
     public required Case Case { get; init; }
     public required string PatientName { get; init; }
-    public required string PatientMrn { get; init; }
+    public required Mrn PatientMrn { get; init; }
     public required DateOnly PatientDateOfBirth { get; init; }
     public required IReadOnlyDictionary<string, string> StaffNames { get; init; }
     public required IReadOnlyList<TimelineStep> Timeline { get; init; }
@@ -118,7 +119,7 @@ public sealed class CasePage
             ConsentLanguages = languages,
             ShortFormLanguages = shortFormLanguages,
             Case = c,
-            PatientName = $"{found.FamilyName}, {found.GivenName}",
+            PatientName = Patient.ListName(found.FamilyName, found.GivenName),
             PatientMrn = found.Mrn,
             PatientDateOfBirth = found.DateOfBirth,
             StaffNames = staff,

@@ -2,6 +2,7 @@ using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -59,8 +60,8 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
     private async Task<IActionResult> CreateView(NewCaseForm form)
     {
         ViewBag.Clinicians = await ActiveCliniciansAsync();
-        ViewBag.Patient = await db.Patients.Where(p => p.Id == form.PatientId)
-            .Select(p => p.FamilyName + ", " + p.GivenName + " (MRN " + p.Mrn + ")").FirstAsync();
+        var patient = await db.Patients.Where(p => p.Id == form.PatientId).Select(p => new { p.FamilyName, p.GivenName, p.Mrn }).FirstAsync();
+        ViewBag.Patient = $"{Patient.ListName(patient.FamilyName, patient.GivenName)} (MRN {patient.Mrn})";
         return View("Create", form);
     }
 

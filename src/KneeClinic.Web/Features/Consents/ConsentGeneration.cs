@@ -38,7 +38,7 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
         var clinic = options.Value;
         var now = clock.Now;
         var request = new ConsentRequest(
-            patient.FullName, patient.DateOfBirth, patient.Mrn, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
+            patient.FullName, patient.DateOfBirth, patient.Mrn.Value, @case.Knee == KneeSide.Left ? Knee.Left : Knee.Right, clinician,
             clinic.Details, clinic.Cost(@case.CellSource), number, now, Notes(@case.Screening), VerificationLink(site, number),
             clinic.StudyDetails, largePrint, ShortFormSummary: shortForm is not null, CellSource: @case.CellSource.ToString());
         // A legal form must show what it says: no name printed as empty boxes.

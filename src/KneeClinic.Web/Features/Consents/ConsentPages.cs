@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.Patients;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,8 +61,8 @@ public sealed class SignPage
         var caseId = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => (Guid?)d.CaseId).FirstOrDefaultAsync();
         if (caseId is null) return null;
         var row = (await ConsentRows.ForCaseAsync(db, caseId.Value)).Single(r => r.Id == id);
-        var patient = await db.Cases.Where(c => c.Id == caseId).Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => p.FamilyName + ", " + p.GivenName).SingleAsync();
-        return new SignPage { Consent = row, PatientName = patient, CaseId = caseId.Value, Form = new SignatureForm { Version = row.Version } };
+        var patient = await db.Cases.Where(c => c.Id == caseId).Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.FamilyName, p.GivenName }).SingleAsync();
+        return new SignPage { Consent = row, PatientName = Patient.ListName(patient.FamilyName, patient.GivenName), CaseId = caseId.Value, Form = new SignatureForm { Version = row.Version } };
     }
 }
 

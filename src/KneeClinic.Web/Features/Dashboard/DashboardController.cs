@@ -3,6 +3,7 @@ using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Cases;
 using Microsoft.AspNetCore.Authorization;
@@ -12,13 +13,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Dashboard;
 
-public sealed record CaseLine(Guid CaseId, string Patient, string Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, string NextAction);
+public sealed record CaseLine(Guid CaseId, string Patient, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, string NextAction);
 
-public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, string Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
+public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
 
-public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, string Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious);
+public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious);
 
-public sealed record AwaitingSignature(Guid CaseId, string Patient, string Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
+public sealed record AwaitingSignature(Guid CaseId, string Patient, Mrn Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
 
 public sealed class DashboardPage
 {
@@ -54,7 +55,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var printed = (await db.ConsentDocuments.Where(d => beforeInjection.Contains(d.CaseId) && d.Status == ConsentStatus.Generated)
             .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync());
         var printedCases = printed.Select(d => d.CaseId).ToHashSet();
-        var names = open.ToDictionary(o => o.Case.Id, o => (Name: $"{o.FamilyName}, {o.GivenName}", o.Mrn, o.Case.Knee));
+        var names = open.ToDictionary(o => o.Case.Id, o => (Name: Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Case.Knee));
 
         var events = await db.AdverseEvents.AsNoTracking()
             .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown)
@@ -72,7 +73,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             Overdue = [.. visits.SelectMany(g => g).Where(v => v.IsOverdue(today)).OrderBy(v => v.WindowCloses)
                 .Select(v => new OverdueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowCloses))],
             OpenEvents = [.. events.OrderByDescending(e => e.Event.IsSerious).ThenBy(e => e.Event.OnsetOn)
-                .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, $"{e.FamilyName}, {e.GivenName}", e.Mrn, e.Event.OnsetOn, e.Event.Category,
+                .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Patient.ListName(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
                     e.Event.CtcaeGrade, e.Event.IsSerious))],
             Awaiting = [.. printed.OrderBy(d => d.GeneratedAt)
                 .Select(d => new AwaitingSignature(d.CaseId, names[d.CaseId].Name, names[d.CaseId].Mrn, d.DocumentNumber, d.GeneratedAt))],

@@ -7,8 +7,7 @@ namespace KneeClinic.Web.Features.Patients;
 
 public sealed class PatientForm
 {
-    [Required, StringLength(Patient.MrnMaxLength), Display(Name = "MRN"),
-     RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]*$", ErrorMessage = "The MRN may contain letters, digits and hyphens.")]
+    [Required, StringLength(Core.Patients.Mrn.MaxLength), Display(Name = "MRN")]
     public string Mrn { get; set; } = "";
 
     [Required, StringLength(Patient.NameMaxLength), Display(Name = "Given name")]
@@ -36,7 +35,7 @@ public sealed class PatientForm
 
     public static PatientForm From(Patient p) => new()
     {
-        Mrn = p.Mrn,
+        Mrn = p.Mrn.Value,
         GivenName = p.GivenName,
         FamilyName = p.FamilyName,
         DateOfBirth = p.DateOfBirth,
@@ -53,7 +52,7 @@ public sealed class PatientSearchForm
     [StringLength(100), Display(Name = "Name")]
     public string? Name { get; set; }
 
-    [StringLength(Patient.MrnMaxLength), Display(Name = "MRN")]
+    [StringLength(Core.Patients.Mrn.MaxLength), Display(Name = "MRN")]
     public string? Mrn { get; set; }
 
     [DataType(DataType.Date), Display(Name = "Date of birth")]
@@ -63,7 +62,7 @@ public sealed class PatientSearchForm
     public int Page { get; set; } = 1;
 }
 
-public sealed record PatientRow(Guid Id, string Mrn, string GivenName, string FamilyName, DateOnly DateOfBirth, int OpenCases);
+public sealed record PatientRow(Guid Id, Mrn Mrn, string GivenName, string FamilyName, DateOnly DateOfBirth, int OpenCases);
 
 public sealed record PatientSearchResult(PatientSearchForm Form, IReadOnlyList<PatientRow> Rows, int Total)
 {
@@ -86,7 +85,11 @@ public static class PatientSearch
             }
         }
         if (!string.IsNullOrWhiteSpace(form.Mrn))
-            query = query.Where(p => EF.Functions.Like(p.Mrn, $"{EscapeLike(form.Mrn.Trim())}%", "\\"));
+        {
+            // A start no MRN could have matches nobody (the page says why); otherwise a range over the unique index.
+            var (from, before) = Mrn.StartingWith(form.Mrn) ?? (default, default);
+            query = query.Where(p => p.Mrn >= from && p.Mrn < before);
+        }
         if (form.DateOfBirth is { } dob)
             query = query.Where(p => p.DateOfBirth == dob);
 

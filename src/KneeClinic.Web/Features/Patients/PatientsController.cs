@@ -22,6 +22,8 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
     [ActionName("Index")]
     public async Task<IActionResult> Search(PatientSearchForm form)
     {
+        if (!string.IsNullOrWhiteSpace(form.Mrn) && Mrn.StartingWith(form.Mrn) is null)
+            ModelState.AddModelError(nameof(form.Mrn), Mrn.FormatMessage);
         if (!ModelState.IsValid)
             return View(new PatientSearchResult(form, [], 0));
         return View(await PatientSearch.RunAsync(db, form));
@@ -35,13 +37,13 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
     {
         Validate(form);
         if (!ModelState.IsValid) return View(form);
-        if (await MrnTakenAsync(form.Mrn, exceptId: null))
+        if (await MrnTakenAsync(Mrn.Of(form.Mrn), exceptId: null))
         {
             ModelState.AddModelError(nameof(form.Mrn), "Another patient already has this MRN.");
             return View(form);
         }
 
-        var patient = new Patient(form.Mrn, form.GivenName, form.FamilyName, form.DateOfBirth!.Value, form.Sex!.Value, clock.Now);
+        var patient = new Patient(Mrn.Of(form.Mrn), form.GivenName, form.FamilyName, form.DateOfBirth!.Value, form.Sex!.Value, clock.Now);
         patient.Update(form.GivenName, form.FamilyName, form.DateOfBirth.Value, form.Sex.Value, form.Phone, form.Email, form.Notes);
         db.Patients.Add(patient);
         if (!await SaveAsync(nameof(form.Mrn))) return View(form);
@@ -78,14 +80,14 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
         if (patient is null) return NotFound();
         Validate(form);
         if (!ModelState.IsValid) return View(form);
-        if (await MrnTakenAsync(form.Mrn, exceptId: id))
+        if (await MrnTakenAsync(Mrn.Of(form.Mrn), exceptId: id))
         {
             ModelState.AddModelError(nameof(form.Mrn), "Another patient already has this MRN.");
             return View(form);
         }
 
         db.Entry(patient).Property(p => p.Version).OriginalValue = form.Version;
-        patient.ChangeMrn(form.Mrn);
+        patient.ChangeMrn(Mrn.Of(form.Mrn));
         patient.Update(form.GivenName, form.FamilyName, form.DateOfBirth!.Value, form.Sex!.Value, form.Phone, form.Email, form.Notes);
         if (!await SaveAsync(nameof(form.Mrn))) return View(form);
         TempData["Message"] = "Patient saved.";
@@ -94,12 +96,12 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
 
     private void Validate(PatientForm form)
     {
-        foreach (var problem in Patient.Check(form.GivenName, form.FamilyName, form.DateOfBirth, clock.Today))
+        foreach (var problem in Patient.Check(form.Mrn, form.GivenName, form.FamilyName, form.DateOfBirth, clock.Today))
             ModelState.AddModelError(problem.Member ?? "", problem.Message);
     }
 
-    private Task<bool> MrnTakenAsync(string mrn, Guid? exceptId) =>
-        db.Patients.AnyAsync(p => p.Mrn == mrn.Trim() && p.Id != exceptId);
+    private Task<bool> MrnTakenAsync(Mrn mrn, Guid? exceptId) =>
+        db.Patients.AnyAsync(p => p.Mrn == mrn && p.Id != exceptId);
 
     private async Task<bool> SaveAsync(string mrnField)
     {

@@ -1,17 +1,18 @@
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
+using KneeClinic.Core.Patients;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Procedures;
 
 /// <summary>Who and which knee a page about one case is for, shown at its top.</summary>
-public sealed record CaseHeading(Guid CaseId, string PatientName, string Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, Guid CaseVersion)
+public sealed record CaseHeading(Guid CaseId, string PatientName, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, Guid CaseVersion)
 {
     public static Task<CaseHeading?> LoadAsync(ClinicDbContext db, Guid caseId) =>
         db.Cases.AsNoTracking().Where(c => c.Id == caseId)
             .Join(db.Patients, c => c.PatientId, p => p.Id,
-                (c, p) => new CaseHeading(c.Id, p.FamilyName + ", " + p.GivenName, p.Mrn, c.Knee, c.CellSource, c.Stage, c.Version))
+                (c, p) => new CaseHeading(c.Id, Patient.ListName(p.FamilyName, p.GivenName), p.Mrn, c.Knee, c.CellSource, c.Stage, c.Version))
             .FirstOrDefaultAsync();
 }
 
