@@ -175,7 +175,7 @@ public static class Startup
         }
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = SecurityHeaders.CacheVersionedFiles });
         app.UseRouting();
         app.UseLoginRateLimiting();
         app.UseAuthentication();

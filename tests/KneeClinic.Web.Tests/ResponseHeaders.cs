@@ -1,5 +1,6 @@
 using System.Net;
 using KneeClinic.Core.Cases;
+using KneeClinic.Core.Staff;
 
 namespace KneeClinic.Web.Tests;
 
@@ -37,6 +38,28 @@ public sealed class ResponseHeaders(ClinicFactory factory) : IClassFixture<Clini
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.NotEqual(true, css.Headers.CacheControl?.NoStore);
         Assert.Equal("nosniff", css.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task StaticFilesLinkedWithTheirHashAreKeptAYearWithoutAskingAgain()
+    {
+        using var session = await factory.SignedInAsync(Roles.Clinician);
+        var page = await session.GetAsync("/Dashboard");
+        var linked = page.Document.QuerySelectorAll("link[rel=stylesheet][href], script[src]")
+            .Select(e => e.GetAttribute("href") ?? e.GetAttribute("src")!).ToList();
+        Assert.NotEmpty(linked);
+        foreach (var url in linked)
+        {
+            Assert.Contains("?v=", url);
+            var file = await session.Client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal((true, TimeSpan.FromDays(365)), (file.Headers.CacheControl!.Public, file.Headers.CacheControl.MaxAge));
+            Assert.Contains("immutable", file.Headers.CacheControl.ToString());
+        }
+
+        // The same file asked for without its hash may have changed since: the browser asks again.
+        var unversioned = await session.Client.GetAsync(linked[0].Split('?')[0]);
+        Assert.Null(unversioned.Headers.CacheControl?.MaxAge);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.StaticFiles;
+
 namespace KneeClinic.Web.Infrastructure;
 
 /// <summary>
@@ -32,4 +34,16 @@ public static class SecurityHeaders
         });
         return next(context);
     });
+
+    /// <summary>
+    /// A static file asked for with its content hash (<c>?v=</c>, written by <c>asp-append-version</c>) never changes
+    /// under that address, so the browser keeps it a year without asking again: a clinician's phone on the ward's Wi-Fi
+    /// does not fetch or revalidate the style sheet and scripts on every page. Files asked for without it are
+    /// revalidated as before.
+    /// </summary>
+    public static void CacheVersionedFiles(StaticFileResponseContext context)
+    {
+        if (context.Context.Request.Query.ContainsKey("v"))
+            context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+    }
 }
