@@ -49,28 +49,29 @@ public sealed class CaseWrites(ClinicDbContext db, IOptions<ClinicOptions> optio
     public async Task<IActionResult> RunAsync(Controller page, Guid caseId, ReadAt readAt, Func<Case, ConsentTerms, Task<RuleViolation?>> step,
         string done, string? anchor, Func<Task<IActionResult>> showAgain)
     {
+        // A form that failed its own checks changes nothing: the page comes back without the case file being read.
+        if (!page.ModelState.IsValid)
+            return await db.Cases.AnyAsync(c => c.Id == caseId) ? await showAgain() : page.NotFound();
+
         var @case = await LoadAsync(caseId);
         if (@case is null) return page.NotFound();
 
-        if (page.ModelState.IsValid)
-        {
-            if (readAt.CaseVersion is { } version) db.Entry(@case).Property(c => c.Version).OriginalValue = version;
-            if (readAt is { RecordId: { } recordId, RecordVersion: { } recordVersion }
-                && db.ChangeTracker.Entries<Aggregate>().FirstOrDefault(e => e.Entity.Id == recordId) is { } record)
-                record.Property(r => r.Version).OriginalValue = recordVersion;
+        if (readAt.CaseVersion is { } version) db.Entry(@case).Property(c => c.Version).OriginalValue = version;
+        if (readAt is { RecordId: { } recordId, RecordVersion: { } recordVersion }
+            && db.ChangeTracker.Entries<Aggregate>().FirstOrDefault(e => e.Entity.Id == recordId) is { } record)
+            record.Property(r => r.Version).OriginalValue = recordVersion;
 
-            if (await step(@case, await TermsAsync(@case)) is { } violation)
+        if (await step(@case, await TermsAsync(@case)) is { } violation)
+        {
+            page.ModelState.AddModelError("", violation.Message);
+        }
+        else
+        {
+            db.Entry(@case).Property(c => c.Version).IsModified = true;
+            if (await db.SavedAsync(page.ModelState))
             {
-                page.ModelState.AddModelError("", violation.Message);
-            }
-            else
-            {
-                db.Entry(@case).Property(c => c.Version).IsModified = true;
-                if (await db.SavedAsync(page.ModelState))
-                {
-                    page.TempData["Message"] = done;
-                    return page.RedirectToAction("Details", "Cases", new { id = caseId }, anchor);
-                }
+                page.TempData["Message"] = done;
+                return page.RedirectToAction("Details", "Cases", new { id = caseId }, anchor);
             }
         }
 

@@ -22,8 +22,10 @@ public static class DatabaseSetup
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DatabaseOptions>, DatabaseOptions.Validator>();
         services.AddSingleton(sp => ConfiguredDatabase.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
-        services.AddScoped<AuditInterceptor>();
-        services.AddDbContext<ClinicDbContext>((sp, options) =>
+        // Contexts come from a pool: their options (provider, interceptors, warnings) are built once, not on every
+        // request. The audit interceptor is shared by them and finds the signed-in user through the request.
+        services.AddSingleton<AuditInterceptor>();
+        services.AddDbContextPool<ClinicDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<ConfiguredDatabase>();
             // Split queries: a case loads its screening's lists (medications, imaging, findings) with it, and in one
