@@ -80,17 +80,23 @@ public sealed class DatabaseModel(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A new SQLite file with every migration applied up to, not including, <paramref name="migration"/>.</summary>
+    private static async Task<ClinicDbContext> MigratedToJustBeforeAsync(WebApplication app, AsyncServiceScope scope, string migration)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        // The app opens an existing file only (a missing one is an outage, not a new clinic): start from an empty file.
+        File.Create(app.Configuration["ConnectionStrings:Sqlite"]!["Data Source=".Length..]).Dispose();
+        var migrations = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith($"_{migration}")) - 1]);
+        return db;
+    }
+
     [Fact]
     public async Task TemplatesFromBeforeTheShortFormAreConsentFormsAfterTheMigration()
     {
         await using var app = App("Sqlite");
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        // The app opens an existing file only (a missing one is an outage, not a new clinic): start from an empty file.
-        File.Create(app.Configuration["ConnectionStrings:Sqlite"]!["Data Source=".Length..]).Dispose();
-        var migrations = db.Database.GetMigrations().ToList();
-        var before = migrations[migrations.FindIndex(m => m.EndsWith("_ConsentFormVersion2")) - 1];
-        await db.GetService<IMigrator>().MigrateAsync(before);
+        var db = await MigratedToJustBeforeAsync(app, scope, "ConsentFormVersion2");
         var id = Guid.NewGuid();
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO ConsentTemplates (Id, Code, Title, CellSource, Version) VALUES ({id}, 'consent-adipose', 'Adipose', 'Adipose', {Guid.NewGuid()})");
@@ -106,10 +112,7 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     {
         await using var app = App("Sqlite");
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        File.Create(app.Configuration["ConnectionStrings:Sqlite"]!["Data Source=".Length..]).Dispose();
-        var migrations = db.Database.GetMigrations().ToList();
-        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_MrnUpperCaseAndBinaryOrder")) - 1]);
+        var db = await MigratedToJustBeforeAsync(app, scope, "MrnUpperCaseAndBinaryOrder");
         foreach (var mrn in new[] { "k-1", "K-2", "k-2" })
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO Patients (Id, Mrn, GivenName, FamilyName, DateOfBirth, Sex, CreatedAt, Version) VALUES ({Guid.NewGuid()}, {mrn}, 'Ana', 'Ruiz', '1960-01-01', 'Female', 0, {Guid.NewGuid()})");
