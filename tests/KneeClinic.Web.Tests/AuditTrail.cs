@@ -102,7 +102,7 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
         Assert.Equal(HttpStatusCode.Redirect, signed.Status);
         var scan = await session.GetAsync($"/Consents/Scan/{documentId}");
         Assert.Equal(HttpStatusCode.OK, scan.Status);
-        Assert.Equal("attachment", scan.Response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("inline", scan.Response.Content.Headers.ContentDisposition?.DispositionType);
 
         var trail = await EntriesAsync(e => e.PatientId == patientId);
         Assert.Contains(trail, e => e is { Action: AuditAction.Viewed, Entity: nameof(Patient) } && e.EntityId == patientId.ToString());

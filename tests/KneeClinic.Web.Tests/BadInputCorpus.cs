@@ -795,7 +795,8 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
                 Assert.Matches("^[0-9a-f]{32}\\.pdf$", stored.ScanFileName);
                 var scan = await session.Client.GetAsync($"/Consents/Scan/{document}");
                 Assert.Equal("application/pdf", scan.Content.Headers.ContentType!.MediaType);
-                Assert.Equal("attachment", scan.Content.Headers.ContentDisposition!.DispositionType);
+                Assert.Equal("inline", scan.Content.Headers.ContentDisposition!.DispositionType);
+                Assert.Equal("nosniff", scan.Headers.GetValues("X-Content-Type-Options").Single());
             }
             return $"{file.Label}: {(accepted ? "accepted" : "refused")}";
         })));

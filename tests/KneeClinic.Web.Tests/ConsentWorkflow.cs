@@ -62,6 +62,10 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         var download = await session.Client.GetAsync($"/Consents/Download/{document.Id}");
         Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
         Assert.Equal(document.Content, await download.Content.ReadAsByteArrayAsync());
+        // It opens in the browser to print, named by its number if saved, and is never cached.
+        Assert.Equal(("inline", $"{document.DocumentNumber}.pdf"), (download.Content.Headers.ContentDisposition!.DispositionType,
+            download.Content.Headers.ContentDisposition.FileNameStar));
+        Assert.True(download.Headers.CacheControl!.NoStore);
         using (var pdf = PdfDocument.Open(document.Content))
         {
             var words = pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text).ToList();
@@ -84,7 +88,9 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         Assert.Equal(CaseStage.Consented, await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.Stage).SingleAsync()));
         var scan = await session.Client.GetAsync($"/Consents/Scan/{document.Id}");
         Assert.Equal(PdfScan, await scan.Content.ReadAsByteArrayAsync());
-        Assert.Equal("attachment", scan.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal(("inline", $"{document.DocumentNumber}-signed.pdf"), (scan.Content.Headers.ContentDisposition!.DispositionType,
+            scan.Content.Headers.ContentDisposition.FileNameStar));
+        Assert.True(scan.Headers.CacheControl!.NoStore);
 
         // Signed means immutable: a second signature is refused and nothing changes.
         var again = await SignAsync(session, document.Id, document.GeneratedAt.AddMinutes(15), witness: "Someone Else");

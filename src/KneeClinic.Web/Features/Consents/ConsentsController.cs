@@ -48,7 +48,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         if (document is null) return NotFound();
         await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"consent PDF"}"""));
-        return File(document.Content, "application/pdf", $"{document.DocumentNumber}.pdf");
+        return Inline(File(document.Content, "application/pdf"), $"{document.DocumentNumber}.pdf");
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         if (document is null) return NotFound();
         await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"short form PDF"}"""));
-        return File(document.ShortFormContent!, "application/pdf", $"{document.DocumentNumber}-short-form-{document.ShortFormLanguage}.pdf");
+        return Inline(File(document.ShortFormContent!, "application/pdf"), $"{document.DocumentNumber}-short-form-{document.ShortFormLanguage}.pdf");
     }
 
     [HttpGet]
@@ -100,8 +100,20 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
             await stream.DisposeAsync();
             throw;
         }
-        // A download (Content-Disposition: attachment) of a checked PDF, PNG or JPEG; never shown inline as a page.
-        return File(stream, s.ScanContentType, $"{signature.DocumentNumber}-signed{Path.GetExtension(s.ScanFileName)}");
+        // A PDF, PNG or JPEG whose content was checked at upload, shown as that type (nosniff) in the browser's own viewer.
+        return Inline(File(stream, s.ScanContentType), $"{signature.DocumentNumber}-signed{Path.GetExtension(s.ScanFileName)}");
+    }
+
+    /// <summary>
+    /// A document opened in the browser's viewer, ready to print, rather than saved to the downloads folder (where a
+    /// copy of patient data would stay behind); saved, it keeps its document number as its name. Never cached (no-store).
+    /// </summary>
+    private FileResult Inline(FileResult file, string fileName)
+    {
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
+        disposition.SetHttpFileName(fileName);
+        Response.Headers.ContentDisposition = disposition.ToString();
+        return file;
     }
 
     [Authorize(Policy = Startup.ClinicalPolicy)]
