@@ -155,6 +155,17 @@ public sealed class FollowUpAndAdverseEvents
     }
 
     [Fact]
+    public void ALifeThreateningGradeIsASeriousEvent()
+    {
+        Assert.Equal(AdverseEventRules.SevereMustBeSerious, Report(Details(grade: 4)));
+        Assert.Null(Report(Details(4, SeriousCriteria.LifeThreatening)));
+        Assert.Null(Report(Details(4, SeriousCriteria.Hospitalisation | SeriousCriteria.CongenitalAnomaly)));
+        // Grades 1 to 3 may be serious or not, as the criteria say.
+        Assert.Null(Report(Details(3)));
+        Assert.Null(Report(Details(2, SeriousCriteria.OtherImportantEvent)));
+    }
+
+    [Fact]
     public void AnOpenEventIsClosedByRecordingItsResolution()
     {
         var @case = new CaseBuilder().Build();

@@ -238,6 +238,10 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Contains("FlareUp, grade 1", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
         var update = await c.Session.GetAsync(page.Document.QuerySelector("#adverse-event-list a[href^='/Procedures/UpdateAdverseEvent/']")!.GetAttribute("href")!);
+        // Grade 4 is life-threatening: it is not saved as "not serious".
+        var notSerious = await c.Session.SubmitAsync(update, "#adverse-event-form", Fields(("Form.CtcaeGrade", "4")));
+        Assert.Contains(Core.FollowUp.AdverseEventRules.SevereMustBeSerious.Message, notSerious.Errors);
+        Assert.Equal(1, await factory.QueryAsync(db => db.AdverseEvents.Where(e => e.CaseId == caseId).Select(e => e.CtcaeGrade).SingleAsync()));
         var resolvedTooEarly = await c.Session.SubmitAsync(update, "#adverse-event-form", Fields(("Form.Outcome", "Resolved")));
         Assert.Contains("Give the date the event resolved.", resolvedTooEarly.Errors);
         await Submit(c, resolvedTooEarly, "#adverse-event-form", Fields(("Form.Outcome", "Resolved"), ("Form.ResolvedOn", Date(DateOnly.FromDateTime(Now.UtcDateTime)))));

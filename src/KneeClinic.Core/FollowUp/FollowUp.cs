@@ -149,7 +149,9 @@ public enum SeriousCriteria
     LifeThreatening = 2,
     Hospitalisation = 4,
     Disability = 8,
-    OtherImportantEvent = 16,
+    CongenitalAnomaly = 16,
+    // Stored by name, so the numbers may change as criteria are added.
+    OtherImportantEvent = 32,
 }
 
 public enum Relatedness
@@ -216,6 +218,7 @@ public sealed class AdverseEvent : Aggregate
         var gradeFive = d.CtcaeGrade == 5;
         var fatal = d.Outcome == AdverseEventOutcome.Fatal;
         if (gradeFive != death || fatal != death) return AdverseEventRules.DeathMustAgree;
+        if (d.CtcaeGrade >= 4 && d.Serious == SeriousCriteria.None) return AdverseEventRules.SevereMustBeSerious;
         var resolved = d.Outcome is AdverseEventOutcome.Resolved or AdverseEventOutcome.ResolvedWithSequelae;
         if (resolved && d.ResolvedOn is null) return AdverseEventRules.ResolutionDateRequired;
         if (!resolved && d.ResolvedOn is not null) return AdverseEventRules.ResolutionDateOnlyWhenResolved;
@@ -253,6 +256,8 @@ public static class AdverseEventRules
     public static readonly RuleViolation DescriptionRequired = new(nameof(DescriptionRequired), "Describe what happened.");
     public static readonly RuleViolation DeathMustAgree = new(nameof(DeathMustAgree),
         "Grade 5, the serious criterion \"death\" and the outcome \"fatal\" go together: choose all three or none.");
+    public static readonly RuleViolation SevereMustBeSerious = new(nameof(SevereMustBeSerious),
+        "Grade 4 means life-threatening, so this is a serious adverse event: tick the criteria that apply (at least \"life-threatening\").");
     public static readonly RuleViolation ResolutionDateRequired = new(nameof(ResolutionDateRequired),
         "Give the date the event resolved.");
     public static readonly RuleViolation ResolutionDateOnlyWhenResolved = new(nameof(ResolutionDateOnlyWhenResolved),
