@@ -270,6 +270,33 @@ public sealed class TemplateVersions
     }
 
     [Fact]
+    public void OneFormPerLanguageWaitsForItsSignature()
+    {
+        var p = new PathwayCase();
+        ConsentDocument Printed(string number, string language, int minutes) => new(p.Case.Id, p.Version.Id, DocumentNumber.Read(number), [1],
+            new string('a', 64), CaseBuilder.Clinician, CaseBuilder.Now.AddMinutes(minutes), language: ConsentLanguage.Of(language));
+        var first = Printed("KC-2026-FIRST001", "en", 0);
+        Assert.Null(p.Case.AddConsent(first));
+
+        // A second click on "Generate": refused, and the form that waits is named.
+        var again = p.Case.AddConsent(Printed("KC-2026-AGAIN001", "en", 1));
+        Assert.Equal(nameof(ConsentRules.FormAwaitingSignature), again?.Code);
+        Assert.Contains("KC-2026-FIRST001", again!.Message);
+        Assert.Single(p.Case.ConsentDocuments);
+
+        // A form in another language may wait beside it.
+        Assert.Null(p.Case.AddConsent(Printed("KC-2026-SPANISH1", "es", 2)));
+
+        // With a reason, the new form replaces the waiting one, which is voided with that reason.
+        var replacement = Printed("KC-2026-NEWONE01", "en", 3);
+        Assert.Null(p.Case.AddConsent(replacement, "patient spilled coffee on it"));
+        Assert.Equal(ConsentStatus.Voided, first.Status);
+        Assert.Equal("Replaced by form KC-2026-NEWONE01: patient spilled coffee on it", first.VoidReason);
+        Assert.Equal((replacement.GeneratedAt, CaseBuilder.Clinician), (first.VoidedAt!.Value, first.VoidedById));
+        Assert.Equal(2, p.Case.ConsentDocuments.Count(d => d.Status == ConsentStatus.Generated));
+    }
+
+    [Fact]
     public void ACaseGetsAConsentOnlyWhenEligibleAndBeforeTheInjection()
     {
         var screening = new CaseBuilder().Build();

@@ -18,10 +18,11 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
     private Task<(WebSession Session, Guid CaseId)> EligibleCaseAsync(CellSource source) =>
         factory.ClinicianWithScreenedCaseAsync(source, givenName: "Luz", familyName: "Guard");
 
-    private async Task<Guid> GenerateAsync(WebSession session, Guid caseId)
+    private async Task<Guid> GenerateAsync(WebSession session, Guid caseId, string? replaceReason = null)
     {
         var page = await session.GetAsync($"/Cases/Details/{caseId}");
-        Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(page, "#generate-consent", Fields(("Consent.Language", "en")))).Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(page, "#generate-consent",
+            Fields(("Consent.Language", "en"), ("Consent.ReplaceReason", replaceReason)))).Status);
         return await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.CaseId == caseId).OrderByDescending(d => d.GeneratedAt)
             .Select(d => d.Id).FirstAsync());
     }
@@ -98,7 +99,16 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         var refused = await SignAsync(session, old, Now);
         Assert.Contains(ConsentRules.PrintedOnSupersededVersion.Message, refused.Errors);
 
-        var fresh = await GenerateAsync(session, caseId);
+        // The old form still waits for a signature: a new one is printed only with a reason, and the old one is voided with it.
+        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var second = await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
+        Assert.Contains("is already waiting for its signature", second.Document.QuerySelector("#flash-error")?.TextContent);
+        Assert.NotNull(second.Document.QuerySelector("#generate-consent input[name='Consent.ReplaceReason']"));
+        Assert.Equal(1, await factory.QueryAsync(db => db.ConsentDocuments.CountAsync(d => d.CaseId == caseId)));
+        var fresh = await GenerateAsync(session, caseId, "printed on wording since revised");
+        var voided = await factory.QueryAsync(db => db.ConsentDocuments.AsNoTracking().SingleAsync(d => d.Id == old));
+        Assert.Equal(ConsentStatus.Voided, voided.Status);
+        Assert.EndsWith(": printed on wording since revised", voided.VoidReason);
         var bytes = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == fresh).Select(d => d.Content).SingleAsync());
         using var pdf = PdfDocument.Open(bytes);
         Assert.Contains("Revised:", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));

@@ -64,7 +64,9 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
                         {
                             // Each form is generated from the case as it stands now, as a clinician reloading the page would.
                             var current = i == 0 ? casePage : await clinician.GetAsync($"/Cases/Details/{caseId}");
-                            var generated = await clinician.SubmitAsync(current, "#generate-consent", Fields(("Consent.Language", "en")));
+                            // After the first, a form waits for its signature: each new one replaces it, with the reason.
+                            var generated = await clinician.SubmitAsync(current, "#generate-consent",
+                                Fields(("Consent.Language", "en"), ("Consent.ReplaceReason", "printed again")));
                             // Two forms generated on one case at the same moment: one wins, the other is told so and nothing of it is kept.
                             if (generated.Status == HttpStatusCode.OK
                                 && generated.Document.QuerySelector("#flash-error")?.TextContent.Contains(Infrastructure.Saves.ConflictMessage) == true)

@@ -181,6 +181,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("LargePrint")
                         .HasColumnType("INTEGER");
 

@@ -213,11 +213,20 @@ public sealed class Case : Aggregate
         return Screening.IsEligible ? null : ConsentRules.NotEligibleForConsent;
     }
 
-    /// <summary>Keeps a freshly printed consent form with the case, awaiting the patient's signature.</summary>
-    public RuleViolation? AddConsent(ConsentDocument document)
+    /// <summary>
+    /// Keeps a freshly printed consent form with the case, awaiting the patient's signature. One form per language waits
+    /// at a time: with a form in that language already waiting, the new one is refused, unless a reason is given for it,
+    /// which voids the waiting form (a double click on "Generate" makes one form, not two to sign).
+    /// </summary>
+    public RuleViolation? AddConsent(ConsentDocument document, string? replacingReason = null)
     {
         if (CanGenerateConsent() is { } violation) return violation;
         if (document.CaseId != Id || document.Status != ConsentStatus.Generated) return ConsentRules.DocumentNotOfCase;
+        var waiting = _consents.Where(d => d.Status == ConsentStatus.Generated && d.Language == document.Language).ToList();
+        if (waiting.Count > 0 && string.IsNullOrWhiteSpace(replacingReason))
+            return ConsentRules.FormAwaitingSignature(waiting[^1].DocumentNumber, document.Language);
+        foreach (var old in waiting)
+            old.Void($"Replaced by form {document.DocumentNumber}: {replacingReason!.Trim()}", document.GeneratedById, document.GeneratedAt);
         _consents.Add(document);
         return null;
     }

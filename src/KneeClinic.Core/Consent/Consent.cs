@@ -188,8 +188,10 @@ public sealed class ConsentDocument : Aggregate
     private ConsentDocument() { }
 
     public ConsentDocument(Guid caseId, Guid templateVersionId, DocumentNumber documentNumber, byte[] content, string sha256,
-        string generatedById, DateTimeOffset generatedAt, string contentHash = "", bool largePrint = false, string? accessibleHtml = null)
+        string generatedById, DateTimeOffset generatedAt, string contentHash = "", bool largePrint = false, string? accessibleHtml = null,
+        ConsentLanguage? language = null)
     {
+        Language = language ?? ConsentLanguage.English;
         LargePrint = largePrint;
         AccessibleHtml = accessibleHtml;
         ContentHash = contentHash;
@@ -205,6 +207,10 @@ public sealed class ConsentDocument : Aggregate
 
     public Guid CaseId { get; private set; }
     public Guid TemplateVersionId { get; private set; }
+
+    /// <summary>The language the form is printed in (its template version's).</summary>
+    public ConsentLanguage Language { get; private set; }
+
     public DocumentNumber DocumentNumber { get; private set; }
     public byte[] Content { get; private set; } = [];
     public string Sha256 { get; private set; } = "";

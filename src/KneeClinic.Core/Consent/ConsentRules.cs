@@ -38,6 +38,11 @@ public static class ConsentRules
     public static readonly RuleViolation PrintedOnSupersededVersion = new(nameof(PrintedOnSupersededVersion),
         "This form was printed on a version of the consent that has since been replaced. Void it and print a new one.");
 
+    /// <summary>A form in this language is already waiting for its signature: a second one would leave two to sign.</summary>
+    public static RuleViolation FormAwaitingSignature(DocumentNumber waiting, ConsentLanguage language) => new(nameof(FormAwaitingSignature),
+        $"Form {waiting} in {language.Name} is already waiting for its signature. Open it to print it again, or give the reason " +
+        "for a new one: the waiting form is then voided with that reason.");
+
     public static readonly RuleViolation NotSigned = new(nameof(NotSigned),
         "Only a signed consent can be withdrawn. An unsigned form can be voided instead.");
     public static readonly RuleViolation NotVoidable = new(nameof(NotVoidable),

@@ -16,6 +16,10 @@ public sealed class GenerateConsentForm
     /// </summary>
     [StringLength(16)]
     public string? ShortFormLanguage { get; set; }
+
+    /// <summary>Why a new form is printed while one in the same language waits for its signature; that one is then voided.</summary>
+    [StringLength(1000, ErrorMessage = "Keep the reason for a new form under 1,000 characters.")]
+    public string? ReplaceReason { get; set; }
 }
 
 public sealed class SignatureForm

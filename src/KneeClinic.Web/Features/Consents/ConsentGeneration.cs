@@ -16,10 +16,11 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
 {
     /// <summary>
     /// The form in <paramref name="language"/>; with <paramref name="shortFormLanguage"/>, the short-form route: the form
-    /// becomes the written summary, printed with the short form in the patient's language, under one document number.
+    /// becomes the written summary, printed with the short form in the patient's language, under one document number. With
+    /// <paramref name="replacingReason"/>, a form already waiting in that language is voided for it.
     /// </summary>
     public async Task<RuleViolation?> GenerateAsync(Case @case, DocumentNumber number, string language, string clinicianId, string site,
-        bool largePrint = false, string? shortFormLanguage = null)
+        bool largePrint = false, string? shortFormLanguage = null, string? replacingReason = null)
     {
         if (@case.CanGenerateConsent() is { } violation) return violation;
         if (options.Value.BasisProblem(clock.Today) is { } basisProblem) return new RuleViolation("RegulatoryBasis", basisProblem);
@@ -62,9 +63,9 @@ public sealed class ConsentGeneration(ClinicDbContext db, ConsentTemplateLibrary
                 $"An administrator must set {ClinicOptions.SettingFor(e.Placeholder)} before consent forms can be made.");
         }
 
-        var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash, largePrint, html);
+        var document = new ConsentDocument(@case.Id, version.Id, number, rendered.Pdf, rendered.Sha256, clinicianId, now, rendered.ContentHash, largePrint, html, written);
         if (shortForm is not null) document.AttachShortForm(shortForm.Id, shortForm.Language, shortFormRendered!.Pdf, shortFormRendered.Sha256);
-        return @case.AddConsent(document);
+        return @case.AddConsent(document, replacingReason);
     }
 
     public static readonly RuleViolation NoTemplate = new(nameof(NoTemplate),

@@ -29,12 +29,12 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
     public async Task<IActionResult> Generate(Guid id, [FromServices] ConsentGeneration generation, [Bind(Prefix = "Consent")] GenerateConsentForm form)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id)) return NotFound();
-        if (!ModelState.IsValid) return CaseWithMessage(id, "Choose the language of the form.");
+        if (!ModelState.IsValid) return CaseWithMessage(id, ModelState.Values.SelectMany(v => v.Errors).First().ErrorMessage);
 
         var site = Clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
         var number = DocumentNumber.New(clock.Now);
         return await writes.RunAsync(this, id, new ReadAt(null), (c, _) => generation.GenerateAsync(c, number, form.Language, Me, site,
-                form.LargePrint, string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage),
+                form.LargePrint, string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage, form.ReplaceReason),
             $"Consent form {number} is ready to print.", "consent", () => CaseWithErrors(id));
     }
 
