@@ -124,6 +124,49 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FormsPrintedBeforeTheMigrationTakeTheLanguageOfTheirTemplateVersion()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = await MigratedToJustBeforeAsync(app, scope, "ConsentDocumentLanguage");
+        await db.Database.OpenConnectionAsync();
+        // Only the rows this migration reads matter here: the other tables they point to stay empty.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF");
+        var (spanish, english, printedInSpanish, printedInEnglish) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await InsertAsync(db, "ConsentTemplateVersions", ("Id", spanish), ("Language", "es"));
+        await InsertAsync(db, "ConsentTemplateVersions", ("Id", english), ("Language", "en"));
+        await InsertAsync(db, "ConsentDocuments", ("Id", printedInSpanish), ("TemplateVersionId", spanish), ("DocumentNumber", "KC-OLD-ES"));
+        await InsertAsync(db, "ConsentDocuments", ("Id", printedInEnglish), ("TemplateVersionId", english), ("DocumentNumber", "KC-OLD-EN"));
+
+        await db.Database.MigrateAsync();
+
+        var languages = (await db.ConsentDocuments.Select(d => new { d.Id, d.Language }).ToListAsync()).ToDictionary(d => d.Id, d => d.Language.Tag);
+        Assert.Equal("es", languages[printedInSpanish]);
+        Assert.Equal("en", languages[printedInEnglish]);
+    }
+
+    /// <summary>A row with the given values and a plain value of its type in every other column that needs one.</summary>
+    private static async Task InsertAsync(ClinicDbContext db, string table, params (string Column, object Value)[] values)
+    {
+        var columns = await db.Database.SqlQuery<TableColumn>(
+            $"SELECT name AS Name, type AS Type, \"notnull\" AS Required, dflt_value AS DefaultValue FROM pragma_table_info({table})").ToListAsync();
+        var row = columns.Where(c => c.Required && c.DefaultValue is null).ToDictionary(c => c.Name, c => c.Type switch
+        {
+            "INTEGER" => (object)0,
+            "REAL" => 0.0,
+            "BLOB" => new byte[] { 0 },
+            _ => "x",
+        });
+        foreach (var (column, value) in values) row[column] = value;
+        var names = row.Keys.ToList();
+        // The table and column names are this test's own; the values go as parameters.
+        var insert = $"INSERT INTO \"{table}\" ({string.Join(", ", names.Select(n => $"\"{n}\""))}) VALUES ({string.Join(", ", names.Select((_, i) => $"{{{i}}}"))})";
+        await db.Database.ExecuteSqlRawAsync(insert, names.Select(n => row[n]));
+    }
+
+    private sealed record TableColumn(string Name, string Type, bool Required, string? DefaultValue);
+
+    [Fact]
     public async Task SqliteIsMigratedAtStartInWalMode()
     {
         await using var app = App("Sqlite");
