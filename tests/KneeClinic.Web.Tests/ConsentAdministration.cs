@@ -140,6 +140,10 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Contains("0 records", future.Document.QuerySelector("#consent-total")!.TextContent);
         var spanish = await admin.GetAsync("/ConsentRecords?Language=es");
         Assert.DoesNotContain(numbers[complete], spanish.Text);
+        // A range that ends before it starts is pointed out, not answered with an empty list.
+        var backwards = await admin.GetAsync($"/ConsentRecords?From={today:yyyy-MM-dd}&To={today.AddDays(-3):yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.OK, backwards.Status);
+        Assert.Contains("The end date is before the start date.", backwards.Errors);
     }
 
     [Theory]

@@ -148,6 +148,8 @@ public sealed class ClinicOptions
             if (date is { } d && (d.ToDateTime(TimeOnly.MinValue) < Earliest || d.ToDateTime(TimeOnly.MinValue) >= Latest))
                 modelState.AddModelError(name, "Choose a date between 1900 and 2199.");
         }
+        // A range that ends before it starts would silently find nothing.
+        if (from > to) modelState.AddModelError("To", "The end date is before the start date.");
     }
 
     public bool IsValid(out string problem)

@@ -81,7 +81,6 @@ public static class AuditSearch
     public static async Task<Guid?> CheckAsync(ClinicDbContext db, AuditFilter filter, ModelStateDictionary modelState)
     {
         ClinicOptions.CheckFilterDates(modelState, filter.From, filter.To);
-        if (filter.From > filter.To) modelState.AddModelError(nameof(filter.To), "The end date is before the start date.");
         if (string.IsNullOrWhiteSpace(filter.Mrn) || !modelState.IsValid) return null;
         if (Mrn.From(filter.Mrn) is not { } mrn)
         {
