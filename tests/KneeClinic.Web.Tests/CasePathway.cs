@@ -226,6 +226,9 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         Assert.Equal((c.Id, verifier.Id, ReleaseDecision.Released), (processing!.OperatorId, processing.VerifierId, processing.Release));
 
         page = await InjectAsync(c, caseId);
+        // Each scheduled visit says when its window opens.
+        var twoWeeks = await factory.QueryAsync(db => db.FollowUpVisits.SingleAsync(v => v.CaseId == caseId && v.Label == "2 weeks"));
+        Assert.Contains($"Scheduled: opens {twoWeeks.WindowOpens:yyyy-MM-dd}", page.Document.QuerySelector("#visits tr[data-visit='2 weeks']")!.TextContent);
         var dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Contains("2 weeks visit is due", dashboard.Document.QuerySelector($"tr[data-case='{caseId}'] .next-action")!.TextContent);
 
