@@ -264,5 +264,18 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
 
         var wildcard = await session.SubmitAsync(list, "#patient-search", Fields(("Name", "%")));
         Assert.Contains("0 patients", wildcard.Text);
+
+        // Accents and case do not matter, either way round.
+        await factory.QueryAsync(async db =>
+        {
+            db.Patients.Add(new Core.Patients.Patient(Mrn.Of($"A{tag}-1"), "Chloé", $"Lefèvre{tag}", new DateOnly(1974, 1, 27), Core.Patients.Sex.Female, factory.Clock.GetUtcNow()));
+            db.Patients.Add(new Core.Patients.Patient(Mrn.Of($"A{tag}-2"), "Bjorn", $"Ostergard{tag}", new DateOnly(1969, 5, 5), Core.Patients.Sex.Male, factory.Clock.GetUtcNow()));
+            return await db.SaveChangesAsync();
+        });
+        var plain = await session.SubmitAsync(list, "#patient-search", Fields(("Name", $"chloe LEFEVRE{tag}")));
+        Assert.Contains($"Lefèvre{tag}, Chloé", plain.Document.QuerySelector("tbody")!.TextContent);
+        Assert.Single(plain.Document.QuerySelectorAll("tbody tr"));
+        var accented = await session.SubmitAsync(list, "#patient-search", Fields(("Name", $"Østergård{tag}")));
+        Assert.Contains($"Ostergard{tag}, Bjorn", accented.Document.QuerySelector("tbody")!.TextContent);
     }
 }

@@ -145,6 +145,24 @@ public sealed class DatabaseModel(ITestOutputHelper output)
         Assert.Equal("en", languages[printedInEnglish]);
     }
 
+    [Fact]
+    public async Task PatientsRegisteredBeforeTheSearchNameGetOneAtStart()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = await MigratedToJustBeforeAsync(app, scope, "PatientSearchName");
+        var (chloe, zoe) = (Guid.NewGuid(), Guid.NewGuid());
+        await InsertAsync(db, "Patients", ("Id", chloe), ("Mrn", "OLD-1"), ("GivenName", "Chloé"), ("FamilyName", "Lefèvre"));
+        await InsertAsync(db, "Patients", ("Id", zoe), ("Mrn", "OLD-2"), ("GivenName", "Zoë"), ("FamilyName", "Müller-Øvergård"));
+
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+
+        var names = (await db.Patients.Select(p => new { p.Id, p.SearchName }).ToListAsync()).ToDictionary(p => p.Id, p => p.SearchName);
+        Assert.Equal("lefevre chloe", names[chloe]);
+        Assert.Equal("muller-overgard zoe", names[zoe]);
+        Assert.Equal(0, await DatabaseSetup.FillSearchNamesAsync(db));
+    }
+
     /// <summary>A row with the given values and a plain value of its type in every other column that needs one.</summary>
     private static async Task InsertAsync(ClinicDbContext db, string table, params (string Column, object Value)[] values)
     {

@@ -535,6 +535,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("nvarchar(250)");
+
                     b.Property<string>("Sex")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -550,6 +555,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Mrn")
                         .IsUnique();
+
+                    b.HasIndex("SearchName");
 
                     b.HasIndex("FamilyName", "GivenName");
 

@@ -524,6 +524,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sex")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -539,6 +544,8 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Mrn")
                         .IsUnique();
+
+                    b.HasIndex("SearchName");
 
                     b.HasIndex("FamilyName", "GivenName");
 

@@ -19,7 +19,8 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
 {
     // Secrets and bookkeeping that must never be copied into the audit trail.
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
-    private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version)];
+    // (A patient's search name is their name again, without accents: nothing the trail does not already hold.)
+    private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version), nameof(Patients.Patient.SearchName)];
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -44,6 +44,11 @@ public sealed class Patient : Aggregate
     public Mrn Mrn { get; private set; }
     public string GivenName { get; private set; } = "";
     public string FamilyName { get; private set; } = "";
+
+    /// <summary>"family given" without accents or case, for the patient search (<see cref="Patients.SearchKey"/>).</summary>
+    public string SearchName { get; private set; } = "";
+
+    public const int SearchNameMaxLength = 2 * NameMaxLength + 50;
     public DateOnly DateOfBirth { get; private set; }
     public Sex Sex { get; private set; }
     public string? Phone { get; private set; }
@@ -60,6 +65,7 @@ public sealed class Patient : Aggregate
     {
         GivenName = givenName.Trim();
         FamilyName = familyName.Trim();
+        SearchName = SearchKey.Of($"{FamilyName} {GivenName}");
         DateOfBirth = dateOfBirth;
         Sex = sex;
         Phone = Blank(phone);

@@ -1,5 +1,6 @@
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.Patients;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -112,6 +113,39 @@ public static class DatabaseSetup
         else if (DatabaseOptions.From(configuration).MigrateAtStartup)
         {
             await db.Database.MigrateAsync();
+        }
+        else
+        {
+            return;
+        }
+        await FillSearchNamesAsync(db);
+    }
+
+    /// <summary>
+    /// Patients registered before the search name existed get theirs (accents cannot be taken off in SQL), a few hundred
+    /// per statement batch; nothing to do once all have one. Not audited: it is their name again, not a change to it.
+    /// </summary>
+    public static async Task<int> FillSearchNamesAsync(ClinicDbContext db)
+    {
+        var filled = 0;
+        while (true)
+        {
+            var batch = await db.Patients.AsNoTracking().Where(p => p.SearchName == "").OrderBy(p => p.Id).Take(500)
+                .Select(p => new { p.Id, p.FamilyName, p.GivenName }).ToListAsync();
+            if (batch.Count == 0) return filled;
+            // (Through the execution strategy: SQL Server's retries need the whole transaction to repeat.)
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                foreach (var p in batch)
+                {
+                    // A name of accents alone would have no key: "-" keeps it from being picked up again.
+                    var key = SearchKey.Of($"{p.FamilyName} {p.GivenName}") is { Length: > 0 } k ? k : "-";
+                    await db.Patients.Where(x => x.Id == p.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.SearchName, key));
+                }
+                await transaction.CommitAsync();
+            });
+            filled += batch.Count;
         }
     }
 }

@@ -12,6 +12,8 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         b.Property(p => p.GivenName).HasMaxLength(Patient.NameMaxLength);
         b.Property(p => p.FamilyName).HasMaxLength(Patient.NameMaxLength);
         b.HasIndex(p => new { p.FamilyName, p.GivenName });
+        b.Property(p => p.SearchName).HasMaxLength(Patient.SearchNameMaxLength);
+        b.HasIndex(p => p.SearchName);
         b.HasIndex(p => p.DateOfBirth);
         b.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Phone).HasMaxLength(40);

@@ -78,10 +78,11 @@ public static class PatientSearch
         var query = db.Patients.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(form.Name))
         {
-            foreach (var word in form.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // Each word, without accents or case, anywhere in the name: "lefevre" finds "Lefèvre".
+            foreach (var word in SearchKey.Of(form.Name).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 var pattern = $"%{EscapeLike(word)}%";
-                query = query.Where(p => EF.Functions.Like(p.GivenName, pattern, "\\") || EF.Functions.Like(p.FamilyName, pattern, "\\"));
+                query = query.Where(p => EF.Functions.Like(p.SearchName, pattern, "\\"));
             }
         }
         if (!string.IsNullOrWhiteSpace(form.Mrn))
