@@ -57,9 +57,12 @@ public sealed class FollowUpAndAdverseEvents
 
         Assert.False(first.IsOverdue(first.WindowCloses));
         Assert.True(first.IsOverdue(first.WindowCloses.AddDays(1)));
-        Assert.Equal(nameof(FollowUpRules.WindowStillOpen), p.Case.MarkVisitMissed(first.Id, first.WindowCloses)?.Code);
-        Assert.Null(p.Case.MarkVisitMissed(first.Id, first.WindowCloses.AddDays(1)));
-        Assert.Equal(VisitStatus.Missed, first.Status);
+        Assert.Equal(nameof(FollowUpRules.WindowStillOpen), p.Case.MarkVisitMissed(first.Id, first.WindowCloses, "no answer by phone")?.Code);
+        // Why it was missed is part of the record: a follow-up lost is data lost.
+        Assert.Equal(FollowUpRules.MissedReasonRequired, p.Case.MarkVisitMissed(first.Id, first.WindowCloses.AddDays(1), "  "));
+        Assert.Equal(VisitStatus.Scheduled, first.Status);
+        Assert.Null(p.Case.MarkVisitMissed(first.Id, first.WindowCloses.AddDays(1), " no answer by phone, three tries "));
+        Assert.Equal((VisitStatus.Missed, "no answer by phone, three tries"), (first.Status, first.MissedReason));
     }
 
     [Fact]
@@ -67,7 +70,7 @@ public sealed class FollowUpAndAdverseEvents
     {
         var p = Injected();
         for (var i = 0; i < p.Visits.Count - 1; i++)
-            Assert.Null(p.Case.MarkVisitMissed(p.Visits[i].Id, p.Visits[i].WindowCloses.AddDays(1)));
+            Assert.Null(p.Case.MarkVisitMissed(p.Visits[i].Id, p.Visits[i].WindowCloses.AddDays(1), "moved abroad"));
         Assert.Equal(CaseStage.FollowUp, p.Case.Stage);
 
         Assert.Null(Visit(p, p.Visits.Count - 1, p.Visits[^1].DueOn));
@@ -78,7 +81,7 @@ public sealed class FollowUpAndAdverseEvents
     public void VisitsNeedAnInjectedOpenCaseAndAConsentNotWithdrawn()
     {
         var released = new PathwayCase().Released();
-        Assert.Equal(FollowUpRules.NotInjected, released.Case.MarkVisitMissed(Guid.NewGuid(), Today));
+        Assert.Equal(FollowUpRules.NotInjected, released.Case.MarkVisitMissed(Guid.NewGuid(), Today, "moved abroad"));
 
         var withdrawn = Injected();
         Assert.Null(withdrawn.Withdraw(withdrawn.Documents[0], Now.AddHours(-1)));

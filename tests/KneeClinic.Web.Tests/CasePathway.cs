@@ -263,7 +263,10 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         Assert.Contains("6 months", dashboard.Document.QuerySelector("#overdue")!.TextContent);
         page = await CaseAsync(c, caseId);
         Assert.Contains("The 6 months visit is overdue", Next(page));
-        page = await Submit(c, page, "#visits tr[data-visit='6 months'] form", Fields());
+        var noReason = await c.Session.SubmitAsync(page, "#visits tr[data-visit='6 months'] form", Fields());
+        Assert.Contains(Core.FollowUp.FollowUpRules.MissedReasonRequired.Message, noReason.Errors);
+        page = await Submit(c, noReason, "#visits tr[data-visit='6 months'] form", Fields(("Reason", "No answer after three calls")));
+        Assert.Contains("No answer after three calls", page.Document.QuerySelector("#visits tr[data-visit='6 months']")!.TextContent);
         dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.DoesNotContain("6 months", dashboard.Document.QuerySelector("#overdue")!.TextContent);
 

@@ -460,6 +460,10 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.Property<DateOnly?>("MarkedMissedOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("MissedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");

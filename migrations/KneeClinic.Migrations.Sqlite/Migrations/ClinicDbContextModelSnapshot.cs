@@ -450,6 +450,10 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.Property<DateOnly?>("MarkedMissedOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MissedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");

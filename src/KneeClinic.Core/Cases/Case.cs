@@ -380,10 +380,10 @@ public sealed class Case : Aggregate
         return null;
     }
 
-    public RuleViolation? MarkVisitMissed(Guid visitId, DateOnly today)
+    public RuleViolation? MarkVisitMissed(Guid visitId, DateOnly today, string? reason)
     {
         if (VisitBlocked(visitId) is { } blocked) return blocked;
-        if (_visits.First(v => v.Id == visitId).MarkMissed(today) is { } violation) return violation;
+        if (_visits.First(v => v.Id == visitId).MarkMissed(today, reason) is { } violation) return violation;
         FollowUpProgressed();
         return null;
     }

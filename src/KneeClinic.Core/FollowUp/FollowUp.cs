@@ -48,6 +48,9 @@ public sealed class FollowUpVisit : Aggregate
     public RehabilitationStage? RehabilitationStage { get; private set; }
     public string? Notes { get; private set; }
     public DateOnly? MarkedMissedOn { get; private set; }
+    public string? MissedReason { get; private set; }
+
+    public const int MissedReasonMaxLength = 500;
 
     /// <summary>Still waiting although its window has closed.</summary>
     public bool IsOverdue(DateOnly today) => Status == VisitStatus.Scheduled && today > WindowCloses;
@@ -67,15 +70,18 @@ public sealed class FollowUpVisit : Aggregate
         RehabilitationStage = entry.Stage;
         Notes = string.IsNullOrWhiteSpace(entry.Notes) ? null : entry.Notes.Trim();
         MarkedMissedOn = null;
+        MissedReason = null;
         return null;
     }
 
-    internal RuleViolation? MarkMissed(DateOnly today)
+    internal RuleViolation? MarkMissed(DateOnly today, string? reason)
     {
         if (Status != VisitStatus.Scheduled) return FollowUpRules.NotScheduled;
         if (today <= WindowCloses) return FollowUpRules.WindowStillOpen(this);
+        if (string.IsNullOrWhiteSpace(reason)) return FollowUpRules.MissedReasonRequired;
         Status = VisitStatus.Missed;
         MarkedMissedOn = today;
+        MissedReason = reason.Trim();
         return null;
     }
 }
@@ -115,6 +121,8 @@ public static class FollowUpRules
         "This visit has already been recorded.");
     public static readonly RuleViolation VisitInFuture = new(nameof(VisitInFuture),
         "The visit date cannot be in the future.");
+    public static readonly RuleViolation MissedReasonRequired = new(nameof(MissedReasonRequired),
+        "Say why the visit was missed (for example: no answer after three calls, moved away).");
     public static readonly RuleViolation NotScheduled = new(nameof(NotScheduled),
         "Only a visit that is still scheduled can be marked as missed.");
     public static readonly RuleViolation NotInjected = new(nameof(NotInjected),

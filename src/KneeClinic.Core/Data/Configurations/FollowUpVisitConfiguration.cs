@@ -9,6 +9,7 @@ internal sealed class FollowUpVisitConfiguration : IEntityTypeConfiguration<Foll
 {
     public void Configure(EntityTypeBuilder<FollowUpVisit> b)
     {
+        b.Property(v => v.MissedReason).HasMaxLength(FollowUpVisit.MissedReasonMaxLength);
         b.HasOne<Case>().WithMany(c => c.Visits).HasForeignKey(v => v.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(v => new { v.CaseId, v.DueOn });
         b.Property(v => v.Label).HasMaxLength(32);

@@ -198,6 +198,10 @@ public sealed class MarkMissedForm : CaseFormBase
 {
     [Required]
     public Guid VisitId { get; set; }
+
+    /// <summary>Why the visit was missed; required by the rule (<c>MissedReasonRequired</c>), which gives the message.</summary>
+    [StringLength(Core.FollowUp.FollowUpVisit.MissedReasonMaxLength)]
+    public string? Reason { get; set; }
 }
 
 public sealed class AdverseEventForm : CaseFormBase

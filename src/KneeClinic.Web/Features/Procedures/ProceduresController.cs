@@ -122,7 +122,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
 
     [HttpPost]
     public Task<IActionResult> MarkMissed(Guid id, MarkMissedForm form) =>
-        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.MarkVisitMissed(form.VisitId, clock.Today), "Visit marked as missed.", "follow-up");
+        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.MarkVisitMissed(form.VisitId, clock.Today, form.Reason), "Visit marked as missed.", "follow-up");
 
     [HttpGet]
     public async Task<IActionResult> BaselineKoos(Guid id)
