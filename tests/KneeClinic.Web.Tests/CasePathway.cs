@@ -183,6 +183,10 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var visit = await factory.QueryAsync(db => db.FollowUpVisits.SingleAsync(v => v.CaseId == caseId && v.Label == label));
         var due = new DateTimeOffset(visit.DueOn.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
         if (due > Now) await AdvanceAsync(due - Now, c);
+        // On its due day the visit is on the dashboard, under "due now".
+        var dashboard = await c.Session.GetAsync("/Dashboard");
+        Assert.NotNull(dashboard.Document.QuerySelector($"#due-now li[data-visit='{label}']"));
+        Assert.Null(dashboard.Document.QuerySelector($"#due-this-week li[data-visit='{label}']"));
         var page = await CaseAsync(c, caseId);
         var link = page.Document.QuerySelector($"#visits tr[data-visit='{label}'] a[href^='/Procedures/Visit/']")!.GetAttribute("href")!;
         var form = await c.Session.GetAsync(link);
@@ -232,14 +236,18 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Contains("2 weeks visit is due", dashboard.Document.QuerySelector($"tr[data-case='{caseId}'] .next-action")!.TextContent);
 
-        // A flare-up two days later: reported, then open on the dashboard until it resolves.
-        await AdvanceAsync(TimeSpan.FromDays(2), c);
+        // A flare-up five days later: reported, then open on the dashboard until it resolves.
+        await AdvanceAsync(TimeSpan.FromDays(5), c);
         page = await Submit(c, await CaseAsync(c, caseId), "#adverse-event-form", Fields(
             ("AdverseEvent.OnsetOn", Date(DateOnly.FromDateTime(Now.UtcDateTime))), ("AdverseEvent.Category", "FlareUp"),
             ("AdverseEvent.CtcaeGrade", "1"), ("AdverseEvent.Relatedness", "Probable"), ("AdverseEvent.Description", "Warm, swollen knee"),
             ("AdverseEvent.ActionTaken", "Ice and rest"), ("AdverseEvent.Outcome", "Ongoing")));
         dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Contains("FlareUp, grade 1", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+        // The 2-week visit's window opens within the week: the dashboard lists it ahead, with its window.
+        var twoWeeksAhead = dashboard.Document.QuerySelector("#due-this-week li[data-visit='2 weeks']")?.TextContent;
+        Assert.Contains($"window {twoWeeks.WindowOpens:yyyy-MM-dd} to {twoWeeks.WindowCloses:yyyy-MM-dd}", twoWeeksAhead);
+        Assert.Null(dashboard.Document.QuerySelector("#due-now li[data-visit='2 weeks']"));
         var update = await c.Session.GetAsync(page.Document.QuerySelector("#adverse-event-list a[href^='/Procedures/UpdateAdverseEvent/']")!.GetAttribute("href")!);
         // Grade 4 is life-threatening: it is not saved as "not serious".
         var notSerious = await c.Session.SubmitAsync(update, "#adverse-event-form", Fields(("Form.CtcaeGrade", "4")));

@@ -19,6 +19,9 @@ public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn
 
 public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious);
 
+/// <summary>A scheduled visit whose window is open now, or opens within the week.</summary>
+public sealed record DueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowOpens, DateOnly WindowCloses);
+
 public sealed record AwaitingSignature(Guid CaseId, string Patient, Mrn Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
 
 public sealed class DashboardPage
@@ -26,13 +29,20 @@ public sealed class DashboardPage
     public required bool AllClinicians { get; init; }
     public required IReadOnlyList<CaseLine> Cases { get; init; }
     public required IReadOnlyList<OverdueVisit> Overdue { get; init; }
+
+    /// <summary>Visits that can be done today: their window is open.</summary>
+    public IReadOnlyList<DueVisit> DueNow { get; init; } = [];
+
+    /// <summary>Visits whose window opens in the next seven days.</summary>
+    public IReadOnlyList<DueVisit> DueThisWeek { get; init; } = [];
     public required IReadOnlyList<OpenEvent> OpenEvents { get; init; }
     public required IReadOnlyList<AwaitingSignature> Awaiting { get; init; }
 }
 
 /// <summary>
 /// A clinician's start page: their open cases by stage with the next step, follow-up visits whose window has
-/// closed, adverse events still open, and consent forms printed but not yet signed.
+/// closed, visits due now and those whose window opens this week, adverse events still open, and consent forms
+/// printed but not yet signed.
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
@@ -64,6 +74,9 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
             .ToListAsync();
 
+        IEnumerable<DueVisit> Due(Func<FollowUpVisit, bool> when) => visits.SelectMany(g => g).Where(when).OrderBy(v => v.WindowCloses)
+            .Select(v => new DueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowOpens, v.WindowCloses));
+
         return View(new DashboardPage
         {
             AllClinicians = all,
@@ -72,6 +85,8 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
                     CasePage.Next(o.Case, printedCases.Contains(o.Case.Id), visits[o.Case.Id], today)))],
             Overdue = [.. visits.SelectMany(g => g).Where(v => v.IsOverdue(today)).OrderBy(v => v.WindowCloses)
                 .Select(v => new OverdueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowCloses))],
+            DueNow = [.. Due(v => v.WindowOpens <= today && today <= v.WindowCloses)],
+            DueThisWeek = [.. Due(v => today < v.WindowOpens && v.WindowOpens <= today.AddDays(7))],
             OpenEvents = [.. events.OrderByDescending(e => e.Event.IsSerious).ThenBy(e => e.Event.OnsetOn)
                 .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Patient.ListName(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
                     e.Event.CtcaeGrade, e.Event.IsSerious))],
