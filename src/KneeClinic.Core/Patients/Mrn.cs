@@ -11,9 +11,6 @@ public readonly partial record struct Mrn : IComparable<Mrn>
 {
     public const int MaxLength = 32;
 
-    /// <summary>What may be typed, in either case: for the form's own check before it is sent.</summary>
-    public const string TypedPattern = "^[A-Za-z0-9][A-Za-z0-9-]*$";
-
     public const string FormatMessage = "The MRN may contain letters, digits and hyphens, and starts with a letter or digit.";
 
     private readonly string? _value;

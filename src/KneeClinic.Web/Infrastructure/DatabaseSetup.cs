@@ -111,13 +111,9 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
         else if (DatabaseOptions.From(configuration).MigrateAtStartup)
-        {
             await db.Database.MigrateAsync();
-        }
         else
-        {
             return;
-        }
         await FillSearchNamesAsync(db);
     }
 
