@@ -85,8 +85,18 @@ internal sealed class PathwayCase
     public RuleViolation? Process(ProcessingRecord? record = null, TimeZoneInfo? zone = null) =>
         Case.RecordProcessing(record ?? Processing(), Terms, Clock(zone: zone));
 
-    public RuleViolation? Inject(InjectionEntry? entry = null, DateTimeOffset? now = null, TimeZoneInfo? zone = null) =>
-        Case.RecordInjection(entry ?? Injection(), Terms, FollowUpSchedule.Default, Clock(now, zone));
+    /// <summary>The time-out five minutes before the injection with the entry's code and knee, then the injection.</summary>
+    public RuleViolation? Inject(InjectionEntry? entry = null, DateTimeOffset? now = null, TimeZoneInfo? zone = null)
+    {
+        entry ??= Injection();
+        return TimeOut(entry.ProductCode, entry.Knee, entry.PerformedAt.AddMinutes(-5), zone)
+            ?? Case.RecordInjection(entry, Terms, FollowUpSchedule.Default, Clock(now, zone));
+    }
+
+    public RuleViolation? TimeOut(string? code = null, KneeSide? knee = null, DateTimeOffset? at = null, TimeZoneInfo? zone = null,
+        bool nameAndBirthDate = true, bool recordNumber = true) =>
+        Case.ConfirmTimeOut(new TimeOutCheck(code ?? Product!.ProductCode, knee ?? Case.Knee, nameAndBirthDate, recordNumber, CaseBuilder.Clinician),
+            Terms, Clock(at ?? Now.AddHours(-2).AddMinutes(-5), zone));
 
     public RuleViolation? Visit(int index, DateTimeOffset visitedAt, int pain = 3, KoosAnswers? koos = null, DateTimeOffset? now = null) =>
         Case.RecordVisit(Visits[index].Id, new VisitEntry(visitedAt, CaseBuilder.Clinician, pain, koos, null, null), Terms, Clock(now ?? visitedAt));

@@ -292,6 +292,49 @@ public sealed class PathwayGates
     }
 
     [Fact]
+    public void TheInjectionRecordOpensOnlyAfterATimeOut()
+    {
+        var p = new PathwayCase().Released();
+        var entry = p.Injection();
+        Assert.Equal(PathwayRules.TimeOutRequired, p.Case.RecordInjection(entry, p.Terms, FollowUpSchedule.Default, PathwayCase.Clock()));
+
+        // Two identifiers, or nothing is recorded.
+        Assert.Equal(PathwayRules.IdentifiersNotConfirmed, p.TimeOut(nameAndBirthDate: false));
+        Assert.Equal(PathwayRules.IdentifiersNotConfirmed, p.TimeOut(recordNumber: false));
+        Assert.Null(p.Product!.TimeOutAt);
+
+        // Another patient's product, or the other knee, is stopped at the time-out, before any injection form.
+        var other = new PathwayCase().Released();
+        Assert.Equal(PathwayRules.ProductCodeMismatch, p.TimeOut(code: other.Product!.ProductCode));
+        Assert.Equal(PathwayRules.KneeMismatch, p.TimeOut(knee: p.Case.Knee == KneeSide.Left ? KneeSide.Right : KneeSide.Left));
+        Assert.Null(p.Product.TimeOutAt);
+
+        var at = entry.PerformedAt.AddMinutes(-5);
+        Assert.Null(p.TimeOut(at: at));
+        Assert.Equal(at, p.Product.TimeOutAt);
+        Assert.Equal(CaseBuilder.Clinician, p.Product.TimeOutById);
+        Assert.Null(p.Case.RecordInjection(entry, p.Terms, FollowUpSchedule.Default, PathwayCase.Clock()));
+    }
+
+    [Fact]
+    public void ATimeOutStandsForTheInjectionThatFollowsIt()
+    {
+        var p = new PathwayCase().Released();
+        var entry = p.Injection();
+        var schedule = FollowUpSchedule.Default;
+
+        Assert.Null(p.TimeOut(at: entry.PerformedAt.AddMinutes(-61)));
+        Assert.Equal(PathwayRules.TimeOutStale, p.Case.RecordInjection(entry, p.Terms, schedule, PathwayCase.Clock()));
+
+        // Times are typed to the minute: a time-out 40 seconds into the minute typed stands for it, the minute before does not.
+        Assert.Null(p.TimeOut(at: entry.PerformedAt.AddSeconds(40)));
+        Assert.Equal(PathwayRules.TimeOutAfterInjection, p.Case.RecordInjection(entry with { PerformedAt = entry.PerformedAt.AddMinutes(-1) },
+            p.Terms, schedule, PathwayCase.Clock()));
+        Assert.Null(p.Case.RecordInjection(entry, p.Terms, schedule, PathwayCase.Clock()));
+        Assert.Equal(CaseStage.Injected, p.Case.Stage);
+    }
+
+    [Fact]
     public void InjectionTimeMustFallBetweenReleaseAndUseBy()
     {
         var p = new PathwayCase().Released();

@@ -91,7 +91,7 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
         var patientId = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.PatientId).SingleAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync($"/Patients/Details/{patientId}")).Status);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
         var documentId = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.CaseId == caseId).Select(d => d.Id).SingleAsync());
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync($"/Consents/Download/{documentId}")).Status);

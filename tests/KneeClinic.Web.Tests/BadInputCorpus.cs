@@ -490,9 +490,11 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         ("Processing.DecidedAt", Local(Now.AddMinutes(-2))), ("Processing.UseBy", Local(Now.AddDays(5))), ("Processing.ReleaseNote", ""),
         ("Processing.VerifierId", verifierId), ("Processing.VerifierPassword", ClinicFactory.Password));
 
-    private Dictionary<string, string?> InjectionFields(string code) => Fields(("Injection.ProductCode", code), ("Injection.Knee", "Left"),
-        ("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"),
-        ("Injection.PerformedAt", Local(Now.AddMinutes(-1))), ("Injection.DischargeInstructionsGiven", "true"));
+    private static Dictionary<string, string?> TimeOutFields(string code) => Fields(("TimeOut.ProductCode", code), ("TimeOut.Knee", "Left"),
+        ("TimeOut.NameAndBirthDateConfirmed", "true"), ("TimeOut.RecordNumberConfirmed", "true"));
+
+    private Dictionary<string, string?> InjectionFields() => Fields(("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"),
+        ("Injection.PerformedAt", Local(Now)), ("Injection.DischargeInstructionsGiven", "true"));
 
     private Dictionary<string, string?> AdverseEventFields(string prefix) => new Dictionary<string, string?>
     {
@@ -521,7 +523,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
     private async Task<(WebSession Session, Guid CaseId)> GeneratedAsync(CellSource source)
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(source);
-        await Step(session, await session.GetAsync($"/Cases/Details/{caseId}"), "#generate-consent", Fields(("Consent.Language", "en")));
+        await Step(session, await session.GetAsync($"/Cases/Consent/{caseId}"), "#generate-consent", Fields(("Consent.Language", "en")));
         return (session, caseId);
     }
 
@@ -531,7 +533,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
     /// </summary>
     private async Task TakeOnAsync(WebSession session, Guid caseId, string stage, string verifierId)
     {
-        var url = $"/Cases/Details/{caseId}";
+        var url = $"/Cases/Product/{caseId}";
         var sign = await session.GetAsync($"/Consents/Sign/{await DocumentAsync(caseId)}");
         var signed = await session.UploadAsync(sign, "form[enctype='multipart/form-data']",
             Fields(("Form.SignedAt", Local(Now.AddMinutes(-9))), ("Form.TeachBackConfirmed", "true")), "Form.Scan", "scan.pdf", RealPdf, "application/pdf");
@@ -543,7 +545,8 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         if (stage == "released") return;
         var label = page.Document.QuerySelectorAll("#products tr[data-product] a[href^='/Procedures/Label/']").Last().GetAttribute("href")!;
         var code = (await session.GetAsync(label)).Document.QuerySelector("#product-code")!.TextContent.Trim();
-        page = await Step(session, page, "#injection-form", InjectionFields(code));
+        page = await Step(session, await session.GetAsync($"/Cases/TimeOut/{caseId}"), "#time-out-form", TimeOutFields(code));
+        page = await Step(session, page, "#injection-form", InjectionFields());
         Assert.Equal("Injected", page.Document.QuerySelector("#case-stage")!.TextContent);
     }
 
@@ -582,7 +585,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var (injectedSession, injected) = await GeneratedAsync(CellSource.BoneMarrow);
         factory.Clock.Advance(TimeSpan.FromMinutes(10));
         await TakeOnAsync(injectedSession, injected, "injected", verifier.Id);
-        await Step(injectedSession, await injectedSession.GetAsync($"/Cases/Details/{injected}"), "#adverse-event-form", AdverseEventFields("AdverseEvent"));
+        await Step(injectedSession, await injectedSession.GetAsync($"/Cases/AdverseEvents/{injected}"), "#adverse-event-form", AdverseEventFields("AdverseEvent"));
         factory.Clock.Advance(TimeSpan.FromDays(2));
 
         // The other cases side by side: screened ones, and consent forms generated for those taken further, for the ones
@@ -598,6 +601,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         {
             ("generated", CellSource.BoneMarrow), ("generated", CellSource.BoneMarrow), ("consented", CellSource.BoneMarrow), ("consented", CellSource.BoneMarrow),
             ("consented", CellSource.UmbilicalCord), ("obtained", CellSource.BoneMarrow), ("released", CellSource.BoneMarrow), ("released", CellSource.BoneMarrow),
+            ("released", CellSource.BoneMarrow),
         };
         var generated = await FourAtATimeAsync(stages.Select(c => c.Source).Concat(Files.Select(_ => CellSource.Adipose))
             .Select(source => (Func<Task<(WebSession Session, Guid CaseId)>>)(() => GeneratedAsync(source))));
@@ -609,6 +613,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         })));
         var (toVoid, toSign, toWithdraw, toHarvest, toReceive, toProcess, toInject, toDiscard) = (generated[0].CaseId, generated[1].CaseId,
             generated[2].CaseId, generated[3].CaseId, generated[4].CaseId, generated[5].CaseId, generated[6].CaseId, generated[7].CaseId);
+        var toTimeOut = generated[8].CaseId;
         var signDocument = await DocumentAsync(toSign);
         var voidDocument = await DocumentAsync(toVoid);
         var withdrawDocument = await DocumentAsync(toWithdraw);
@@ -622,9 +627,12 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         // Everyone signs in anew now that the clock has moved on.
         var clinician = await ForCaseAsync(screening);
         var sessions = new Dictionary<Guid, WebSession>();
-        foreach (var id in new[] { injected, deciding, closing, eligible, toVoid, toSign, toWithdraw, toHarvest, toReceive, toProcess, toInject, toDiscard })
+        foreach (var id in new[] { injected, deciding, closing, eligible, toVoid, toSign, toWithdraw, toHarvest, toReceive, toProcess, toInject, toDiscard, toTimeOut })
             sessions[id] = await ForCaseAsync(id);
         var label = await factory.QueryAsync(db => db.CellProducts.Where(p => p.CaseId == toInject).Select(p => p.ProductCode).SingleAsync());
+        var timeOutLabel = await factory.QueryAsync(db => db.CellProducts.Where(p => p.CaseId == toTimeOut).Select(p => p.ProductCode).SingleAsync());
+        // The injection form opens after the time-out at the bedside.
+        await Step(sessions[toInject], await sessions[toInject].GetAsync($"/Cases/TimeOut/{toInject}"), "#time-out-form", TimeOutFields(label));
         using var admin = await factory.SignedInAsync(Roles.Administrator);
         var colleague = await factory.CreateUserAsync($"colleague-{Guid.NewGuid():N}@clinic.test", Roles.Clinician);
         using var passwordChanger = await factory.SignedInAsync(Roles.Clinician);
@@ -639,7 +647,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-adipose")).Select(v => new { v.Id, v.Body }).SingleAsync());
         var setup = watch.Elapsed;
 
-        string Case(Guid id) => $"/Cases/Details/{id}";
+        static string Case(Guid id, string step) => $"/Cases/{step}/{id}";
         var serial = 0;
         var targets = new List<Target>
         {
@@ -650,39 +658,41 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
             new() { Name = "patients/search", Session = () => clinician, Url = "/Patients", Selector = "#patient-search" },
             new() { Name = "cases/create", Session = () => clinician, Url = $"/Cases/Create?patientId={patient}", Selector = "form[action='/Cases/Create']",
                 Valid = Fields(("Knee", "Left"), ("CellSource", "Adipose"), ("KellgrenLawrenceGrade", "2")) },
-            new() { Name = "screening/checkup", Session = () => clinician, Url = Case(screening), Selector = "form[action$='/Screening/Checkup/" + screening + "']" },
-            new() { Name = "screening/add-medication", Session = () => clinician, Url = Case(screening), Selector = "form[action$='/Screening/AddMedication/" + screening + "']",
+            new() { Name = "screening/checkup", Session = () => clinician, Url = Case(screening, "Screening"), Selector = "form[action$='/Screening/Checkup/" + screening + "']" },
+            new() { Name = "screening/add-medication", Session = () => clinician, Url = Case(screening, "Screening"), Selector = "form[action$='/Screening/AddMedication/" + screening + "']",
                 Valid = Fields(("Medication.Kind", "Nsaid")) },
-            new() { Name = "screening/add-imaging", Session = () => clinician, Url = Case(screening), Selector = "form[action$='/Screening/AddImaging/" + screening + "']",
+            new() { Name = "screening/add-imaging", Session = () => clinician, Url = Case(screening, "Screening"), Selector = "form[action$='/Screening/AddImaging/" + screening + "']",
                 Valid = Fields(("Imaging.Modality", "Mri"), ("Imaging.PerformedOn", Today), ("Imaging.KellgrenLawrenceGrade", "2")) },
-            new() { Name = "screening/remove-medication", Session = () => clinician, Url = Case(screening), Selector = "form[action$='/Screening/RemoveMedication/" + screening + "']" },
-            new() { Name = "screening/remove-imaging", Session = () => clinician, Url = Case(screening), Selector = "form[action$='/Screening/RemoveImaging/" + screening + "']" },
+            new() { Name = "screening/remove-medication", Session = () => clinician, Url = Case(screening, "Screening"), Selector = "form[action$='/Screening/RemoveMedication/" + screening + "']" },
+            new() { Name = "screening/remove-imaging", Session = () => clinician, Url = Case(screening, "Screening"), Selector = "form[action$='/Screening/RemoveImaging/" + screening + "']" },
             new() { Name = "screening/baseline-koos", Session = () => clinician, Url = $"/Procedures/BaselineKoos/{screening}", Selector = "#baseline-koos-form" },
-            new() { Name = "adverse-event/report", Session = () => clinician, Url = Case(screening), Selector = "#adverse-event-form",
+            new() { Name = "adverse-event/report", Session = () => clinician, Url = Case(screening, "AdverseEvents"), Selector = "#adverse-event-form",
                 Valid = AdverseEventFields("AdverseEvent") },
-            new() { Name = "screening/decide", Session = () => sessions[deciding], Url = Case(deciding), Selector = "form[action$='/Screening/Decide/" + deciding + "']",
+            new() { Name = "screening/decide", Session = () => sessions[deciding], Url = Case(deciding, "Screening"), Selector = "form[action$='/Screening/Decide/" + deciding + "']",
                 Valid = Fields(("Decision.Outcome", "Ineligible")) },
-            new() { Name = "cases/close", Session = () => sessions[closing], Url = Case(closing), Selector = "form[action$='/Cases/Close/" + closing + "']" },
-            new() { Name = "consent/generate", Session = () => sessions[eligible], Url = Case(eligible), Selector = "#generate-consent" },
+            new() { Name = "cases/close", Session = () => sessions[closing], Url = Case(closing, "Close"), Selector = "form[action$='/Cases/Close/" + closing + "']" },
+            new() { Name = "consent/generate", Session = () => sessions[eligible], Url = Case(eligible, "Consent"), Selector = "#generate-consent" },
             new() { Name = "consent/sign", Session = () => sessions[toSign], Url = $"/Consents/Sign/{signDocument}", Selector = "form[enctype='multipart/form-data']",
                 Valid = Fields(("Form.TeachBackConfirmed", "true")) },
-            new() { Name = "consent/void", Session = () => sessions[toVoid], Url = Case(toVoid), Selector = $"form[action='/Consents/Void/{voidDocument}']" },
-            new() { Name = "consent/withdraw", Session = () => sessions[toWithdraw], Url = Case(toWithdraw), Selector = $"form[action='/Consents/Withdraw/{withdrawDocument}']",
+            new() { Name = "consent/void", Session = () => sessions[toVoid], Url = Case(toVoid, "Consent"), Selector = $"form[action='/Consents/Void/{voidDocument}']" },
+            new() { Name = "consent/withdraw", Session = () => sessions[toWithdraw], Url = Case(toWithdraw, "Consent"), Selector = $"form[action='/Consents/Withdraw/{withdrawDocument}']",
                 Valid = Fields(("Withdraw.WithdrawnAt", Local(Now.AddMinutes(-1)))) },
             new() { Name = "consent/verify", Session = () => clinician, Url = "/Consents/Verify", Selector = "form[action='/Consents/Verify']" },
-            new() { Name = "product/harvest", Session = () => sessions[toHarvest], Url = Case(toHarvest), Selector = "#harvest-form",
+            new() { Name = "product/harvest", Session = () => sessions[toHarvest], Url = Case(toHarvest, "Product"), Selector = "#harvest-form",
                 Valid = HarvestFields(await ClinicianOfAsync(toHarvest)) },
-            new() { Name = "product/receipt", Session = () => sessions[toReceive], Url = Case(toReceive), Selector = "#receipt-form",
+            new() { Name = "product/receipt", Session = () => sessions[toReceive], Url = Case(toReceive, "Product"), Selector = "#receipt-form",
                 Valid = Fields(("Receipt.Expiry", DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(2).ToString("yyyy-MM-dd")), ("Receipt.ReceivedAt", Local(Now.AddMinutes(-5))),
                     ("Receipt.ReceivedById", await ClinicianOfAsync(toReceive))) },
-            new() { Name = "product/processing", Session = () => sessions[toProcess], Url = Case(toProcess), Selector = "#processing-form",
+            new() { Name = "product/processing", Session = () => sessions[toProcess], Url = Case(toProcess, "Product"), Selector = "#processing-form",
                 Valid = ProcessingFields(colleague.Id) },
-            new() { Name = "product/discard", Session = () => sessions[toDiscard], Url = Case(toDiscard), Selector = "#discard-form" },
-            new() { Name = "product/inject", Session = () => sessions[toInject], Url = Case(toInject), Selector = "#injection-form",
-                Valid = InjectionFields(label) },
+            new() { Name = "product/discard", Session = () => sessions[toDiscard], Url = Case(toDiscard, "Product"), Selector = "#discard-form" },
+            new() { Name = "product/time-out", Session = () => sessions[toTimeOut], Url = Case(toTimeOut, "TimeOut"), Selector = "#time-out-form",
+                Valid = TimeOutFields(timeOutLabel) },
+            new() { Name = "product/inject", Session = () => sessions[toInject], Url = Case(toInject, "Injection"), Selector = "#injection-form",
+                Valid = InjectionFields() },
             new() { Name = "follow-up/visit", Session = () => sessions[injected], Url = $"/Procedures/Visit/{missedVisit}", Selector = "#visit-form",
                 Valid = Fields(("Form.PainNrs", "3")) },
-            new() { Name = "follow-up/mark-missed", Session = () => sessions[injected], Url = Case(injected), Selector = "form[action$='/Procedures/MarkMissed/" + injected + "']" },
+            new() { Name = "follow-up/mark-missed", Session = () => sessions[injected], Url = Case(injected, "FollowUp"), Selector = "form[action$='/Procedures/MarkMissed/" + injected + "']" },
             new() { Name = "adverse-event/update", Session = () => sessions[injected], Url = $"/Procedures/UpdateAdverseEvent/{adverseEvent}", Selector = "#adverse-event-form" },
             new() { Name = "staff/create", Session = () => admin, Url = "/Staff/Create", Selector = "form[action='/Staff/Create']", Keep = ["Email"],
                 Fresh = () => Fields(("Email", $"staff-{Interlocked.Increment(ref serial)}@clinic.test")), Valid = Fields(("DisplayName", "Dr Ana Nueva"), ("InitialPassword", "a long enough passphrase"), ("Clinician", "true")) },
@@ -722,9 +732,9 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
         var (printed, unprintable) = await NamesOnConsentFormsAsync();
 
         // Pages that list what was stored, read with it all in place.
-        foreach (var (session, url) in new[] { (clinician, "/Patients"), (clinician, "/Dashboard?all=true"), (clinician, Case(screening)), (admin, "/Staff"),
-                     (admin, "/ConsentRecords"), (admin, "/ConsentTemplates"), (admin, $"/ConsentTemplates/Preview/{draft.Id}"), (sessions[injected], Case(injected)),
-                     (sessions[toHarvest], Case(toHarvest)), (sessions[toProcess], Case(toProcess)), (sessions[toSign], Case(toSign)) })
+        foreach (var (session, url) in new[] { (clinician, "/Patients"), (clinician, "/Dashboard?all=true"), (clinician, Case(screening, "Screening")), (admin, "/Staff"),
+                     (admin, "/ConsentRecords"), (admin, "/ConsentTemplates"), (admin, $"/ConsentTemplates/Preview/{draft.Id}"), (sessions[injected], Case(injected, "FollowUp")),
+                     (sessions[toHarvest], Case(toHarvest, "Product")), (sessions[toProcess], Case(toProcess, "Product")), (sessions[toSign], Case(toSign, "Consent")) })
         {
             var page = await GetAsync(session, url);
             Assert.Equal(HttpStatusCode.OK, page.Status);
@@ -844,7 +854,7 @@ public sealed class BadInputCorpus(BadInputCorpus.Factory factory, ITestOutputHe
                 await db.SaveChangesAsync();
                 return c.Id;
             });
-            var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+            var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
             var generated = await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
             Assert.Equal(HttpStatusCode.Redirect, generated.Status);
             var landed = await session.FollowAsync(generated);

@@ -28,7 +28,7 @@ public sealed class CasePageQueries(SqlLoggingClinicFactory factory) : IClassFix
         });
         while (factory.Logs.Lines.TryDequeue(out _)) { }
 
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Screening/{caseId}");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("Medicine 39", page.Text);

@@ -64,7 +64,8 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         return all;
     }
 
-    private async Task<Page> CaseAsync(Clinician c, Guid caseId) => await c.Session.GetAsync($"/Cases/Details/{caseId}");
+    /// <summary>One step page of the case (Screening, Consent, Product, TimeOut, Injection, FollowUp, AdverseEvents, Close).</summary>
+    private async Task<Page> StepAsync(Clinician c, Guid caseId, string step) => await c.Session.GetAsync($"/Cases/{step}/{caseId}");
 
     private static async Task<Page> Submit(Clinician c, Page page, string selector, IReadOnlyDictionary<string, string?> fields)
     {
@@ -89,7 +90,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var caseId = Guid.Parse(opened.Location!.Split('/').Last());
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
 
-        var page = await CaseAsync(c, caseId);
+        var page = await StepAsync(c, caseId, "Screening");
         page = await Submit(c, page, $"form[action$='/Screening/Checkup/{caseId}']",
             Fields(("Checkup.CheckupDate", Date(today)), ("Checkup.BaselinePainNrs", "7")));
         page = await Submit(c, page, $"form[action$='/Screening/AddImaging/{caseId}']", Fields(("Imaging.Modality", "Mri"),
@@ -106,7 +107,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
 
     private async Task ConsentAsync(Clinician c, Guid caseId)
     {
-        var page = await Submit(c, await CaseAsync(c, caseId), "#generate-consent", Fields(("Consent.Language", "en")));
+        var page = await Submit(c, await StepAsync(c, caseId, "Consent"), "#generate-consent", Fields(("Consent.Language", "en")));
         var document = await factory.QueryAsync(db => db.ConsentDocuments.SingleAsync(d => d.CaseId == caseId));
 
         // Printed, not signed: the dashboard lists it.
@@ -125,7 +126,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
     private async Task<Page> ProcessAsync(Clinician c, Clinician verifier, Guid caseId, string release, DateTimeOffset start)
     {
         await AdvanceAsync(TimeSpan.FromHours(1), c);
-        var page = await CaseAsync(c, caseId);
+        var page = await StepAsync(c, caseId, "Product");
         var fields = Fields(("Processing.Method", "Density-gradient concentration"), ("Processing.Device", "Separator CS-200"),
             ("Processing.KitLot", "KIT-5521"), ("Processing.KitExpiry", Date(DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(3))),
             ("Processing.StartedAt", Local(start)), ("Processing.EndedAt", Local(start.AddMinutes(40))), ("Processing.OutputVolumeMl", "4.5"),
@@ -145,33 +146,53 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         return await Submit(c, wrong, "#processing-form", fields);
     }
 
+    /// <summary>From the product page to the time-out, which stops a wrong product, knee or missing identifier, then the injection.</summary>
     private async Task<Page> InjectAsync(Clinician c, Guid caseId)
     {
         await AdvanceAsync(TimeSpan.FromMinutes(10), c);
-        var at = Now.AddMinutes(-3); // after the release, typed to the minute
-        var page = await CaseAsync(c, caseId);
+        var page = await StepAsync(c, caseId, "Product");
         Assert.Equal("Product released", Stage(page));
-        // The code is read off the printed label, as at the bedside; the case page shows only its end.
+        // The code is read off the printed label, as at the bedside; the case pages show only its end.
         var labelLink = page.Document.QuerySelectorAll("#products tr[data-product] a[href^='/Procedures/Label/']").Last().GetAttribute("href")!;
-        var code = (await c.Session.GetAsync(labelLink)).Document.QuerySelector("#product-code")!.TextContent.Trim();
+        var label = await c.Session.GetAsync(labelLink);
+        var code = label.Document.QuerySelector("#product-code")!.TextContent.Trim();
         Assert.DoesNotContain(code, page.Text);
         Assert.Contains(code[^4..], page.Document.QuerySelector("#products")!.TextContent);
-        var fields = Fields(("Injection.ProductCode", "CP-WRONG00000"), ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"),
-            ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(at)),
-            ("Injection.DischargeInstructionsGiven", "true"));
 
-        // The wrong label stops it; so does the wrong knee. The form comes back as typed.
-        var stop = await c.Session.SubmitAsync(page, "#injection-form", fields);
+        // The next step is the time-out, not the injection form: the injection page sends there until it is done.
+        Assert.Equal($"/Cases/TimeOut/{caseId}", page.Document.QuerySelector("#next-step")!.GetAttribute("href"));
+        var early = await c.Session.GetAsync($"/Cases/Injection/{caseId}");
+        Assert.Equal($"/Cases/TimeOut/{caseId}", early.Location);
+        var timeOut = await c.Session.FollowAsync(early);
+        Assert.Contains(PathwayRules.TimeOutRequired.Message, timeOut.Document.QuerySelector("#flash-error")!.TextContent);
+        Assert.Null(timeOut.Document.QuerySelector("#injection-form"));
+        // What the wristband and the label are checked against, read aloud.
+        Assert.Contains("Ortega", timeOut.Document.QuerySelector("#time-out-name")!.TextContent);
+        Assert.Equal("2 July 1958", timeOut.Document.QuerySelector("#time-out-birth-date")!.TextContent.Trim());
+        Assert.Equal("Right knee", timeOut.Document.QuerySelector("#time-out-knee")!.TextContent.Trim());
+
+        var fields = Fields(("TimeOut.ProductCode", "CP-WRONG00000"), ("TimeOut.Knee", "Right"),
+            ("TimeOut.NameAndBirthDateConfirmed", "true"), ("TimeOut.RecordNumberConfirmed", "true"));
+        // The wrong label stops it; so do the wrong knee and an identifier not confirmed. The form comes back as typed.
+        var stop = await c.Session.SubmitAsync(timeOut, "#time-out-form", fields);
         Assert.Contains(PathwayRules.ProductCodeMismatch.Message, stop.Errors);
-        Assert.Equal("CP-WRONG00000", stop.Document.QuerySelector("input[name='Injection.ProductCode']")!.GetAttribute("value"));
-        fields["Injection.ProductCode"] = " " + code.ToLowerInvariant() + " "; // as a scanner or a hurried hand types it
-        fields["Injection.Knee"] = "Left";
-        Assert.Contains(PathwayRules.KneeMismatch.Message, (await c.Session.SubmitAsync(stop, "#injection-form", fields)).Errors);
-        Assert.Equal(0, await factory.QueryAsync(db => db.Injections.CountAsync(i => i.CaseId == caseId)));
+        Assert.Equal("CP-WRONG00000", stop.Document.QuerySelector("input[name='TimeOut.ProductCode']")!.GetAttribute("value"));
+        fields["TimeOut.ProductCode"] = " " + code.ToLowerInvariant() + " "; // as a scanner or a hurried hand types it
+        fields["TimeOut.Knee"] = "Left";
+        Assert.Contains(PathwayRules.KneeMismatch.Message, (await c.Session.SubmitAsync(stop, "#time-out-form", fields)).Errors);
+        fields["TimeOut.Knee"] = "Right";
+        fields["TimeOut.RecordNumberConfirmed"] = null;
+        Assert.Contains(PathwayRules.IdentifiersNotConfirmed.Message, (await c.Session.SubmitAsync(stop, "#time-out-form", fields)).Errors);
+        Assert.Null(await factory.QueryAsync(db => db.CellProducts.Where(p => p.CaseId == caseId && p.TimeOutAt != null).Select(p => (Guid?)p.Id).FirstOrDefaultAsync()));
 
-        fields["Injection.Knee"] = "Right";
-        page = await Submit(c, stop, "#injection-form", fields);
+        fields["TimeOut.RecordNumberConfirmed"] = "true";
+        page = await Submit(c, stop, "#time-out-form", fields);
+        Assert.EndsWith($"/Cases/Injection/{caseId}", page.Url);
+        Assert.Contains(code[^4..], page.Document.QuerySelector("#time-out-done")!.TextContent);
+        page = await Submit(c, page, "#injection-form", Fields(("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "4"),
+            ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(Now)), ("Injection.DischargeInstructionsGiven", "true")));
         Assert.Equal("Injected", Stage(page));
+        Assert.EndsWith($"/Cases/FollowUp/{caseId}", page.Url);
         Assert.Equal(5, page.Document.QuerySelectorAll("#visits tr[data-visit]").Length);
         Assert.Equal(code, await factory.QueryAsync(db => db.Injections.Where(i => i.CaseId == caseId).Select(i => i.ProductCodeChecked).SingleAsync()));
         return page;
@@ -187,7 +208,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.NotNull(dashboard.Document.QuerySelector($"#due-now li[data-visit='{label}']"));
         Assert.Null(dashboard.Document.QuerySelector($"#due-this-week li[data-visit='{label}']"));
-        var page = await CaseAsync(c, caseId);
+        var page = await StepAsync(c, caseId, "FollowUp");
         var link = page.Document.QuerySelector($"#visits tr[data-visit='{label}'] a[href^='/Procedures/Visit/']")!.GetAttribute("href")!;
         var form = await c.Session.GetAsync(link);
         Assert.Equal(42, form.Document.QuerySelectorAll("#koos tbody tr:not(.table-light)").Length);
@@ -209,7 +230,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
 
         // Harvest, by the clinician, after the signature.
         await AdvanceAsync(TimeSpan.FromHours(1), c);
-        var page = await CaseAsync(c, caseId);
+        var page = await StepAsync(c, caseId, "Product");
         Assert.Equal("Record the harvest.", Next(page));
         Assert.Null(page.Document.QuerySelector("#receipt-form"));
         var harvestStart = Now.AddMinutes(-50);
@@ -223,7 +244,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         Assert.DoesNotContain("Ortega", product.ProductCode, StringComparison.OrdinalIgnoreCase);
 
         // Processing: the operator cannot verify their own work, and is not offered as verifier.
-        Assert.Null((await CaseAsync(c, caseId)).Document.QuerySelector($"#processing-form select[name='Processing.VerifierId'] option[value='{c.Id}']"));
+        Assert.Null((await StepAsync(c, caseId, "Product")).Document.QuerySelector($"#processing-form select[name='Processing.VerifierId'] option[value='{c.Id}']"));
         page = await ProcessAsync(c, verifier, caseId, "Released", harvestStart.AddMinutes(45));
         Assert.Equal("Product released", Stage(page));
         var processing = await factory.QueryAsync(db => db.CellProducts.AsNoTracking().Where(p => p.CaseId == caseId).Select(p => p.Processing).SingleAsync());
@@ -238,7 +259,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
 
         // A flare-up five days later: reported, then open on the dashboard until it resolves.
         await AdvanceAsync(TimeSpan.FromDays(5), c);
-        page = await Submit(c, await CaseAsync(c, caseId), "#adverse-event-form", Fields(
+        page = await Submit(c, await StepAsync(c, caseId, "AdverseEvents"), "#adverse-event-form", Fields(
             ("AdverseEvent.OnsetOn", Date(DateOnly.FromDateTime(Now.UtcDateTime))), ("AdverseEvent.Category", "FlareUp"),
             ("AdverseEvent.CtcaeGrade", "1"), ("AdverseEvent.Relatedness", "Probable"), ("AdverseEvent.Description", "Warm, swollen knee"),
             ("AdverseEvent.ActionTaken", "Ice and rest"), ("AdverseEvent.Outcome", "Ongoing")));
@@ -269,7 +290,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         await AdvanceAsync(new DateTimeOffset(sixMonths.WindowCloses.AddDays(1).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero) - Now, c);
         dashboard = await c.Session.GetAsync("/Dashboard");
         Assert.Contains("6 months", dashboard.Document.QuerySelector("#overdue")!.TextContent);
-        page = await CaseAsync(c, caseId);
+        page = await StepAsync(c, caseId, "FollowUp");
         Assert.Contains("The 6 months visit is overdue", Next(page));
         var noReason = await c.Session.SubmitAsync(page, "#visits tr[data-visit='6 months'] form", Fields());
         Assert.Contains(Core.FollowUp.FollowUpRules.MissedReasonRequired.Message, noReason.Errors);
@@ -317,7 +338,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         async Task<Page> ReceiveAsync(string lot)
         {
             await AdvanceAsync(TimeSpan.FromMinutes(10), c);
-            var page = await CaseAsync(c, caseId);
+            var page = await StepAsync(c, caseId, "Product");
             Assert.Equal("Record the receipt of the donor product.", Next(page));
             Assert.Null(page.Document.QuerySelector("#harvest-form"));
             return await Submit(c, page, "#receipt-form", Fields(("Receipt.Supplier", "Example Cord Bank"), ("Receipt.Lot", lot),
@@ -335,8 +356,9 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         await ReceiveAsync("UC-LOT-2");
         Assert.Equal("Product released", Stage(await ProcessAsync(c, verifier, caseId, "Released", Now)));
         await AdvanceAsync(TimeSpan.FromHours(7), c);
-        var expired = await CaseAsync(c, caseId);
+        var expired = await StepAsync(c, caseId, "TimeOut");
         Assert.NotNull(expired.Document.QuerySelector("#product-expired"));
+        expired = await StepAsync(c, caseId, "Product");
         Assert.StartsWith("The product is past its use-by time: discard it", Next(expired));
         var discarded = await Submit(c, expired, "#discard-form", Fields(("Discard.Reason", "Patient unwell on the day; use-by time passed")));
         Assert.Equal("Consented", Stage(discarded));
@@ -352,11 +374,10 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         var good = products.Single(p => p.IsReleased);
         Assert.Equal("UC-LOT-3", good.Receipt!.Lot);
 
-        // The rejected product's code is refused at the bedside.
-        var page = await CaseAsync(c, caseId);
-        var refused = await c.Session.SubmitAsync(page, "#injection-form", Fields(("Injection.ProductCode", products.Single(p => p.IsRejected).ProductCode),
-            ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "3"), ("Injection.Approach", "Anterolateral"),
-            ("Injection.PerformedAt", Local(Now)), ("Injection.DischargeInstructionsGiven", "true")));
+        // The rejected product's code is refused at the bedside time-out.
+        var page = await StepAsync(c, caseId, "TimeOut");
+        var refused = await c.Session.SubmitAsync(page, "#time-out-form", Fields(("TimeOut.ProductCode", products.Single(p => p.IsRejected).ProductCode),
+            ("TimeOut.Knee", "Right"), ("TimeOut.NameAndBirthDateConfirmed", "true"), ("TimeOut.RecordNumberConfirmed", "true")));
         Assert.Contains(PathwayRules.ProductCodeMismatch.Message, refused.Errors);
 
         await InjectAsync(c, caseId);

@@ -40,6 +40,8 @@ public class ClinicFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("ConnectionStrings:Sqlite", "");
+        // The clinic's zone defaults to the machine's; the tests type their times in UTC wherever they run.
+        builder.UseSetting("Clinic:TimeZone", "UTC");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         ConfigureSecurity(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));

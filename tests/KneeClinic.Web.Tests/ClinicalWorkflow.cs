@@ -214,12 +214,14 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
         var caseId = casePage.Url.Split('/').Last();
         Assert.Contains("Product receipt", casePage.Document.QuerySelector(".timeline")!.TextContent);
 
-        var noReason = await session.SubmitAsync(casePage, $"form[action$='/Cases/Close/{caseId}']", Fields(("Close.Reason", "")));
+        var closePage = await session.GetAsync($"/Cases/Close/{caseId}");
+        var noReason = await session.SubmitAsync(closePage, $"form[action$='/Cases/Close/{caseId}']", Fields(("Close.Reason", "")));
         Assert.Contains("The Reason for closing field is required.", noReason.Errors);
 
-        var closed = await session.FollowAsync(await session.SubmitAsync(casePage, $"form[action$='/Cases/Close/{caseId}']",
+        var closed = await session.FollowAsync(await session.SubmitAsync(closePage, $"form[action$='/Cases/Close/{caseId}']",
             Fields(("Close.Reason", "Patient chose knee replacement."))));
         Assert.Equal("Closed", closed.Document.QuerySelector("#case-stage")!.TextContent);
+        closed = await session.GetAsync($"/Cases/Screening/{caseId}");
         var late = await session.SubmitAsync(casePage, $"form[action$='/Screening/Checkup/{caseId}']", Fields(
             ("Checkup.CheckupDate", Today.ToString("yyyy-MM-dd")), ("Checkup.BaselinePainNrs", "4"), ("Checkup.Version", closed.Document
                 .QuerySelector("input[name='Checkup.Version']")!.GetAttribute("value"))));

@@ -23,7 +23,7 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
     private async Task<(WebSession Session, Guid CaseId, ConsentDocument Document)> GeneratedAsync(params (string, string?)[] fields)
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         var generated = await session.SubmitAsync(casePage, "#generate-consent", Fields(fields));
         Assert.Equal(HttpStatusCode.Redirect, generated.Status);
         var document = await factory.QueryAsync(db => db.ConsentDocuments.AsNoTracking().SingleAsync(d => d.CaseId == caseId));
@@ -57,7 +57,7 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
         var summary = string.Join(' ', Words(document.Content));
         Assert.Contains("The patient signed a short form in their own language.", summary);
         Assert.DoesNotContain("I agree to it of my own free will.", summary);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         var link = casePage.Document.QuerySelector($"a[href='/Consents/ShortForm/{document.Id}']");
         Assert.NotNull(link);
         Assert.Contains("French", link!.TextContent);
@@ -92,7 +92,7 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
     public async Task AShortFormInALanguageWithNonePublishedIsRefusedWithAMessage()
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         Assert.Equal(["", "fr", "pt", "ru"], casePage.Document.QuerySelectorAll("#consent-short-form option").Select(o => o.GetAttribute("value")));
 
         var refused = await session.FollowAsync(await session.SubmitAsync(casePage, "#generate-consent",
@@ -119,7 +119,7 @@ public sealed class ConsentRoutes(ClinicFactory factory) : IClassFixture<ClinicF
             ("Form.RepresentativeRelationship", "Hija"), ("Form.RepresentativeAuthority", "Poder notarial para decisiones de salud"));
         Assert.Equal(HttpStatusCode.Redirect, signed.Status);
 
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         var row = casePage.Document.QuerySelector($"tr[data-number='{document.DocumentNumber}']")!;
         Assert.Contains("Signed by representative: Marta Díaz (Hija; Poder notarial para decisiones de salud)", row.TextContent);
         Assert.Contains("large print", row.TextContent);
@@ -191,7 +191,7 @@ public sealed class IncompleteStudySettings(IncompleteStudyClinicFactory factory
     public async Task GeneratingAFormIsRefusedWithAMessageAndNothingIsStored()
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         Assert.Null(casePage.Document.QuerySelector("#generate-consent"));
         // A form posted anyway (from a page opened before the settings changed) is refused by the same rule.
         var refused = await session.FollowAsync(await session.PostAsync(casePage, $"/Consents/Generate/{caseId}", Fields(("Consent.Language", "en"))));
@@ -207,7 +207,7 @@ public sealed class StudySettings(StudyClinicFactory factory) : IClassFixture<St
     public async Task TheFormSaysOnPageOneThatThisIsResearchAndNamesTheStudyAndItsIrbUntilTheApprovalEnds()
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.UmbilicalCord);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")))).Status);
 
         var pdf = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.CaseId == caseId).Select(d => d.Content).SingleAsync());
@@ -224,7 +224,7 @@ public sealed class StudySettings(StudyClinicFactory factory) : IClassFixture<St
         // Once the IRB approval has ended, no form can be made.
         factory.Clock.Advance(TimeSpan.FromDays(61));
         var (later, laterCase) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
-        var page = await later.GetAsync($"/Cases/Details/{laterCase}");
+        var page = await later.GetAsync($"/Cases/Consent/{laterCase}");
         var refused = await later.FollowAsync(await later.PostAsync(page, $"/Consents/Generate/{laterCase}", Fields(("Consent.Language", "en"))));
         Assert.Contains("The IRB approval of the study ended on", refused.Document.QuerySelector("#flash-error")!.TextContent);
         Assert.Equal(0, await factory.QueryAsync(db => db.ConsentDocuments.CountAsync(d => d.CaseId == laterCase)));

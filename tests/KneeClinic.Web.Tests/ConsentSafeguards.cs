@@ -20,7 +20,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
 
     private async Task<Guid> GenerateAsync(WebSession session, Guid caseId, string? replaceReason = null)
     {
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Consent/{caseId}");
         Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync(page, "#generate-consent",
             Fields(("Consent.Language", "en"), ("Consent.ReplaceReason", replaceReason)))).Status);
         return await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.CaseId == caseId).OrderByDescending(d => d.GeneratedAt)
@@ -48,7 +48,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         var second = await GenerateAsync(session, caseId);
         Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(session, second, Now)).Status);
 
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Consent/{caseId}");
         await session.SubmitAsync(page, $"form[action='/Consents/Withdraw/{second}']", Fields(("Withdraw.WithdrawnAt", Now), ("Withdraw.Reason", "No longer wants the treatment.")));
 
         var statuses = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.CaseId == caseId).Select(d => d.Status).ToListAsync());
@@ -100,7 +100,7 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         Assert.Contains(ConsentRules.PrintedOnSupersededVersion.Message, refused.Errors);
 
         // The old form still waits for a signature: a new one is printed only with a reason, and the old one is voided with it.
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         var second = await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", "en")));
         Assert.Contains("is already waiting for its signature", second.Document.QuerySelector("#flash-error")?.TextContent);
         Assert.NotNull(second.Document.QuerySelector("#generate-consent input[name='Consent.ReplaceReason']"));

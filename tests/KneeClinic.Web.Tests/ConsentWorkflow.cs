@@ -31,7 +31,7 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         CellSource source = CellSource.BoneMarrow)
     {
         var (session, caseId) = await EligibleCaseAsync(source);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         var generated = await session.SubmitAsync(casePage, "#generate-consent", Fields(("Consent.Language", language)));
         Assert.Equal(HttpStatusCode.Redirect, generated.Status);
         var document = await factory.QueryAsync(db => db.ConsentDocuments.SingleAsync(d => d.CaseId == caseId));
@@ -166,7 +166,7 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
         factory.Clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(session, document.Id, document.GeneratedAt.AddMinutes(5))).Status);
         factory.Clock.Advance(TimeSpan.FromMinutes(15));
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
 
         var withdrawn = await session.FollowAsync(await session.SubmitAsync(casePage, $"form[action='/Consents/Withdraw/{document.Id}']",
             Fields(("Withdraw.WithdrawnAt", Local(factory.Clock.GetUtcNow().AddMinutes(-2))), ("Withdraw.Reason", "Decided on knee replacement instead."))));
@@ -187,7 +187,7 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
     public async Task AnUnsignedFormCanBeVoidedAndStaysOnRecord()
     {
         var (session, caseId, document) = await GeneratedAsync("es");
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
 
         var voided = await session.FollowAsync(await session.SubmitAsync(casePage, $"form[action='/Consents/Void/{document.Id}']",
             Fields(("Void.Reason", "Printed in the wrong language."))));
@@ -202,7 +202,7 @@ public sealed class ConsentWorkflow(ClinicFactory factory) : IClassFixture<Clini
     public async Task NoConsentIsMadeBeforeTheEligibilityDecision()
     {
         var (session, caseId) = await EligibleCaseAsync(eligible: false);
-        var casePage = await session.GetAsync($"/Cases/Details/{caseId}");
+        var casePage = await session.GetAsync($"/Cases/Consent/{caseId}");
         Assert.Null(casePage.Document.QuerySelector("#generate-consent"));
         var token = casePage.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
 

@@ -46,7 +46,7 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             Assert.Equal(HttpStatusCode.Redirect, (await clinician.LogInAsync("clinician@killed.test", Password)).Status);
             var caseId = await EligibleCaseAsync(clinician);
             var createForm = await clinician.GetAsync("/Patients/Create");
-            var casePage = await clinician.GetAsync($"/Cases/Details/{caseId}");
+            var casePage = await clinician.GetAsync($"/Cases/Consent/{caseId}");
             Assert.NotNull(casePage.Document.QuerySelector("#generate-consent"));
             output.WriteLine($"clinician and eligible case ready at {watch.Elapsed.TotalSeconds:F1} s");
 
@@ -63,7 +63,7 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
                         if (w % 4 == 0)
                         {
                             // Each form is generated from the case as it stands now, as a clinician reloading the page would.
-                            var current = i == 0 ? casePage : await clinician.GetAsync($"/Cases/Details/{caseId}");
+                            var current = i == 0 ? casePage : await clinician.GetAsync($"/Cases/Consent/{caseId}");
                             // After the first, a form waits for its signature: each new one replaces it, with the reason.
                             var generated = await clinician.SubmitAsync(current, "#generate-consent",
                                 Fields(("Consent.Language", "en"), ("Consent.ReplaceReason", "printed again")));

@@ -41,7 +41,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
     private async Task<(WebSession Session, Guid CaseId, string ClinicianId)> ConsentedAsync(CellSource source = CellSource.BoneMarrow)
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(source);
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Consent/{caseId}");
         await session.SubmitAsync(page, "#generate-consent", Fields(("Consent.Language", "en")));
         var document = await factory.QueryAsync(db => db.ConsentDocuments.SingleAsync(d => d.CaseId == caseId));
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -60,7 +60,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         // Eligible, but the consent is not signed: nothing after it can be recorded, whatever is posted.
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
         var clinicianId = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.AssignedClinicianId).SingleAsync());
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Product/{caseId}");
         Assert.Null(page.Document.QuerySelector("#harvest-form"));
         var version = await VersionAsync(caseId);
 
@@ -75,6 +75,9 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         Assert.Contains(PathwayRules.NoProductToProcess.Message, processing.Errors);
         Assert.Equal(0, await factory.QueryAsync(db => db.Users.Where(u => u.Id == colleague.Id).Select(u => u.AccessFailedCount).SingleAsync()));
 
+        var timeOut = await session.PostAsync(page, $"/Procedures/TimeOut/{caseId}", Fields(("TimeOut.Version", version.ToString()),
+            ("TimeOut.ProductCode", "CP-0000000000"), ("TimeOut.Knee", "Left"), ("TimeOut.NameAndBirthDateConfirmed", "true"), ("TimeOut.RecordNumberConfirmed", "true")));
+        Assert.Contains(PathwayRules.NotReleased.Message, timeOut.Errors);
         var inject = await session.PostAsync(page, $"/Procedures/Inject/{caseId}", Injection(version, "CP-0000000000"));
         Assert.Contains(PathwayRules.NotReleased.Message, inject.Errors);
 
@@ -90,7 +93,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
     public async Task TamperedValuesAreRefusedAndTheFormComesBackAsTyped()
     {
         var (session, caseId, clinicianId) = await ConsentedAsync();
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Product/{caseId}");
         var version = await VersionAsync(caseId);
 
         // A donor-product receipt on an own-cell case.
@@ -153,7 +156,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
 
         // A visit that is not this case's: before the injection none are.
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/FollowUp/{caseId}");
         var missed = await session.PostAsync(page, $"/Procedures/MarkMissed/{caseId}",
             Fields(("Version", (await VersionAsync(caseId)).ToString()), ("VisitId", Guid.NewGuid().ToString())));
         Assert.Contains(FollowUpRules.NotInjected.Message, missed.Errors);
@@ -179,7 +182,7 @@ public sealed class PathwayGatesOverHttp(ClinicFactory factory) : IClassFixture<
     public async Task AnAdverseEventReportThatContradictsItselfIsRefusedWithTheReason()
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/AdverseEvents/{caseId}");
         var fatalButGradeTwo = await session.SubmitAsync(page, "#adverse-event-form", Fields(
             ("AdverseEvent.OnsetOn", DateOnly.FromDateTime(Now.UtcDateTime).ToString("yyyy-MM-dd")), ("AdverseEvent.Category", "Infection"),
             ("AdverseEvent.CtcaeGrade", "2"), ("AdverseEvent.Relatedness", "Possible"), ("AdverseEvent.Description", "Septic arthritis"),

@@ -55,7 +55,7 @@ public sealed class TemplateImport(MixedTemplatesFactory factory) : IClassFixtur
     {
         var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose, givenName: "芳", familyName: "王");
         using var _ = session;
-        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+        var page = await session.GetAsync($"/Cases/Consent/{caseId}");
 
         var refused = await session.FollowAsync(await session.SubmitAsync(page, "#generate-consent", Fields(("Consent.Language", "en"))));
 

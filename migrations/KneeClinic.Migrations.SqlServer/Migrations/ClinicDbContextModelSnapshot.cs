@@ -596,6 +596,13 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("nvarchar(24)");
 
+                    b.Property<DateTimeOffset?>("TimeOutAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("TimeOutById")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");

@@ -585,6 +585,13 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("TimeOutAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeOutById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");

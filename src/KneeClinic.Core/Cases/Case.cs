@@ -335,6 +335,25 @@ public sealed class Case : Aggregate
     }
 
     /// <summary>
+    /// The pre-injection time-out: the released product made for this case (checked by its code), the right knee, the
+    /// patient's two identifiers, the product within its use-by time and a consent valid now. Recorded on the product,
+    /// it opens the injection record.
+    /// </summary>
+    public RuleViolation? ConfirmTimeOut(TimeOutCheck check, ConsentTerms terms, ClinicClock clock)
+    {
+        if (Stage == CaseStage.Closed) return CaseRules.CaseClosed;
+        if (HasBeenInjected) return PathwayRules.AlreadyInjected;
+        if (Stage != CaseStage.ProductReleased || CurrentProduct is not { IsReleased: true } product) return PathwayRules.NotReleased;
+        if (!product.ProductCode.Matches(check.ProductCode)) return PathwayRules.ProductCodeMismatch;
+        if (check.Knee != Knee) return PathwayRules.KneeMismatch;
+        if (!check.NameAndBirthDateConfirmed || !check.RecordNumberConfirmed) return PathwayRules.IdentifiersNotConfirmed;
+        if (clock.Now > product.Processing!.UseBy) return PathwayRules.ProductExpired;
+        if (Consents(terms).ValidAt(clock.Now) is { } invalid) return invalid;
+        product.RecordTimeOut(check.ClinicianId, clock.Now);
+        return null;
+    }
+
+    /// <summary>
     /// The injection, with the bedside checks: the released product made for this case, not past its use-by time, the
     /// right knee, ultrasound guidance, and a consent valid at that moment. Schedules the follow-up visits.
     /// </summary>
@@ -358,6 +377,10 @@ public sealed class Case : Aggregate
         if (Stage != CaseStage.ProductReleased || CurrentProduct is not { IsReleased: true } product) return PathwayRules.NotReleased;
         if (!product.ProductCode.Matches(entry.ProductCode)) return PathwayRules.ProductCodeMismatch;
         if (entry.Knee != Knee) return PathwayRules.KneeMismatch;
+        if (product.TimeOutAt is not { } timeOut) return PathwayRules.TimeOutRequired;
+        // Times are typed to the minute: a time-out at 10:00:40 stands for an injection recorded at 10:00.
+        if (entry.PerformedAt < timeOut.AddTicks(-(timeOut.Ticks % TimeSpan.TicksPerMinute))) return PathwayRules.TimeOutAfterInjection;
+        if (entry.PerformedAt - timeOut > PathwayRules.TimeOutLasts) return PathwayRules.TimeOutStale;
         if (!entry.UltrasoundGuided) return PathwayRules.UltrasoundRequired;
         if (entry.PerformedAt > now) return PathwayRules.InFuture;
         if (entry.PerformedAt < product.Processing!.DecidedAt) return PathwayRules.InjectedBeforeRelease;

@@ -42,6 +42,13 @@ public sealed class CellProduct : Aggregate
     public string? DiscardedById { get; private set; }
     public string? DiscardReason { get; private set; }
 
+    /// <summary>
+    /// The pre-injection time-out: when, and by whom, the patient's identity, this product and the knee were checked at
+    /// the bedside. The injection record opens only after it.
+    /// </summary>
+    public DateTimeOffset? TimeOutAt { get; private set; }
+    public string? TimeOutById { get; private set; }
+
     /// <summary>The product a case is working with: the latest one obtained. A rejected one stays on record but is not current.</summary>
     public static CellProduct? Current(IEnumerable<CellProduct> products) =>
         products.Where(p => !p.IsRejected).OrderBy(p => p.ObtainedAt).LastOrDefault();
@@ -78,6 +85,12 @@ public sealed class CellProduct : Aggregate
         }
         Processing = record;
         return null;
+    }
+
+    internal void RecordTimeOut(string byId, DateTimeOffset at)
+    {
+        TimeOutAt = at;
+        TimeOutById = byId;
     }
 
     internal RuleViolation? Discard(string reason, string byId, DateTimeOffset now)

@@ -51,3 +51,15 @@ public sealed record InjectionEntry(
     DateTimeOffset PerformedAt,
     string? ImmediateReaction,
     bool DischargeInstructionsGiven);
+
+/// <summary>
+/// The bedside time-out before the needle: the product's code as scanned or typed from its label, the knee marked
+/// for injection, and the patient's two identifiers confirmed (name with date of birth as the patient says them, and the
+/// record number on the wristband).
+/// </summary>
+public sealed record TimeOutCheck(
+    string ProductCode,
+    KneeSide Knee,
+    bool NameAndBirthDateConfirmed,
+    bool RecordNumberConfirmed,
+    string ClinicianId);

@@ -63,6 +63,18 @@ public static class PathwayRules
         "The injection time is before the product was released.");
     public static readonly RuleViolation VolumeExceedsProduct = new(nameof(VolumeExceedsProduct),
         "The injected volume is more than the product's output volume.");
+    public static readonly RuleViolation IdentifiersNotConfirmed = new(nameof(IdentifiersNotConfirmed),
+        "STOP: confirm two identifiers before the injection. The patient says their full name and date of birth, and the record number on their wristband matches.");
+    public static readonly RuleViolation TimeOutRequired = new(nameof(TimeOutRequired),
+        "Do the pre-injection time-out first: scan the product, check the patient's identity and the knee, then record the injection.");
+    public static readonly RuleViolation TimeOutAfterInjection = new(nameof(TimeOutAfterInjection),
+        "The injection time is before the time-out. The time-out comes before the needle: check the time.");
+    public static readonly RuleViolation TimeOutStale = new(nameof(TimeOutStale),
+        "The time-out was more than an hour before this injection time. Do it again at the bedside.");
+
+    /// <summary>How long a time-out stands: the check is for the injection that follows it, not one later in the day.</summary>
+    public static readonly TimeSpan TimeOutLasts = TimeSpan.FromHours(1);
+
     public static readonly RuleViolation DischargeInstructionsRequired = new(nameof(DischargeInstructionsRequired),
         "Give the patient the discharge instructions, then record the injection.");
 }

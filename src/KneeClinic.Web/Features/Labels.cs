@@ -54,4 +54,13 @@ public static class Labels
         StepState.Stopped => "blocked",
         StepState.Upcoming => "",
     };
+
+    /// <summary>How a step's state is read out by a screen reader after its name.</summary>
+    public static string Label(this StepState state) => state switch
+    {
+        StepState.Done => "done",
+        StepState.Current => "in progress",
+        StepState.Stopped => "stopped",
+        StepState.Upcoming => "not started",
+    };
 }

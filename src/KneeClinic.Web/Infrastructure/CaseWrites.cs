@@ -2,6 +2,7 @@ using KneeClinic.Core;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
+using KneeClinic.Web.Features.Cases;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -43,11 +44,11 @@ public sealed class CaseWrites(ClinicDbContext db, IOptions<ClinicOptions> optio
     }
 
     public Task<IActionResult> RunAsync(Controller page, Guid caseId, ReadAt readAt, Func<Case, ConsentTerms, RuleViolation?> step,
-        string done, string? anchor, Func<Task<IActionResult>> showAgain) =>
-        RunAsync(page, caseId, readAt, (c, t) => Task.FromResult(step(c, t)), done, anchor, showAgain);
+        string done, CaseStep? then, Func<Task<IActionResult>> showAgain) =>
+        RunAsync(page, caseId, readAt, (c, t) => Task.FromResult(step(c, t)), done, then, showAgain);
 
     public async Task<IActionResult> RunAsync(Controller page, Guid caseId, ReadAt readAt, Func<Case, ConsentTerms, Task<RuleViolation?>> step,
-        string done, string? anchor, Func<Task<IActionResult>> showAgain)
+        string done, CaseStep? then, Func<Task<IActionResult>> showAgain)
     {
         // A form that failed its own checks changes nothing: the page comes back without the case file being read.
         if (!page.ModelState.IsValid)
@@ -71,7 +72,7 @@ public sealed class CaseWrites(ClinicDbContext db, IOptions<ClinicOptions> optio
             if (await db.SavedAsync(page.ModelState))
             {
                 page.TempData["Message"] = done;
-                return page.RedirectToAction("Details", "Cases", new { id = caseId }, anchor);
+                return page.RedirectToAction(then?.Action() ?? "Details", "Cases", new { id = caseId });
             }
         }
 

@@ -12,8 +12,11 @@ public sealed class ClinicOptions
     public string Phone { get; set; } = "(555) 010-0100";
     public string Address { get; set; } = "1 Example Way, Springfield";
 
-    /// <summary>IANA time zone in which staff type dates and times (signing time, withdrawal date).</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>
+    /// IANA time zone in which staff type and read dates and times (signing time, withdrawal date). Unset, the
+    /// server's own zone: a clinic's server usually runs in the clinic's zone.
+    /// </summary>
+    public string TimeZone { get; set; } = TimeZoneInfo.Local.Id;
 
     public int ConsentValidityDays { get; set; } = ConsentRules.DefaultValidityDays;
 

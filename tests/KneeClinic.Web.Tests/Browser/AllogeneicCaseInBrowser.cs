@@ -18,6 +18,7 @@ public sealed class AllogeneicCaseInBrowser(BrowserClinicFactory factory, ITestO
 
         // The donor product arrives from the cord bank; there is no harvest for this case.
         await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
+        await NextStepAsync();
         Assert.Equal("Record the receipt of the donor product.", await TextAsync("#next-action"));
         Assert.Equal(0, await Page.Locator("#harvest-form").CountAsync());
         await SubmitOnCaseAsync("#receipt-form", ("Receipt.Supplier", "Example Cord Bank"), ("Receipt.Lot", "UC-LOT-2"),
@@ -31,7 +32,7 @@ public sealed class AllogeneicCaseInBrowser(BrowserClinicFactory factory, ITestO
         await ProcessAsync(verifier, Now.AddMinutes(-50));
         Assert.Contains("UC-LOT-2", await TextAsync("#products"));
 
-        await InjectAsync(clinician);
+        await InjectAsync(clinician, autologous: false);
         await ClickAndWaitAsync(Page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
         Assert.Contains("2 weeks visit is due", await TextAsync($"tr[data-case='{caseId}'] .next-action"));
 

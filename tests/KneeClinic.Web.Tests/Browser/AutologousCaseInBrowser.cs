@@ -35,7 +35,7 @@ public sealed class AutologousCaseInBrowser(BrowserClinicFactory factory, ITestO
         Assert.Contains(verifier.Name, verifiers);
         await ProcessAsync(verifier, harvestStart.AddMinutes(45));
 
-        await InjectAsync(clinician);
+        await InjectAsync(clinician, autologous: true);
         await ClickAndWaitAsync(Page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
         Assert.Contains("2 weeks visit is due", await TextAsync($"tr[data-case='{caseId}'] .next-action"));
 

@@ -135,22 +135,26 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
         await ClickAndWaitAsync(form.Locator("button[type=submit]"));
     }
 
-    /// <summary>Fills a form the app must accept, and checks it did: the browser comes back to the case with no error shown.</summary>
+    /// <summary>Fills a form the app must accept, and checks it did: the browser comes back to a page of the case with no error shown.</summary>
     protected async Task SubmitOnCaseAsync(string formSelector, params (string Name, string Value)[] fields)
     {
         await FillAndSubmitAsync(formSelector, fields);
-        Assert.Matches("/Cases/Details/[0-9a-f-]{36}", page.Url);
+        Assert.Matches("/Cases/[A-Za-z]+/[0-9a-f-]{36}$", page.Url);
         Assert.Equal("", await ErrorsAsync());
     }
+
+    /// <summary>The one "next step" button of a case's pages.</summary>
+    protected async Task NextStepAsync() => await ClickAndWaitAsync(page.Locator("#next-step"));
 
     protected async Task<string> ErrorsAsync() =>
         string.Join(" | ", await page.Locator(".validation-summary-errors li, .field-validation-error, #flash-error").AllInnerTextsAsync());
 
-    /// <summary>From the dashboard, as a clinician finds their case.</summary>
+    /// <summary>From the dashboard, as a clinician finds their case, then on to its next step.</summary>
     protected async Task OpenCaseAsync(Guid caseId)
     {
         await ClickAndWaitAsync(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Dashboard" }));
         await ClickAndWaitAsync(page.Locator($"tr[data-case='{caseId}'] a[href^='/Cases/Details/']"));
+        await NextStepAsync();
     }
 
     protected async Task<string> TextAsync(string selector) => (await page.Locator(selector).InnerTextAsync()).Trim();
@@ -176,7 +180,7 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
 
         await ClickAndWaitAsync(page.GetByRole(AriaRole.Link, new() { Name = "New case" }));
         await FillAndSubmitAsync("form[action='/Cases/Create']", ("Knee", "Right"), ("CellSource", source), ("KellgrenLawrenceGrade", "2"));
-        Assert.Contains("/Cases/Details/", page.Url);
+        Assert.Contains("/Cases/Screening/", page.Url);
         var caseId = Guid.Parse(new Uri(page.Url).Segments.Last());
         Assert.Equal("Screening", await TextAsync("#case-stage"));
 
@@ -198,6 +202,8 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
     /// <summary>Prints the English consent form, then records the signature with the scanned copy uploaded.</summary>
     protected async Task ConsentAsync(Staff clinician)
     {
+        await NextStepAsync();
+        Assert.Contains("/Cases/Consent/", page.Url);
         await SubmitOnCaseAsync("#generate-consent", ("Consent.Language", "English"));
         var number = await page.Locator("#consents tr[data-number]").GetAttributeAsync("data-number");
         Assert.Contains("Awaiting signature", await TextAsync($"#consents tr[data-number='{number}']"));
@@ -209,7 +215,7 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
         await FillAsync(form, ("Form.SignedAt", Local(Now.AddMinutes(-5))), ("Form.TeachBackConfirmed", "true"));
         await form.Locator("input[name='Form.Scan']").SetInputFilesAsync(new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = Scan });
         await ClickAndWaitAsync(form.GetByRole(AriaRole.Button, new() { Name = "Record signature" }));
-        Assert.Matches("/Cases/Details/", page.Url);
+        Assert.Matches("/Cases/Consent/", page.Url);
         Assert.Equal("Consented", await TextAsync("#case-stage"));
         Assert.Contains("Signed", await TextAsync($"#consents tr[data-number='{number}']"));
         Assert.Equal(1, await page.Locator($"#consents tr[data-number='{number}']").GetByRole(AriaRole.Link, new() { Name = "Signed scan" }).CountAsync());
@@ -232,31 +238,50 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
         Assert.Equal("Product released", await TextAsync("#case-stage"));
     }
 
-    /// <summary>Types the code from the product's label: the wrong knee is stopped first, then the right one is recorded.</summary>
-    protected async Task InjectAsync(Staff clinician)
+    /// <summary>
+    /// Reads the product's label, then does the time-out: a wrong product, the wrong knee and an identifier not confirmed are
+    /// each stopped before the injection form opens; then the injection is recorded.
+    /// </summary>
+    protected async Task InjectAsync(Staff clinician, bool autologous)
     {
         await AdvanceAsync(TimeSpan.FromMinutes(10), clinician);
-        // The case page shows only the end of the code; the full code is on the printed label.
-        var caseUrl = page.Url;
+        // The case's pages show only the end of the code; the full code is on the printed label, with the patient.
+        var productUrl = page.Url;
         await GoAsync((await page.Locator("#products tr[data-product] a[href^='/Procedures/Label/']").Last.GetAttributeAsync("href"))!);
         var code = await TextAsync("#product-code");
         Assert.Matches("^CP-[A-Z0-9]{10}$", code);
         Assert.Equal(1, await page.Locator("#label svg").CountAsync());
-        await GoAsync(caseUrl);
+        Assert.Contains("Ortega", await TextAsync("#label-name"));
+        Assert.Equal("2 Jul 1958", await TextAsync("#label-birth-date"));
+        Assert.Equal(autologous ? 1 : 0, await page.Locator("#label-autologous").CountAsync());
+        Assert.Equal(0, await page.Locator("nav").CountAsync());
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Print label" }).IsVisibleAsync());
+        await GoAsync(productUrl);
         Assert.DoesNotContain(code, await page.ContentAsync());
 
-        await FillAndSubmitAsync("#injection-form", ("Injection.ProductCode", code), ("Injection.Knee", "Left"), ("Injection.UltrasoundGuided", "true"),
-            ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"), ("Injection.PerformedAt", Local(Now.AddMinutes(-3))),
-            ("Injection.DischargeInstructionsGiven", "true"));
+        await NextStepAsync();
+        Assert.Contains("/Cases/TimeOut/", page.Url);
+        Assert.Contains("Ortega", await TextAsync("#time-out-name"));
+        var form = "#time-out-form";
+        await FillAndSubmitAsync(form, ("TimeOut.ProductCode", "CP-AAAAAAAAAA"), ("TimeOut.Knee", "Right"),
+            ("TimeOut.NameAndBirthDateConfirmed", "true"), ("TimeOut.RecordNumberConfirmed", "true"));
+        Assert.Contains(PathwayRules.ProductCodeMismatch.Message, await ErrorsAsync());
+        await FillAndSubmitAsync(form, ("TimeOut.ProductCode", code), ("TimeOut.Knee", "Left"));
         Assert.Contains(PathwayRules.KneeMismatch.Message, await ErrorsAsync());
         Assert.StartsWith("STOP", PathwayRules.KneeMismatch.Message);
-        Assert.Equal(code, await page.Locator("#injection-form input[name='Injection.ProductCode']").InputValueAsync());
+        await FillAndSubmitAsync(form, ("TimeOut.ProductCode", code), ("TimeOut.Knee", "Right"), ("TimeOut.NameAndBirthDateConfirmed", "false"));
+        Assert.Contains(PathwayRules.IdentifiersNotConfirmed.Message, await ErrorsAsync());
+        Assert.Equal(code, await page.Locator("#time-out-form input[name='TimeOut.ProductCode']").InputValueAsync());
+        Assert.Equal(0, await page.Locator("#injection-form").CountAsync());
 
-        await SubmitOnCaseAsync("#injection-form", ("Injection.Knee", "Right"), ("Injection.UltrasoundGuided", "true"),
-            ("Injection.DischargeInstructionsGiven", "true"));
+        await SubmitOnCaseAsync(form, ("TimeOut.NameAndBirthDateConfirmed", "true"));
+        Assert.Contains("/Cases/Injection/", page.Url);
+        await SubmitOnCaseAsync("#injection-form", ("Injection.UltrasoundGuided", "true"), ("Injection.VolumeMl", "4"), ("Injection.Approach", "Superolateral"),
+            ("Injection.PerformedAt", Local(Now)), ("Injection.DischargeInstructionsGiven", "true"));
         Assert.Equal("Injected", await TextAsync("#case-stage"));
-        Assert.Equal(code, await TextAsync("#injection-record dd.font-monospace"));
         Assert.Equal(5, await page.Locator("#visits tr[data-visit]").CountAsync());
+        await ClickAndWaitAsync(page.Locator("nav[aria-label='Steps of this case']").GetByRole(AriaRole.Link, new() { Name = "Injection" }));
+        Assert.Equal(code, await TextAsync("#injection-record dd.font-monospace"));
     }
 
     /// <summary>On the visit's due day the clinician logs in, goes from the dashboard to the case and records the visit with KOOS.</summary>
@@ -273,7 +298,7 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
             ("Form.RehabilitationStage", "Early rehabilitation"), ("Form.Notes", "Walking without a stick"));
         await TickKoosAsync(_ => koos);
         await ClickAndWaitAsync(page.Locator("#visit-form").GetByRole(AriaRole.Button, new() { Name = "Record visit" }));
-        Assert.Matches("/Cases/Details/", page.Url);
+        Assert.Matches("/Cases/FollowUp/", page.Url);
         Assert.Equal("", await ErrorsAsync());
         Assert.Contains("Done", await TextAsync($"#visits tr[data-visit='{label}']"));
     }

@@ -17,6 +17,7 @@ internal sealed class CellProductConfiguration : IEntityTypeConfiguration<CellPr
         b.Ignore(p => p.ObtainedAt);
         b.Property(p => p.DiscardedById).HasMaxLength(450);
         b.Property(p => p.DiscardReason).HasMaxLength(2000);
+        b.Property(p => p.TimeOutById).HasMaxLength(450);
         b.OwnsOne(p => p.Harvest, h =>
         {
             h.ToTable("Harvests");

@@ -8,23 +8,32 @@ using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Cases;
 
-/// <summary>The forms on the case page: on failure the case page comes back with the failed form as it was posted.</summary>
+/// <summary>
+/// The forms of the case's step pages: done, the step page again (or the overview when <c>then</c> is null) with
+/// the message; failed, the same step page with the form as it was posted and its errors beside its fields.
+/// </summary>
 public static class CaseFormWrites
 {
-    public static Task<IActionResult> OnCasePage<TForm>(this CaseWrites writes, Controller page, Guid caseId, TForm form,
-        Action<CasePage> keepForm, Func<Case, ConsentTerms, RuleViolation?> step, string done, string? anchor = null)
+    public static Task<IActionResult> OnStepPage<TForm>(this CaseWrites writes, Controller page, Guid caseId, CaseStep step, TForm form,
+        Action<CasePage> keepForm, Func<Case, ConsentTerms, RuleViolation?> change, string done, CaseStep? then)
         where TForm : CaseFormBase =>
-        writes.RunAsync(page, caseId, form.Version, step, done, anchor, () => AgainAsync(page, caseId, typeof(TForm).Name, keepForm));
+        writes.RunAsync(page, caseId, form.Version, change, done, then, () => AgainAsync(page, caseId, step, typeof(TForm).Name, keepForm));
 
-    /// <summary>The case page again, with <paramref name="keepForm"/> putting back what was typed in the form that failed.</summary>
-    public static async Task<IActionResult> AgainAsync(Controller page, Guid caseId, string failedForm, Action<CasePage> keepForm)
+    /// <inheritdoc cref="OnStepPage{TForm}"/>
+    public static Task<IActionResult> OnStepPage<TForm>(this CaseWrites writes, Controller page, Guid caseId, CaseStep step, TForm form,
+        Action<CasePage> keepForm, Func<Case, ConsentTerms, RuleViolation?> change, string done)
+        where TForm : CaseFormBase => writes.OnStepPage(page, caseId, step, form, keepForm, change, done, step);
+
+    /// <summary>The step page again, with <paramref name="keepForm"/> putting back what was typed in the form that failed.</summary>
+    public static async Task<IActionResult> AgainAsync(Controller page, Guid caseId, CaseStep step, string failedForm, Action<CasePage> keepForm)
     {
         var services = page.HttpContext.RequestServices;
         var found = await CasePage.LoadAsync(services.GetRequiredService<ClinicDbContext>(), caseId,
             services.GetRequiredService<IOptions<ClinicOptions>>().Value, services.GetRequiredService<ClinicClock>());
         if (found is null) return page.NotFound();
+        found.Step = step;
         keepForm(found);
         page.ViewData["FailedForm"] = failedForm;
-        return page.View("~/Features/Cases/Details.cshtml", found);
+        return page.View("~/Features/Cases/Step.cshtml", found);
     }
 }

@@ -25,6 +25,12 @@ public sealed class CasePage
     public required IReadOnlyDictionary<string, string> StaffNames { get; init; }
     public required IReadOnlyList<TimelineStep> Timeline { get; init; }
 
+    /// <summary>The step page shown; none on the overview.</summary>
+    public CaseStep? Step { get; set; }
+
+    /// <summary>The page where the next step is done, for the one "next step" button.</summary>
+    public CaseStep? NextStep => CaseSteps.ForNext(Case, CurrentProduct, Now);
+
     public CheckupForm Checkup { get; set; } = new();
     public MedicationForm Medication { get; set; } = new();
     public ImagingForm Imaging { get; set; } = new();
@@ -33,6 +39,7 @@ public sealed class CasePage
     public HarvestForm Harvest { get; set; } = new();
     public ReceiptForm Receipt { get; set; } = new();
     public ProcessingForm Processing { get; set; } = new();
+    public TimeOutForm TimeOut { get; set; } = new();
     public InjectionForm Injection { get; set; } = new();
     public DiscardForm Discard { get; set; } = new();
     public AdverseEventForm AdverseEvent { get; set; } = new();
@@ -141,11 +148,14 @@ public sealed class CasePage
             Harvest = new HarvestForm { Version = c.Version },
             Receipt = new ReceiptForm { Version = c.Version },
             Processing = new ProcessingForm { Version = c.Version },
-            Injection = new InjectionForm { Version = c.Version },
+            TimeOut = new TimeOutForm { Version = c.Version },
+            Injection = new InjectionForm { Version = c.Version, PerformedAt = ToTheMinute(clock.ToLocal(now)) },
             Discard = new DiscardForm { Version = c.Version },
             AdverseEvent = new AdverseEventForm { Version = c.Version },
         };
     }
+
+    private static DateTime ToTheMinute(DateTime local) => local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
 
     public static async Task<List<SelectListItem>> ActiveCliniciansAsync(ClinicDbContext db) =>
         (await db.Users.Where(u => u.DisabledAt == null
@@ -184,6 +194,37 @@ public sealed class CasePage
         CaseStage.Completed => "Nothing: every follow-up visit is done.",
         CaseStage.Closed => "Nothing: the case is closed.",
     };
+
+    /// <summary>What happened on the case, newest first, from its own records.</summary>
+    public IReadOnlyList<(DateTimeOffset At, string What)> History
+    {
+        get
+        {
+            var own = Case.CellSource.IsAutologous();
+            var s = Case.Screening;
+            var events = new List<(DateTimeOffset, string)> { (Case.OpenedAt, $"Case opened for the {Case.Knee.ToString().ToLowerInvariant()} knee") };
+            if (s.DecidedAt is { } decided && s.Decision is { } outcome) events.Add((decided, $"Eligibility: {outcome.Label().ToLowerInvariant()}, by {StaffName(s.DecidedById)}"));
+            foreach (var d in Consents)
+            {
+                events.Add((d.GeneratedAt, $"Consent form {d.DocumentNumber} printed ({d.Language.Name})"));
+                if (d.SignedAt is { } signed) events.Add((signed, $"Consent form {d.DocumentNumber} signed"));
+            }
+            foreach (var p in Products)
+            {
+                if (p.Harvest is { } h) events.Add((h.EndedAt, $"Harvest by {StaffName(h.OperatorId)}"));
+                if (p.Receipt is { } r) events.Add((r.ReceivedAt, $"Donor product received by {StaffName(r.ReceivedById)}"));
+                if (p.Processing is { } x) events.Add((x.DecidedAt, (own ? "Processing" : "Thaw and preparation")
+                    + $": product {(x.Release == Core.Procedures.ReleaseDecision.Released ? "released" : "rejected")}, verified by {StaffName(x.VerifierId)}"));
+                if (p.TimeOutAt is { } timeOut) events.Add((timeOut, $"Pre-injection time-out by {StaffName(p.TimeOutById)}"));
+                if (p.DiscardedAt is { } discarded) events.Add((discarded, $"Product discarded: {p.DiscardReason}"));
+            }
+            if (Done is { } i) events.Add((i.PerformedAt, $"Injection into the {i.Knee.ToString().ToLowerInvariant()} knee by {StaffName(i.ClinicianId)}"));
+            foreach (var v in Visits.Where(v => v.VisitedAt is not null)) events.Add((v.VisitedAt!.Value, $"{v.Label} follow-up visit"));
+            foreach (var e in AdverseEvents) events.Add((e.ReportedAt, $"Adverse event reported (grade {e.CtcaeGrade}{(e.IsSerious ? ", serious" : "")})"));
+            if (Case.ClosedAt is { } closed) events.Add((closed, "Case closed"));
+            return [.. events.OrderByDescending(e => e.Item1)];
+        }
+    }
 
     public IReadOnlySet<Contraindication> PresentContraindications => Case.Screening.PresentContraindications();
 }

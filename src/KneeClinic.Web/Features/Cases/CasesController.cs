@@ -42,20 +42,57 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
         db.Cases.Add(@case);
         await db.SaveChangesAsync();
         TempData["Message"] = "Case opened. Start with the screening.";
-        return RedirectToAction(nameof(Details), new { id = @case.Id });
+        return RedirectToAction(nameof(Screening), new { id = @case.Id });
     }
 
+    /// <summary>The case's overview: where it stands, the next step as one button, a summary of each step and its history.</summary>
     [HttpGet]
-    public async Task<IActionResult> Details(Guid id)
-    {
-        if (await CasePage.LoadAsync(db, id, clinic.Value, clock) is not { } page) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
-        return View(page);
-    }
+    public Task<IActionResult> Details(Guid id) => ShowAsync(id, null);
+
+    [HttpGet]
+    public Task<IActionResult> Screening(Guid id) => ShowAsync(id, CaseStep.Screening);
+
+    [HttpGet]
+    public Task<IActionResult> Consent(Guid id) => ShowAsync(id, CaseStep.Consent);
+
+    [HttpGet]
+    public Task<IActionResult> Product(Guid id) => ShowAsync(id, CaseStep.Product);
+
+    [HttpGet]
+    public Task<IActionResult> TimeOut(Guid id) => ShowAsync(id, CaseStep.TimeOut);
+
+    [HttpGet]
+    public Task<IActionResult> Injection(Guid id) => ShowAsync(id, CaseStep.Injection);
+
+    [HttpGet]
+    public Task<IActionResult> FollowUp(Guid id) => ShowAsync(id, CaseStep.FollowUp);
+
+    [HttpGet]
+    public Task<IActionResult> AdverseEvents(Guid id) => ShowAsync(id, CaseStep.AdverseEvents);
+
+    [HttpGet]
+    [ActionName(nameof(Close))]
+    public Task<IActionResult> CloseStep(Guid id) => ShowAsync(id, CaseStep.Close);
 
     [HttpPost]
     public Task<IActionResult> Close(Guid id, [Bind(Prefix = nameof(CasePage.Close))] CloseCaseForm form, [FromServices] CaseWrites writes) =>
-        writes.OnCasePage(this, id, form, p => p.Close = form, (c, _) => c.Close(form.Reason, clock.Now), "Case closed.");
+        writes.OnStepPage(this, id, CaseStep.Close, form, p => p.Close = form, (c, _) => c.Close(form.Reason, clock.Now), "Case closed.", then: null);
+
+    private async Task<IActionResult> ShowAsync(Guid id, CaseStep? step)
+    {
+        if (await CasePage.LoadAsync(db, id, clinic.Value, clock) is not { } page) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
+        // The injection record opens only after a time-out that still stands.
+        if (step == CaseStep.Injection && page.Done is null && page.Case.NextStep == PathwayStep.Injection
+            && !CaseSteps.TimeOutStands(page.CurrentProduct, page.Now))
+        {
+            TempData["Error"] = Core.Procedures.PathwayRules.TimeOutRequired.Message;
+            return RedirectToAction(nameof(TimeOut), new { id });
+        }
+        if (step is not { } shown) return View(page);
+        page.Step = shown;
+        return View("Step", page);
+    }
 
     private async Task<IActionResult> CreateView(NewCaseForm form)
     {

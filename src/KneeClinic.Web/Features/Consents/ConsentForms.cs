@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using KneeClinic.Web.Features.Procedures;
 
 namespace KneeClinic.Web.Features.Consents;
 
@@ -25,7 +26,7 @@ public sealed class GenerateConsentForm
 public sealed class SignatureForm
 {
     [Required, DataType(DataType.DateTime), Display(Name = "Date and time the patient signed")]
-    [Range(typeof(DateTime), "1900-01-01", "2200-01-01", ErrorMessage = "Check the date and time the patient signed.")]
+    [ClinicTime(ErrorMessage = "Check the date and time the patient signed.")]
     public DateTime? SignedAt { get; set; }
 
     [StringLength(200), Display(Name = "Witness name")]
@@ -61,7 +62,7 @@ public sealed class SignatureForm
 public sealed class WithdrawForm
 {
     [Required, DataType(DataType.DateTime), Display(Name = "When the patient withdrew")]
-    [Range(typeof(DateTime), "1900-01-01", "2200-01-01", ErrorMessage = "Check the date and time of the withdrawal.")]
+    [ClinicTime(ErrorMessage = "Check the date and time of the withdrawal.")]
     public DateTime? WithdrawnAt { get; set; }
 
     [Required, StringLength(2000), Display(Name = "Reason")]

@@ -35,7 +35,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         var number = DocumentNumber.New(clock.Now);
         return await writes.RunAsync(this, id, new ReadAt(null), (c, _) => generation.GenerateAsync(c, number, form.Language, Me, site,
                 form.LargePrint, string.IsNullOrWhiteSpace(form.ShortFormLanguage) ? null : form.ShortFormLanguage, form.ReplaceReason),
-            $"Consent form {number} is ready to print.", "consent", () => CaseWithErrors(id));
+            $"Consent form {number} is ready to print.", CaseStep.Consent, () => CaseWithErrors(id));
     }
 
     [HttpGet]
@@ -148,7 +148,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
                             ? new LegalRepresentative(Text(form.RepresentativeName) ?? "", Text(form.RepresentativeRelationship), Text(form.RepresentativeAuthority))
                             : null),
                     terms, clock.Now),
-                $"Signature recorded. Consent {document.DocumentNumber} is signed.", "consent", () => SignAgain(id, form));
+                $"Signature recorded. Consent {document.DocumentNumber} is signed.", CaseStep.Consent, () => SignAgain(id, form));
             if (!ModelState.IsValid) scans.Delete(stored.FileName);
             return result;
         }
@@ -190,7 +190,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         var caseId = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => (Guid?)d.CaseId).FirstOrDefaultAsync();
         if (caseId is null) return NotFound();
         if (!ModelState.IsValid) return CaseWithMessage(caseId.Value, incomplete);
-        return await writes.RunAsync(this, caseId.Value, new ReadAt(null, id, version), (c, _) => change(c), done, "consent",
+        return await writes.RunAsync(this, caseId.Value, new ReadAt(null, id, version), (c, _) => change(c), done, CaseStep.Consent,
             () => CaseWithErrors(caseId.Value));
     }
 
@@ -208,14 +208,14 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
     {
         TempData["Error"] = string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage));
         ModelState.Clear();
-        return CaseFormWrites.AgainAsync(this, caseId, "consent", _ => { });
+        return CaseFormWrites.AgainAsync(this, caseId, CaseStep.Consent, "consent", _ => { });
     }
 
     // The case page shows the message; the redirect keeps the browser's back button and refresh safe.
     private RedirectToActionResult CaseWithMessage(Guid caseId, string message)
     {
         TempData["Error"] = message;
-        return RedirectToAction("Details", "Cases", new { id = caseId }, "consent");
+        return RedirectToAction(nameof(CasesController.Consent), "Cases", new { id = caseId });
     }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

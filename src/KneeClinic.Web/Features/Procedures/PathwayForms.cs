@@ -6,11 +6,19 @@ using KneeClinic.Web.Features.Cases;
 
 namespace KneeClinic.Web.Features.Procedures;
 
-/// <summary>A date and time typed in the clinic's time zone (datetime-local), within the years the clinic can convert to UTC.</summary>
+/// <summary>
+/// A date and time typed in the clinic's time zone (datetime-local), within the years the clinic can convert to UTC.
+/// Checked on the server only: a browser's range check compares numbers and would refuse every date and time.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class ClinicTimeAttribute() : RangeAttribute(typeof(DateTime), "1900-01-01", "2200-01-01")
+public sealed class ClinicTimeAttribute : ValidationAttribute
 {
-    public override string FormatErrorMessage(string name) => $"Check the date and time: {name}.";
+    public static readonly DateTime Earliest = new(1900, 1, 1);
+    public static readonly DateTime Latest = new(2200, 1, 1);
+
+    public override bool IsValid(object? value) => value is not DateTime at || (at >= Earliest && at <= Latest);
+
+    public override string FormatErrorMessage(string name) => ErrorMessage ?? $"Check the date and time: {name}.";
 }
 
 public sealed class HarvestForm : CaseFormBase
@@ -126,14 +134,25 @@ public sealed class DiscardForm : CaseFormBase
     public string Reason { get; set; } = "";
 }
 
-public sealed class InjectionForm : CaseFormBase
+/// <summary>The bedside time-out before the needle: the product scanned, the knee marked, two identifiers confirmed.</summary>
+public sealed class TimeOutForm : CaseFormBase
 {
     [Required(ErrorMessage = "Scan or type the product code from the label."), StringLength(32), Display(Name = "Product code (scan or type from the label)")]
     public string ProductCode { get; set; } = "";
 
-    [Required(ErrorMessage = "Confirm which knee you are injecting."), Display(Name = "Knee injected")]
+    [Required(ErrorMessage = "Confirm which knee is marked for the injection."), Display(Name = "Knee marked for the injection")]
     public KneeSide? Knee { get; set; }
 
+    [Display(Name = "The patient said their full name and date of birth, and both match the ones shown here")]
+    public bool NameAndBirthDateConfirmed { get; set; }
+
+    [Display(Name = "The record number on the patient's wristband matches the one shown here")]
+    public bool RecordNumberConfirmed { get; set; }
+}
+
+/// <summary>The injection record, opened by a time-out: the product and the knee are the ones it checked.</summary>
+public sealed class InjectionForm : CaseFormBase
+{
     [Display(Name = "Guided by ultrasound")]
     public bool UltrasoundGuided { get; set; }
 

@@ -62,3 +62,6 @@ public sealed class AdverseEventPage
         return new AdverseEventPage { Heading = heading, Event = adverseEvent, Form = AdverseEventForm.From(adverseEvent, heading.CaseVersion) };
     }
 }
+
+/// <summary>What a product label carries: the product, and the patient it was made for.</summary>
+public sealed record ProductLabel(Core.Procedures.CellProduct Product, Guid PatientId, string PatientName, DateOnly DateOfBirth, Mrn Mrn, KneeSide Knee);

@@ -1,4 +1,5 @@
 using KneeClinic.Core;
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Procedures;
@@ -30,20 +31,20 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
     public async Task<IActionResult> Harvest(Guid id, [Bind(Prefix = nameof(CasePage.Harvest))] HarvestForm form)
     {
         var operatorId = await ClinicianIdAsync(form.OperatorId, "Harvest.OperatorId");
-        return await writes.OnCasePage(this, id, form, p => p.Harvest = form, (c, terms) => c.RecordHarvest(
+        return await writes.OnStepPage(this, id, CaseStep.Product, form, p => p.Harvest = form, (c, terms) => c.RecordHarvest(
             new HarvestRecord(clock.ToUtc(form.StartedAt!.Value), clock.ToUtc(form.EndedAt!.Value), form.Site.Trim(), form.VolumeMl!.Value,
                 form.Anaesthesia.Trim(), Text(form.AnticoagulantLot), form.AnticoagulantExpiry, operatorId!, Text(form.Complications)),
-            terms, clock), "Harvest recorded. Label the product with its code, then record the processing.", "product");
+            terms, clock), "Harvest recorded. Label the product with its code, then record the processing.");
     }
 
     [HttpPost]
     public async Task<IActionResult> Receipt(Guid id, [Bind(Prefix = nameof(CasePage.Receipt))] ReceiptForm form)
     {
         var receivedById = await ClinicianIdAsync(form.ReceivedById, "Receipt.ReceivedById");
-        return await writes.OnCasePage(this, id, form, p => p.Receipt = form, (c, terms) => c.RecordReceipt(
+        return await writes.OnStepPage(this, id, CaseStep.Product, form, p => p.Receipt = form, (c, terms) => c.RecordReceipt(
             new ProductReceipt(form.Supplier.Trim(), form.Lot.Trim(), form.Expiry!.Value, form.DonorEligibilityReference.Trim(),
                 receivedById!, clock.ToUtc(form.ReceivedAt!.Value), form.Storage.Trim()),
-            terms, clock), "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.", "product");
+            terms, clock), "Product receipt recorded. Label it with its case product code, then record the thaw and preparation.");
     }
 
     [HttpPost]
@@ -54,7 +55,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
         var awaiting = await db.Cases.AnyAsync(c => c.Id == id && c.Stage == Core.Cases.CaseStage.ProductObtained);
         var verifierId = ModelState.IsValid && awaiting ? await VerifierIdAsync(form) : null;
         form.VerifierPassword = null; // never sent back to the page
-        return await writes.OnCasePage(this, id, form, p => p.Processing = form, (c, terms) => c.RecordProcessing(
+        return await writes.OnStepPage(this, id, CaseStep.Product, form, p => p.Processing = form, (c, terms) => c.RecordProcessing(
             new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
                 clock.ToUtc(form.StartedAt!.Value), clock.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
                 form.TotalNucleatedCells, form.ViabilityPercent, Me,
@@ -63,28 +64,45 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
                 form.Release == ReleaseDecision.Released && form.UseBy is { } useBy ? clock.ToUtc(useBy) : null, Text(form.ReleaseNote)),
             terms, clock), form.Release == ReleaseDecision.Released
             ? "Product released. It can be injected until its use-by time."
-            : "Product rejected and kept on record. Record a new harvest or receipt to go on.", "product");
+            : "Product rejected and kept on record. Record a new harvest or receipt to go on.");
     }
 
     [HttpPost]
     public Task<IActionResult> Discard(Guid id, [Bind(Prefix = nameof(CasePage.Discard))] DiscardForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Discard = form, (c, _) => c.DiscardProduct(form.Reason, Me, clock.Now),
-            "Product discarded and kept on record. Record a new harvest or receipt to go on.", "product");
+        writes.OnStepPage(this, id, CaseStep.Product, form, p => p.Discard = form, (c, _) => c.DiscardProduct(form.Reason, Me, clock.Now),
+            "Product discarded and kept on record. Record a new harvest or receipt to go on.");
 
-    /// <summary>The product label: its code in large type and as a QR code, to print and stick on the product.</summary>
+    /// <summary>
+    /// The product label, sized for a label printer: the patient's name, date of birth and record number for the bedside
+    /// two-identifier check, and the product code in large type and as a QR code to scan at the time-out.
+    /// </summary>
     [HttpGet]
     public async Task<IActionResult> Label(Guid id)
     {
-        var product = await db.CellProducts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
-        return product is null ? NotFound() : View(product);
+        var label = await db.CellProducts.AsNoTracking().Where(p => p.Id == id)
+            .Join(db.Cases, p => p.CaseId, c => c.Id, (p, c) => new { Product = p, c.PatientId, c.Knee })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new ProductLabel(x.Product, p.Id, Core.Patients.Patient.ListName(p.FamilyName, p.GivenName),
+                p.DateOfBirth, p.Mrn, x.Knee))
+            .FirstOrDefaultAsync();
+        if (label is null) return NotFound();
+        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Core.Procedures.CellProduct), id.ToString(), label.PatientId));
+        return View(label);
     }
 
+    /// <summary>The time-out at the bedside: the product scanned, the knee marked and two identifiers, before the injection record opens.</summary>
+    [HttpPost]
+    public Task<IActionResult> TimeOut(Guid id, [Bind(Prefix = nameof(CasePage.TimeOut))] TimeOutForm form) =>
+        writes.OnStepPage(this, id, CaseStep.TimeOut, form, p => p.TimeOut = form, (c, terms) => c.ConfirmTimeOut(
+            new TimeOutCheck(form.ProductCode, form.Knee!.Value, form.NameAndBirthDateConfirmed, form.RecordNumberConfirmed, Me), terms, clock),
+            "Time-out done: the patient, the product and the knee match. Record the injection.", CaseStep.Injection);
+
+    /// <summary>The injection of the product the time-out checked, into the knee it checked.</summary>
     [HttpPost]
     public Task<IActionResult> Inject(Guid id, [Bind(Prefix = nameof(CasePage.Injection))] InjectionForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Injection = form, (c, terms) => c.RecordInjection(
-            new InjectionEntry(form.ProductCode, form.Knee!.Value, form.UltrasoundGuided, form.VolumeMl!.Value, form.Approach, Me,
+        writes.OnStepPage(this, id, CaseStep.Injection, form, p => p.Injection = form, (c, terms) => c.RecordInjection(
+            new InjectionEntry(c.CurrentProduct?.ProductCode.Value ?? "", c.Knee, form.UltrasoundGuided, form.VolumeMl!.Value, form.Approach, Me,
                 clock.ToUtc(form.PerformedAt!.Value), form.ImmediateReaction, form.DischargeInstructionsGiven),
-            terms, Clinic.Schedule, clock), "Injection recorded. The follow-up visits are scheduled below.", "follow-up");
+            terms, Clinic.Schedule, clock), "Injection recorded. The follow-up visits are scheduled.", CaseStep.FollowUp);
 
     [HttpGet]
     public async Task<IActionResult> Visit(Guid id)
@@ -96,7 +114,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
             TempData["Error"] = page.Heading.Stage == Core.Cases.CaseStage.Closed
                 ? Core.Cases.CaseRules.CaseClosed.Message
                 : $"The {page.Visit.Label} visit is already {(page.Visit.Status == VisitStatus.Missed ? "marked missed" : "recorded")}.";
-            return RedirectToAction("Details", "Cases", new { id = page.Heading.CaseId }, "follow-up");
+            return RedirectToAction(nameof(CasesController.FollowUp), "Cases", new { id = page.Heading.CaseId });
         }
         var local = clock.ToLocal(clock.Now);
         page.Form.VisitedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
@@ -111,7 +129,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
         var koos = Koos(form.Koos, "Form.Koos");
         return await writes.RunAsync(this, caseId.Value, form.Version, (c, terms) => c.RecordVisit(id,
             new VisitEntry(clock.ToUtc(form.VisitedAt!.Value), Me, form.PainNrs!.Value, koos, form.RehabilitationStage, form.Notes), terms, clock),
-            "Follow-up visit recorded.", "follow-up", async () =>
+            "Follow-up visit recorded.", CaseStep.FollowUp, async () =>
             {
                 var page = await VisitPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
@@ -122,7 +140,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
 
     [HttpPost]
     public Task<IActionResult> MarkMissed(Guid id, MarkMissedForm form) =>
-        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.MarkVisitMissed(form.VisitId, clock.Today, form.Reason), "Visit marked as missed.", "follow-up");
+        writes.OnStepPage(this, id, CaseStep.FollowUp, form, _ => { }, (c, _) => c.MarkVisitMissed(form.VisitId, clock.Today, form.Reason), "Visit marked as missed.");
 
     [HttpGet]
     public async Task<IActionResult> BaselineKoos(Guid id)
@@ -137,7 +155,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
         var koos = Koos(form.Koos, "Form.Koos");
         if (ModelState.IsValid && koos is null) ModelState.AddModelError("", "Enter the patient's answers: the questionnaire is empty.");
         return writes.RunAsync(this, id, form.Version, (c, _) => c.RecordBaselineKoos(koos!),
-            "Baseline KOOS recorded.", "screening", async () =>
+            "Baseline KOOS recorded.", CaseStep.Screening, async () =>
             {
                 var page = await BaselineKoosPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
@@ -148,8 +166,8 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
 
     [HttpPost]
     public Task<IActionResult> ReportAdverseEvent(Guid id, [Bind(Prefix = nameof(CasePage.AdverseEvent))] AdverseEventForm form) =>
-        writes.OnCasePage(this, id, form, p => p.AdverseEvent = form, (c, _) => c.ReportAdverseEvent(form.Details(), Me, clock),
-            "Adverse event reported.", "adverse-events");
+        writes.OnStepPage(this, id, CaseStep.AdverseEvents, form, p => p.AdverseEvent = form, (c, _) => c.ReportAdverseEvent(form.Details(), Me, clock),
+            "Adverse event reported.");
 
     [HttpGet]
     public async Task<IActionResult> UpdateAdverseEvent(Guid id)
@@ -164,7 +182,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
         var caseId = await db.AdverseEvents.Where(e => e.Id == id).Select(e => (Guid?)e.CaseId).FirstOrDefaultAsync();
         if (caseId is null) return NotFound();
         return await writes.RunAsync(this, caseId.Value, new ReadAt(form.Version, id, form.EventVersion),
-            (c, _) => c.UpdateAdverseEvent(id, form.Details(), clock), "Adverse event updated.", "adverse-events", async () =>
+            (c, _) => c.UpdateAdverseEvent(id, form.Details(), clock), "Adverse event updated.", CaseStep.AdverseEvents, async () =>
         {
             var page = await AdverseEventPage.LoadAsync(db, id);
             if (page is null) return NotFound();

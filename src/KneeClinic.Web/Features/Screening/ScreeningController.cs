@@ -18,36 +18,36 @@ public sealed class ScreeningController(CaseWrites writes, UserManager<Core.Staf
 
     [HttpPost]
     public Task<IActionResult> Checkup(Guid id, [Bind(Prefix = nameof(CasePage.Checkup))] CheckupForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Checkup = form,
+        writes.OnStepPage(this, id, CaseStep.Screening, form, p => p.Checkup = form,
             (c, _) => c.RecordCheckup(form.CheckupDate!.Value, form.MedicalHistory, form.Notes, form.BaselinePainNrs!.Value,
                 form.Present.Select(k => (k, form.ContraindicationNotes.GetValueOrDefault(k))), Today),
-            "Check-up saved.", "screening");
+            "Check-up saved.");
 
     [HttpPost]
     public Task<IActionResult> AddMedication(Guid id, [Bind(Prefix = nameof(CasePage.Medication))] MedicationForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Medication = form,
+        writes.OnStepPage(this, id, CaseStep.Screening, form, p => p.Medication = form,
             (c, _) => c.AddMedication(new Medication(form.Name, form.Dose, form.Kind!.Value, form.PauseFrom, form.ResumeOn)),
-            "Medication added.", "medications");
+            "Medication added.");
 
     [HttpPost]
     public Task<IActionResult> RemoveMedication(Guid id, RemoveEntryForm form) =>
-        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.RemoveMedication(form.EntryId),
-            "Medication removed.", "medications");
+        writes.OnStepPage(this, id, CaseStep.Screening, form, _ => { }, (c, _) => c.RemoveMedication(form.EntryId),
+            "Medication removed.");
 
     [HttpPost]
     public Task<IActionResult> AddImaging(Guid id, [Bind(Prefix = nameof(CasePage.Imaging))] ImagingForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Imaging = form,
+        writes.OnStepPage(this, id, CaseStep.Screening, form, p => p.Imaging = form,
             (c, _) => c.AddImaging(new ImagingStudy(form.Modality!.Value, form.PerformedOn!.Value, form.Findings, KlGrade.Of(form.KellgrenLawrenceGrade)), Today),
-            "Imaging added.", "imaging");
+            "Imaging added.");
 
     [HttpPost]
     public Task<IActionResult> RemoveImaging(Guid id, RemoveEntryForm form) =>
-        writes.OnCasePage(this, id, form, _ => { }, (c, _) => c.RemoveImaging(form.EntryId),
-            "Imaging removed.", "imaging");
+        writes.OnStepPage(this, id, CaseStep.Screening, form, _ => { }, (c, _) => c.RemoveImaging(form.EntryId),
+            "Imaging removed.");
 
     [HttpPost]
     public Task<IActionResult> Decide(Guid id, [Bind(Prefix = nameof(CasePage.Decision))] DecisionForm form) =>
-        writes.OnCasePage(this, id, form, p => p.Decision = form,
+        writes.OnStepPage(this, id, CaseStep.Screening, form, p => p.Decision = form,
             (c, _) => c.DecideEligibility(form.Outcome!.Value, form.Reason, users.GetUserId(User)!, clock.Now),
-            "Eligibility decision recorded.", "decision");
+            "Eligibility decision recorded.");
 }
