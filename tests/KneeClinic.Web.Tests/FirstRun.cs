@@ -117,7 +117,9 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
             using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
             { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             HttpResponseMessage? login = null;
-            for (var attempt = 0; attempt < 120 && login is null && !process.HasExited; attempt++)
+            // A loaded machine (CI with other work) can take a minute to migrate and seed: wait up to three.
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (login is null && !process.HasExited && DateTime.UtcNow < deadline)
             {
                 try { login = await client.GetAsync("/Account/Login"); }
                 catch (HttpRequestException) { await Task.Delay(500); }
