@@ -182,4 +182,46 @@ public sealed class FollowUpAndAdverseEvents
         Assert.False(adverseEvent.IsOpen);
         Assert.Equal(Now.AddDays(1), adverseEvent.UpdatedAt);
     }
+
+    [Fact]
+    public void ASeriousEventIsDueForReportingFromTheDayItWasKnownToBeSerious()
+    {
+        var @case = new CaseBuilder().Build();
+        Assert.Null(@case.ReportAdverseEvent(Details(), CaseBuilder.Clinician, PathwayCase.Clock()));
+        var adverseEvent = @case.AdverseEvents[0];
+        DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+        Assert.Null(adverseEvent.ReportDueOn(15, Day));
+
+        // Three days later it turns out the patient was admitted: the 15 days run from then, not from the report.
+        Assert.Null(@case.UpdateAdverseEvent(adverseEvent.Id, Details(3, SeriousCriteria.Hospitalisation), PathwayCase.Clock(Now.AddDays(3))));
+        Assert.Equal(Day(Now).AddDays(18), adverseEvent.ReportDueOn(15, Day));
+        Assert.Null(@case.UpdateAdverseEvent(adverseEvent.Id, Details(4, SeriousCriteria.Hospitalisation | SeriousCriteria.LifeThreatening),
+            PathwayCase.Clock(Now.AddDays(5))));
+        Assert.Equal(Day(Now).AddDays(18), adverseEvent.ReportDueOn(15, Day));
+    }
+
+    [Fact]
+    public void AnEventEnteredInErrorStaysOnRecordWithItsReasonAndIsNoLongerOpenOrDue()
+    {
+        var @case = new CaseBuilder().Build();
+        Assert.Null(@case.ReportAdverseEvent(Details(3, SeriousCriteria.Hospitalisation), CaseBuilder.Clinician, PathwayCase.Clock()));
+        var adverseEvent = @case.AdverseEvents[0];
+
+        Assert.Equal(AdverseEventRules.ErrorReasonRequired, @case.MarkAdverseEventEnteredInError(adverseEvent.Id, "  ", "admin", PathwayCase.Clock()));
+        Assert.Equal(AdverseEventRules.EventNotOfCase, @case.MarkAdverseEventEnteredInError(Guid.NewGuid(), "Wrong patient", "admin", PathwayCase.Clock()));
+        Assert.False(adverseEvent.EnteredInError);
+
+        Assert.Null(@case.MarkAdverseEventEnteredInError(adverseEvent.Id, " Recorded on the wrong patient ", "c2", PathwayCase.Clock(Now.AddHours(1))));
+
+        Assert.Single(@case.AdverseEvents);
+        Assert.True(adverseEvent.EnteredInError);
+        Assert.Equal("Recorded on the wrong patient", adverseEvent.EnteredInErrorReason);
+        Assert.Equal("c2", adverseEvent.EnteredInErrorById);
+        Assert.Equal(Now.AddHours(1), adverseEvent.EnteredInErrorAt);
+        Assert.False(adverseEvent.IsOpen);
+        Assert.Null(adverseEvent.ReportDueOn(15, at => DateOnly.FromDateTime(at.UtcDateTime)));
+        Assert.Equal(AdverseEventRules.AlreadyEnteredInError, @case.UpdateAdverseEvent(adverseEvent.Id, Details(), PathwayCase.Clock()));
+        Assert.Equal(AdverseEventRules.AlreadyEnteredInError,
+            @case.MarkAdverseEventEnteredInError(adverseEvent.Id, "Again", "c2", PathwayCase.Clock()));
+    }
 }

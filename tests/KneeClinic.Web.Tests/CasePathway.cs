@@ -264,7 +264,7 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
             ("AdverseEvent.CtcaeGrade", "1"), ("AdverseEvent.Relatedness", "Probable"), ("AdverseEvent.Description", "Warm, swollen knee"),
             ("AdverseEvent.ActionTaken", "Ice and rest"), ("AdverseEvent.Outcome", "Ongoing")));
         dashboard = await c.Session.GetAsync("/Dashboard");
-        Assert.Contains("FlareUp, grade 1", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+        Assert.Contains("Flare-up, grade 1", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
         // The 2-week visit's window opens within the week: the dashboard lists it ahead, with its window.
         var twoWeeksAhead = dashboard.Document.QuerySelector("#due-this-week li[data-visit='2 weeks']")?.TextContent;
         Assert.Contains($"window {twoWeeks.WindowOpens:yyyy-MM-dd} to {twoWeeks.WindowCloses:yyyy-MM-dd}", twoWeeksAhead);
@@ -278,7 +278,30 @@ public sealed class CasePathway(ClinicFactory factory, ITestOutputHelper output)
         Assert.Contains("Give the date the event resolved.", resolvedTooEarly.Errors);
         await Submit(c, resolvedTooEarly, "#adverse-event-form", Fields(("Form.Outcome", "Resolved"), ("Form.ResolvedOn", Date(DateOnly.FromDateTime(Now.UtcDateTime)))));
         dashboard = await c.Session.GetAsync("/Dashboard");
-        Assert.DoesNotContain("FlareUp", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+        Assert.DoesNotContain("Flare-up", dashboard.Document.QuerySelector("#open-adverse-events")!.TextContent);
+
+        // A hospital stay, reported by mistake on this patient: serious, so due for reporting in 15 days; then marked as
+        // entered in error (with a reason), it stays on the case struck through and leaves the dashboard.
+        page = await Submit(c, await StepAsync(c, caseId, "AdverseEvents"), "#adverse-event-form", Fields(
+            ("AdverseEvent.OnsetOn", Date(DateOnly.FromDateTime(Now.UtcDateTime))), ("AdverseEvent.Category", "Infection"),
+            ("AdverseEvent.CtcaeGrade", "3"), ("AdverseEvent.Serious", "Hospitalisation"), ("AdverseEvent.Relatedness", "Possible"),
+            ("AdverseEvent.Description", "Admitted with a fever"), ("AdverseEvent.Outcome", "Ongoing")));
+        var dueOn = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(15).ToString("yyyy-MM-dd");
+        var serious = page.Document.QuerySelectorAll("#adverse-event-list tr").Single(r => r.TextContent.Contains("Admitted with a fever"));
+        Assert.Contains("Hospital stay", serious.TextContent);
+        Assert.Contains($"Report by {dueOn}", serious.TextContent);
+        Assert.Contains("Possibly", serious.TextContent);
+        Assert.Contains($"report by {dueOn}", (await c.Session.GetAsync("/Dashboard")).Document.QuerySelector("#open-adverse-events")!.TextContent);
+        update = await c.Session.GetAsync(serious.QuerySelector("a[href^='/Procedures/UpdateAdverseEvent/']")!.GetAttribute("href")!);
+        var noErrorReason = await c.Session.SubmitAsync(update, "#entered-in-error-form", Fields());
+        Assert.Contains(Core.FollowUp.AdverseEventRules.ErrorReasonRequired.Message, noErrorReason.Errors);
+        page = await Submit(c, noErrorReason, "#entered-in-error-form", Fields(("Error.Reason", "Belongs to another patient")));
+        var struck = page.Document.QuerySelector("#adverse-event-list tr.entered-in-error")!.TextContent;
+        Assert.Contains("Admitted with a fever", struck);
+        Assert.Contains("Entered in error", struck);
+        Assert.Contains("Belongs to another patient", struck);
+        Assert.DoesNotContain("Admitted", (await c.Session.GetAsync("/Dashboard")).Document.QuerySelector("#open-adverse-events")!.TextContent);
+        Assert.Equal(2, await factory.QueryAsync(db => db.AdverseEvents.CountAsync(e => e.CaseId == caseId)));
 
         // The follow-up year. KOOS improves from 50 (all 2s) to 75 (all 1s); the 6-month visit is missed.
         page = await VisitAsync(c, caseId, "2 weeks", 6, new string('2', 42));

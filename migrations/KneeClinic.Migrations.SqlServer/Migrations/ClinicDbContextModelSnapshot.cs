@@ -387,6 +387,17 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<DateTimeOffset?>("EnteredInErrorAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("EnteredInErrorById")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("EnteredInErrorReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateOnly>("OnsetOn")
                         .HasColumnType("date");
 
@@ -415,6 +426,9 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
+
+                    b.Property<DateTimeOffset?>("SeriousKnownAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset?>("UpdatedAt")
                         .HasColumnType("datetimeoffset");

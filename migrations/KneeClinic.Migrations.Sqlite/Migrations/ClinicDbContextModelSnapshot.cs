@@ -377,6 +377,17 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EnteredInErrorAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EnteredInErrorById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnteredInErrorReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("OnsetOn")
                         .HasColumnType("TEXT");
 
@@ -405,6 +416,9 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SeriousKnownAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("UpdatedAt")
                         .HasColumnType("INTEGER");

@@ -415,7 +415,7 @@ public sealed class Case : Aggregate
     public RuleViolation? ReportAdverseEvent(AdverseEventDetails details, string reportedById, ClinicClock clock)
     {
         var adverseEvent = new AdverseEvent(Id, reportedById, clock.Now);
-        if (adverseEvent.Apply(details, clock.Today) is { } violation) return violation;
+        if (adverseEvent.Apply(details, clock.Now, clock.Today) is { } violation) return violation;
         _adverseEvents.Add(adverseEvent);
         return null;
     }
@@ -424,6 +424,12 @@ public sealed class Case : Aggregate
     public RuleViolation? UpdateAdverseEvent(Guid eventId, AdverseEventDetails details, ClinicClock clock) =>
         _adverseEvents.FirstOrDefault(e => e.Id == eventId) is { } adverseEvent
             ? adverseEvent.Update(details, clock.Now, clock.Today)
+            : AdverseEventRules.EventNotOfCase;
+
+    /// <summary>Marks an event recorded by mistake, with the reason; it stays on the record, struck through.</summary>
+    public RuleViolation? MarkAdverseEventEnteredInError(Guid eventId, string? reason, string byId, ClinicClock clock) =>
+        _adverseEvents.FirstOrDefault(e => e.Id == eventId) is { } adverseEvent
+            ? adverseEvent.MarkEnteredInError(reason, byId, clock.Now)
             : AdverseEventRules.EventNotOfCase;
 
     /// <summary>Harvest or receipt: the patient is eligible and has consented, and no product is in hand yet.</summary>

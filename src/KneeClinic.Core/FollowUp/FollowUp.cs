@@ -207,17 +207,44 @@ public sealed class AdverseEvent : Aggregate
     public DateTimeOffset ReportedAt { get; private set; }
     public DateTimeOffset? UpdatedAt { get; private set; }
 
-    public bool IsOpen => Outcome is AdverseEventOutcome.Ongoing or AdverseEventOutcome.Unknown;
+    /// <summary>When the clinic first knew the event was serious: the reporting clock starts then.</summary>
+    public DateTimeOffset? SeriousKnownAt { get; private set; }
+
+    /// <summary>An entry made by mistake (wrong patient, duplicate) is marked, never deleted: the record of it stays.</summary>
+    public DateTimeOffset? EnteredInErrorAt { get; private set; }
+    public string? EnteredInErrorById { get; private set; }
+    public string? EnteredInErrorReason { get; private set; }
+    public bool EnteredInError => EnteredInErrorAt is not null;
+
+    public bool IsOpen => !EnteredInError && Outcome is AdverseEventOutcome.Ongoing or AdverseEventOutcome.Unknown;
+
+    /// <summary>
+    /// The day a serious event must be reported by (to the IRB and, under an IND, the FDA): the clinic's reporting
+    /// period counted from the day it was known to be serious. Null for an event that is not serious or was entered in error.
+    /// </summary>
+    public DateOnly? ReportDueOn(int reportingDays, Func<DateTimeOffset, DateOnly> clinicDay) =>
+        IsSerious && !EnteredInError && SeriousKnownAt is { } known ? clinicDay(known).AddDays(reportingDays) : null;
 
     /// <summary>Updates what is known: grade, action, outcome and resolution as the event evolves.</summary>
     internal RuleViolation? Update(AdverseEventDetails details, DateTimeOffset now, DateOnly today)
     {
-        if (Apply(details, today) is { } violation) return violation;
+        if (EnteredInError) return AdverseEventRules.AlreadyEnteredInError;
+        if (Apply(details, now, today) is { } violation) return violation;
         UpdatedAt = now;
         return null;
     }
 
-    internal RuleViolation? Apply(AdverseEventDetails d, DateOnly today)
+    internal RuleViolation? MarkEnteredInError(string? reason, string byId, DateTimeOffset now)
+    {
+        if (EnteredInError) return AdverseEventRules.AlreadyEnteredInError;
+        if (string.IsNullOrWhiteSpace(reason)) return AdverseEventRules.ErrorReasonRequired;
+        EnteredInErrorAt = now;
+        EnteredInErrorById = byId;
+        EnteredInErrorReason = reason.Trim();
+        return null;
+    }
+
+    internal RuleViolation? Apply(AdverseEventDetails d, DateTimeOffset now, DateOnly today)
     {
         if (d.OnsetOn > today) return AdverseEventRules.OnsetInFuture;
         if (d.CtcaeGrade is < 1 or > 5) return AdverseEventRules.CtcaeGradeOutOfRange;
@@ -241,6 +268,7 @@ public sealed class AdverseEvent : Aggregate
         ActionTaken = string.IsNullOrWhiteSpace(d.ActionTaken) ? null : d.ActionTaken.Trim();
         Outcome = d.Outcome;
         ResolvedOn = d.ResolvedOn;
+        if (IsSerious) SeriousKnownAt ??= now;
         return null;
     }
 }
@@ -272,4 +300,8 @@ public static class AdverseEventRules
         "A resolution date goes with the outcome \"resolved\" or \"resolved with after-effects\".");
     public static readonly RuleViolation ResolutionDateOutOfRange = new(nameof(ResolutionDateOutOfRange),
         "The resolution date must be between the onset and today.");
+    public static readonly RuleViolation ErrorReasonRequired = new(nameof(ErrorReasonRequired),
+        "Say why this entry is wrong (for example: recorded on the wrong patient, a duplicate of another entry).");
+    public static readonly RuleViolation AlreadyEnteredInError = new(nameof(AlreadyEnteredInError),
+        "This entry has been marked as entered in error and can no longer be changed.");
 }

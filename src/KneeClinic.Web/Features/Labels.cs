@@ -19,6 +19,37 @@ public static class Labels
         AdverseEventCategory.Other => "Other",
     };
 
+    public static string Label(this Relatedness relatedness) => relatedness switch
+    {
+        Relatedness.NotRelated => "Not related",
+        Relatedness.Unlikely => "Unlikely",
+        Relatedness.Possible => "Possibly",
+        Relatedness.Probable => "Probably",
+        Relatedness.Definite => "Definitely",
+    };
+
+    public static string Label(this AdverseEventOutcome outcome) => outcome switch
+    {
+        AdverseEventOutcome.Ongoing => "Ongoing",
+        AdverseEventOutcome.Resolved => "Resolved",
+        AdverseEventOutcome.ResolvedWithSequelae => "Resolved with after-effects",
+        AdverseEventOutcome.Fatal => "Fatal",
+        AdverseEventOutcome.Unknown => "Unknown",
+    };
+
+    /// <summary>One seriousness criterion in words; <see cref="SeriousCriteria.None"/> reads "Not serious".</summary>
+    public static string Label(this SeriousCriteria criterion) => criterion switch
+    {
+        SeriousCriteria.None => "Not serious",
+        SeriousCriteria.Death => "Death",
+        SeriousCriteria.LifeThreatening => "Life-threatening",
+        SeriousCriteria.Hospitalisation => "Hospital stay (or a longer one)",
+        SeriousCriteria.Disability => "Lasting disability",
+        SeriousCriteria.CongenitalAnomaly => "Birth defect (congenital anomaly)",
+        SeriousCriteria.OtherImportantEvent => "Other important medical event",
+        _ => string.Join(", ", Enum.GetValues<SeriousCriteria>().Where(c => c != SeriousCriteria.None && criterion.HasFlag(c)).Select(c => c.Label())),
+    };
+
     public static string Label(this MedicationKind kind) => kind switch
     {
         MedicationKind.Nsaid => "NSAID",

@@ -20,6 +20,12 @@ public sealed class ClinicOptions
 
     public int ConsentValidityDays { get; set; } = ConsentRules.DefaultValidityDays;
 
+    /// <summary>
+    /// Days the clinic has to report a serious adverse event (to the IRB and, under an IND, the FDA), counted from the
+    /// day it was known to be serious. 15 calendar days is the IND safety report's limit.
+    /// </summary>
+    public int SeriousEventReportingDays { get; set; } = 15;
+
     /// <summary>Whom to call about an injury or an urgent problem at night and at weekends; printed on every form.</summary>
     public string AfterHoursPhone { get; set; } = "(555) 010-0109";
 
@@ -159,6 +165,7 @@ public sealed class ClinicOptions
     {
         problem = !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _) ? $"Clinic:TimeZone '{TimeZone}' is not a known time zone."
             : ConsentValidityDays < 1 ? "Clinic:ConsentValidityDays must be 1 or more."
+            : SeriousEventReportingDays is < 1 or > 90 ? "Clinic:SeriousEventReportingDays must be between 1 and 90."
             : string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(Phone) || string.IsNullOrWhiteSpace(Address)
                 ? "Clinic:Name, Clinic:Phone and Clinic:Address are printed on every consent form and must be set."
             : string.IsNullOrWhiteSpace(AfterHoursPhone) || string.IsNullOrWhiteSpace(RightsContactName) || string.IsNullOrWhiteSpace(RightsContactPhone)

@@ -17,6 +17,9 @@ internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<Adver
         b.Property(e => e.Description).HasMaxLength(4000);
         b.Property(e => e.ActionTaken).HasMaxLength(4000);
         b.Property(e => e.ReportedById).HasMaxLength(450);
+        b.Property(e => e.EnteredInErrorById).HasMaxLength(450);
+        b.Property(e => e.EnteredInErrorReason).HasMaxLength(1000);
+        b.Ignore(e => e.EnteredInError);
         b.Ignore(e => e.IsSerious);
         b.Ignore(e => e.IsOpen);
         b.ToTable(t => t.HasCheckConstraint("CK_AdverseEvents_CtcaeGrade", "\"CtcaeGrade\" BETWEEN 1 AND 5"));

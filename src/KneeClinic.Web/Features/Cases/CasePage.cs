@@ -52,6 +52,9 @@ public sealed class CasePage
     public IReadOnlyList<AdverseEvent> AdverseEvents { get; init; } = [];
     public IReadOnlyList<OutcomeTrend> Outcomes { get; init; } = [];
 
+    /// <summary>The day a serious event must be reported by, under the clinic's reporting period.</summary>
+    public DateOnly? ReportDue(AdverseEvent e) => e.ReportDueOn(Clinic.SeriousEventReportingDays, Clock.DateOf);
+
     /// <summary>Active clinicians, for choosing an operator or a second verifier.</summary>
     public IReadOnlyList<SelectListItem> Clinicians { get; init; } = [];
     public required ClinicOptions Clinic { get; init; }
@@ -92,7 +95,7 @@ public sealed class CasePage
 
         var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById, injection?.ClinicianId }
             .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId, p.DiscardedById }))
-            .Concat(visits.Select(v => v.ClinicianId)).Concat(events.Select(e => e.ReportedById))
+            .Concat(visits.Select(v => v.ClinicianId)).Concat(events.SelectMany(e => new[] { e.ReportedById, e.EnteredInErrorById }))
             .OfType<string>().Distinct().ToList();
         var staff = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
             .ToDictionaryAsync(u => u.Id, u => u.DisplayName);

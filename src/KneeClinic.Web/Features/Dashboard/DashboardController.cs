@@ -6,10 +6,12 @@ using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Features.Cases;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Dashboard;
 
@@ -17,7 +19,8 @@ public sealed record CaseLine(Guid CaseId, string Patient, Mrn Mrn, KneeSide Kne
 
 public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
 
-public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious);
+public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious,
+    DateOnly? ReportDueOn);
 
 /// <summary>A scheduled visit whose window is open now, or opens within the week.</summary>
 public sealed record DueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowOpens, DateOnly WindowCloses);
@@ -27,6 +30,7 @@ public sealed record AwaitingSignature(Guid CaseId, string Patient, Mrn Mrn, str
 public sealed class DashboardPage
 {
     public required bool AllClinicians { get; init; }
+    public required DateOnly Today { get; init; }
     public required IReadOnlyList<CaseLine> Cases { get; init; }
     public required IReadOnlyList<OverdueVisit> Overdue { get; init; }
 
@@ -46,7 +50,7 @@ public sealed class DashboardPage
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock) : Controller
+public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(bool all = false)
@@ -68,7 +72,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var names = open.ToDictionary(o => o.Case.Id, o => (Name: Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Case.Knee));
 
         var events = await db.AdverseEvents.AsNoTracking()
-            .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown)
+            .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown) && e.EnteredInErrorAt == null
                 && db.Cases.Any(c => c.Id == e.CaseId && (all || c.AssignedClinicianId == me)))
             .Join(db.Cases, e => e.CaseId, c => c.Id, (e, c) => new { Event = e, c.PatientId })
             .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
@@ -80,6 +84,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         return View(new DashboardPage
         {
             AllClinicians = all,
+            Today = today,
             Cases = [.. open.OrderBy(o => o.Case.Stage).ThenBy(o => o.FamilyName)
                 .Select(o => new CaseLine(o.Case.Id, names[o.Case.Id].Name, o.Mrn, o.Case.Knee, o.Case.CellSource, o.Case.Stage,
                     CasePage.Next(o.Case, printedCases.Contains(o.Case.Id), visits[o.Case.Id], today)))],
@@ -89,7 +94,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             DueThisWeek = [.. Due(v => today < v.WindowOpens && v.WindowOpens <= today.AddDays(7))],
             OpenEvents = [.. events.OrderByDescending(e => e.Event.IsSerious).ThenBy(e => e.Event.OnsetOn)
                 .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Patient.ListName(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
-                    e.Event.CtcaeGrade, e.Event.IsSerious))],
+                    e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(options.Value.SeriousEventReportingDays, clock.DateOf)))],
             Awaiting = [.. printed.OrderBy(d => d.GeneratedAt)
                 .Select(d => new AwaitingSignature(d.CaseId, names[d.CaseId].Name, names[d.CaseId].Mrn, d.DocumentNumber, d.GeneratedAt))],
         });

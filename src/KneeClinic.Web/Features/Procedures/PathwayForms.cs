@@ -223,6 +223,15 @@ public sealed class MarkMissedForm : CaseFormBase
     public string? Reason { get; set; }
 }
 
+/// <summary>Marks an adverse event entered by mistake; the rule (<c>ErrorReasonRequired</c>) asks for the reason.</summary>
+public sealed class EnteredInErrorForm : CaseFormBase
+{
+    public Guid EventVersion { get; set; }
+
+    [StringLength(1000), Display(Name = "Why is this entry wrong?")]
+    public string? Reason { get; set; }
+}
+
 public sealed class AdverseEventForm : CaseFormBase
 {
     /// <summary>The event's own version when updating one.</summary>

@@ -54,12 +54,19 @@ public sealed class AdverseEventPage
     public required CaseHeading Heading { get; init; }
     public required AdverseEvent Event { get; init; }
     public AdverseEventForm Form { get; set; } = new();
+    public EnteredInErrorForm Error { get; set; } = new();
 
     public static async Task<AdverseEventPage?> LoadAsync(ClinicDbContext db, Guid eventId)
     {
         var adverseEvent = await db.AdverseEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId);
         if (adverseEvent is null || await CaseHeading.LoadAsync(db, adverseEvent.CaseId) is not { } heading) return null;
-        return new AdverseEventPage { Heading = heading, Event = adverseEvent, Form = AdverseEventForm.From(adverseEvent, heading.CaseVersion) };
+        return new AdverseEventPage
+        {
+            Heading = heading,
+            Event = adverseEvent,
+            Form = AdverseEventForm.From(adverseEvent, heading.CaseVersion),
+            Error = new EnteredInErrorForm { Version = heading.CaseVersion, EventVersion = adverseEvent.Version },
+        };
     }
 }
 

@@ -191,6 +191,23 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
         });
     }
 
+    /// <summary>An event recorded by mistake is marked with the reason, never deleted.</summary>
+    [HttpPost]
+    public async Task<IActionResult> EnteredInError(Guid id, [Bind(Prefix = nameof(AdverseEventPage.Error))] EnteredInErrorForm form)
+    {
+        var caseId = await db.AdverseEvents.Where(e => e.Id == id).Select(e => (Guid?)e.CaseId).FirstOrDefaultAsync();
+        if (caseId is null) return NotFound();
+        return await writes.RunAsync(this, caseId.Value, new ReadAt(form.Version, id, form.EventVersion),
+            (c, _) => c.MarkAdverseEventEnteredInError(id, form.Reason, Me, clock), "Adverse event marked as entered in error.", CaseStep.AdverseEvents, async () =>
+            {
+                var page = await AdverseEventPage.LoadAsync(db, id);
+                if (page is null) return NotFound();
+                page.Error = form;
+                ViewData["FailedForm"] = nameof(EnteredInErrorForm);
+                return View(nameof(UpdateAdverseEvent), page);
+            });
+    }
+
     private KoosAnswers? Koos(KoosForm form, string field)
     {
         var answers = form.Answers(out var problem);
