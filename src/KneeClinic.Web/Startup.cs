@@ -181,6 +181,7 @@ public static class Startup
         app.UseAuthentication();
         app.UseSignInCheckFailures();
         app.UseAuthorization();
+        app.UseFormReturns();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
     }

@@ -35,7 +35,28 @@ public static class SessionLimits
                 return;
             }
             await validate(context);
+            if (context.Principal is not null) context.HttpContext.Items[EndsAtKey] = EndsAt(context);
         };
+    }
+
+    private const string EndsAtKey = "KneeClinic.SessionEndsAt";
+
+    /// <summary>
+    /// Seconds until this request's session ends if nothing more is sent: the idle limit (the cookie is renewed on
+    /// every request) or the absolute limit, whichever comes first; null when the request is not signed in.
+    /// </summary>
+    public static int? SecondsLeft(HttpContext context) => context.Items[EndsAtKey] is DateTimeOffset endsAt
+        ? (int)Math.Max(0, (endsAt - Now(context)).TotalSeconds)
+        : null;
+
+    private static DateTimeOffset EndsAt(CookieValidatePrincipalContext context)
+    {
+        var security = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var now = Now(context.HttpContext);
+        var signedInAt = DateTimeOffset.Parse(context.Properties.GetString(SignedInAtKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        var absolute = signedInAt + security.AbsoluteSessionLimit;
+        var idle = now + security.IdleSessionLimit;
+        return absolute < idle ? absolute : idle;
     }
 
     /// <summary>A cookie without a sign-in time (issued before the limit existed) is treated as expired.</summary>

@@ -43,6 +43,15 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
             await users.CountRecoveryCodesAsync(user), form));
     }
 
+    /// <summary>
+    /// Keeps a session alive while someone is typing, and says how long it has left. The page's script calls it at
+    /// most once a minute, and when "Stay signed in" is pressed; the sign-in cookie is renewed like on any request.
+    /// Signed out (or the session over), the sign-in cookie's handler answers the script's request with 401.
+    /// </summary>
+    [HttpGet, AllowWithoutTwoFactor]
+    [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+    public IActionResult KeepAlive() => Json(new { secondsLeft = SessionLimits.SecondsLeft(HttpContext) });
+
     [HttpGet, AllowWithoutTwoFactor]
     public async Task<IActionResult> EnableAuthenticator() => View(await SetupAsync(await CurrentUserAsync(), new VerifyCodeForm()));
 
