@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using KneeClinic.Core.Cases;
 using KneeClinic.Core.Patients;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
@@ -52,7 +53,26 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         Assert.True(await users.IsInRoleAsync((await users.FindByEmailAsync(DemoData.AdminEmail))!, Roles.Administrator));
         Assert.True(await users.IsInRoleAsync((await users.FindByEmailAsync(DemoData.ClinicianEmail))!, Roles.Clinician));
         var demo = Mrn.StartingWith("DEMO-")!.Value;
-        Assert.Equal(3, await factory.QueryAsync(db => db.Patients.CountAsync(p => p.Mrn >= demo.From && p.Mrn < demo.Before)));
+        Assert.Equal(9, await factory.QueryAsync(db => db.Patients.CountAsync(p => p.Mrn >= demo.From && p.Mrn < demo.Before)));
+
+        // A case at every stage, with what each stage brings: forms, products, visits in the past, events, an overdue visit.
+        var stages = await factory.QueryAsync(db => db.Cases
+            .Where(c => db.Patients.Any(p => p.Id == c.PatientId && p.Mrn >= demo.From && p.Mrn < demo.Before))
+            .GroupBy(c => c.Stage).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));
+        Assert.Equal(new Dictionary<CaseStage, int>
+        {
+            [CaseStage.Screening] = 2,
+            [CaseStage.Eligible] = 2,
+            [CaseStage.Consented] = 1,
+            [CaseStage.ProductReleased] = 1,
+            [CaseStage.FollowUp] = 2,
+            [CaseStage.Completed] = 1,
+        }, stages);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        Assert.Equal(5, await factory.QueryAsync(db => db.ConsentDocuments.CountAsync(d => d.Status == Core.Consent.ConsentStatus.Signed)));
+        Assert.True(await factory.QueryAsync(db => db.FollowUpVisits.CountAsync(v => v.Status == Core.FollowUp.VisitStatus.Completed)) >= 10);
+        Assert.True(await factory.QueryAsync(db => db.FollowUpVisits.AnyAsync(v => v.Status == Core.FollowUp.VisitStatus.Scheduled && v.WindowCloses < today)));
+        Assert.Equal(2, await factory.QueryAsync(db => db.AdverseEvents.CountAsync()));
     }
 
     [Fact]

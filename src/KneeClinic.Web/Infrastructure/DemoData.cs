@@ -1,14 +1,26 @@
+using KneeClinic.Core;
 using KneeClinic.Core.Cases;
+using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
+using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Patients;
+using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
+using KneeClinic.Documents.Consent;
+using KneeClinic.Web.Features.Consents;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Infrastructure;
 
-/// <summary>Development only: demo staff accounts and a few fictional patients, so the app is ready to log in.</summary>
+/// <summary>
+/// Development only: demo staff accounts and fictional patients with cases at every stage (screening, consent
+/// awaiting signature, consented, product released, in follow-up with visits, charts and adverse events, a visit
+/// overdue, a year completed), so the app is ready to log in and everything can be seen. Each case is walked
+/// through the domain's own rules on a clock set back to when each step happened.
+/// </summary>
 public static class DemoData
 {
     public const string AdminEmail = "admin@demo.kneeclinic.test";
@@ -27,9 +39,12 @@ public static class DemoData
 
         await EnsureUserAsync(users, AdminEmail, "Demo Administrator", Roles.Administrator);
         var clinician = await EnsureUserAsync(users, ClinicianEmail, "Dr Demo Clinician", Roles.Clinician);
-        await EnsureUserAsync(users, VerifierEmail, "Dr Demo Verifier", Roles.Clinician);
+        var verifier = await EnsureUserAsync(users, VerifierEmail, "Dr Demo Verifier", Roles.Clinician);
         if (!await db.Patients.AnyAsync())
+        {
             await SeedPatientsAsync(db, clinician.Id, clock);
+            await new Pathways(scope.ServiceProvider, clinician.Id, verifier.Id).SeedAsync();
+        }
 
         await console.WriteLineAsync($"Demo accounts (Development only): {AdminEmail}, {ClinicianEmail} and {VerifierEmail}, password {Password}");
     }
@@ -70,5 +85,164 @@ public static class DemoData
     {
         if (!result.Succeeded)
             throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+    }
+
+    /// <summary>A clock stopped at one instant: each step of a demo case happens at its own time in the past.</summary>
+    private sealed class StoppedClock(DateTimeOffset at) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => at;
+    }
+
+    /// <summary>Demo cases walked along the pathway through the domain, each step at its time in the past.</summary>
+    private sealed class Pathways(IServiceProvider services, string clinicianId, string verifierId)
+    {
+        private readonly ClinicDbContext db = services.GetRequiredService<ClinicDbContext>();
+        private readonly CaseWrites writes = services.GetRequiredService<CaseWrites>();
+        private readonly ClinicOptions clinic = services.GetRequiredService<IOptions<ClinicOptions>>().Value;
+        private readonly ClinicClock today = services.GetRequiredService<ClinicClock>();
+
+        private ClinicClock At(DateTimeOffset at) => new(new StoppedClock(at), today.Zone);
+
+        /// <summary>A morning in the clinic's zone, <paramref name="daysAgo"/> days back, at <paramref name="hour"/>.</summary>
+        private DateTimeOffset DaysAgo(int daysAgo, int hour = 9) =>
+            today.ToUtc(today.Today.AddDays(-daysAgo).ToDateTime(new TimeOnly(hour, 0)));
+
+        public async Task SeedAsync()
+        {
+            // Consent printed, waiting for the patient's signature.
+            var dana = await ScreenedAsync("DEMO-0004", "Dana", "Demo-Kowalski", new DateOnly(1962, 6, 9), Sex.Female, KneeSide.Left, CellSource.BoneMarrow, 3);
+            await PrintAsync(dana, DaysAgo(0, 8));
+            await SaveAsync(dana);
+
+            // Consented yesterday: the harvest is next.
+            var emil = await ScreenedAsync("DEMO-0005", "Emil", "Demo-Nakamura", new DateOnly(1957, 11, 30), Sex.Male, KneeSide.Right, CellSource.Adipose, 6);
+            await SignAsync(emil, DaysAgo(1, 10));
+            await SaveAsync(emil);
+
+            // Harvested and processed this morning, released: the time-out and the injection are next.
+            var fatima = await ScreenedAsync("DEMO-0006", "Fatima", "Demo-Haddad", new DateOnly(1966, 2, 17), Sex.Female, KneeSide.Right, CellSource.BoneMarrow, 8);
+            await SignAsync(fatima, DaysAgo(3, 10));
+            await Obtain(fatima, today.Now.AddHours(-3));
+            await Process(fatima, today.Now.AddHours(-2));
+            await SaveAsync(fatima);
+
+            // Injected ten weeks ago: 2 and 6 weeks recorded, a flare-up that resolved, the 3-month visit coming up.
+            var gustavo = await InjectedAsync("DEMO-0007", "Gustavo", "Demo-Silva", new DateOnly(1960, 8, 21), Sex.Male, KneeSide.Left, CellSource.UmbilicalCord, 70);
+            await Visit(gustavo, "2 weeks", 5, 2);
+            await Visit(gustavo, "6 weeks", 4, 1);
+            Check(gustavo.ReportAdverseEvent(new AdverseEventDetails(Day(66), AdverseEventCategory.FlareUp, 1, SeriousCriteria.None, Relatedness.Probable,
+                "Warm, swollen knee two days after the injection.", "Ice, rest and paracetamol.", AdverseEventOutcome.Resolved, Day(62)),
+                clinicianId, At(DaysAgo(62))));
+            await SaveAsync(gustavo);
+
+            // Injected seven and a half months ago: the 6-month visit was not done and its window has closed; an
+            // infection needing a hospital stay is still open, with its reporting date.
+            var hana = await InjectedAsync("DEMO-0008", "Hana", "Demo-Novak", new DateOnly(1955, 3, 3), Sex.Female, KneeSide.Right, CellSource.BoneMarrow, 230);
+            await Visit(hana, "2 weeks", 6, 2);
+            await Visit(hana, "6 weeks", 5, 2);
+            await Visit(hana, "3 months", 4, 1);
+            Check(hana.ReportAdverseEvent(new AdverseEventDetails(Day(5), AdverseEventCategory.Infection, 3, SeriousCriteria.Hospitalisation, Relatedness.Possible,
+                "Fever and a hot, swollen knee; admitted for intravenous antibiotics.", "Joint aspirated; cultures sent.", AdverseEventOutcome.Ongoing, null),
+                clinicianId, At(DaysAgo(4))));
+            await SaveAsync(hana);
+
+            // A year completed: every visit recorded, the knee much better.
+            var ivan = await InjectedAsync("DEMO-0009", "Ivan", "Demo-Petrov", new DateOnly(1963, 12, 5), Sex.Male, KneeSide.Left, CellSource.Adipose, 380);
+            var pain = 6;
+            foreach (var label in new[] { "2 weeks", "6 weeks", "3 months", "6 months", "12 months" })
+                await Visit(ivan, label, --pain < 2 ? 2 : pain, label is "2 weeks" or "6 weeks" ? 2 : 1);
+            await SaveAsync(ivan);
+        }
+
+        private DateOnly Day(int daysAgo) => today.Today.AddDays(-daysAgo);
+
+        private async Task<Case> ScreenedAsync(string mrn, string given, string family, DateOnly born, Sex sex, KneeSide knee, CellSource source, int daysAgo)
+        {
+            var at = DaysAgo(daysAgo);
+            var patient = new Patient(Mrn.Of(mrn), given, family, born, sex, at);
+            var @case = new Case(patient.Id, knee, source, KlGrade.Of(3), clinicianId, at);
+            var on = Day(daysAgo);
+            Check(@case.RecordCheckup(on, "Knee pain for several years; physiotherapy and weight loss helped a little.", null, 7, [], on));
+            Check(@case.AddImaging(new ImagingStudy(ImagingModality.XRay, on.AddDays(-14), "Medial joint-space narrowing, small osteophytes.", KlGrade.Of(3)), on));
+            Check(@case.RecordBaselineKoos(Koos(2)));
+            Check(@case.DecideEligibility(EligibilityOutcome.Eligible, null, clinicianId, at.AddMinutes(30)));
+            db.AddRange(patient, @case);
+            await db.SaveChangesAsync();
+            return @case;
+        }
+
+        private async Task PrintAsync(Case @case, DateTimeOffset at)
+        {
+            var generation = new ConsentGeneration(db, services.GetRequiredService<ConsentTemplateLibrary>(), services.GetRequiredService<ConsentRenderer>(),
+                services.GetRequiredService<Documents.Fonts.FontSet>(), Options.Create(clinic), At(at));
+            var site = clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : "http://localhost:5080";
+            Check(await generation.GenerateAsync(@case, DocumentNumber.New(at), "en", clinicianId, site));
+        }
+
+        /// <summary>Prints the form, and the patient signs it half an hour later; the clinic's copy of the PDF stands for the scan.</summary>
+        private async Task SignAsync(Case @case, DateTimeOffset printedAt)
+        {
+            await PrintAsync(@case, printedAt);
+            var document = @case.ConsentDocuments[^1];
+            await using var pdf = new MemoryStream(document.Content);
+            var scan = await services.GetRequiredService<ScanStore>().SaveAsync(new FormFile(pdf, 0, pdf.Length, "scan", "scan.pdf"), "application/pdf");
+            var signedAt = printedAt.AddMinutes(30);
+            Check(@case.RecordSignature(document.Id, new ConsentSignature(signedAt, clinicianId, "Demo Witness", null, null, true,
+                scan.FileName, scan.ContentType, scan.Sha256, signedAt.AddMinutes(5)), await writes.TermsAsync(@case), signedAt.AddMinutes(5)));
+        }
+
+        private async Task Obtain(Case @case, DateTimeOffset at)
+        {
+            var terms = await Terms(@case);
+            Check(@case.CellSource.IsAutologous()
+                ? @case.RecordHarvest(new HarvestRecord(at, at.AddMinutes(40), @case.CellSource == CellSource.Adipose ? "Lower abdomen" : "Right posterior iliac crest",
+                    @case.CellSource == CellSource.Adipose ? 120 : 60, "Local, lidocaine 1%", "ACD-A 4411", today.Today.AddMonths(6), clinicianId, null), terms, At(at.AddHours(1)))
+                : @case.RecordReceipt(new ProductReceipt("Demo Cord Bank", "UC-LOT-7781", DateOnly.FromDateTime(at.UtcDateTime).AddMonths(3), "DER-DEMO-0042",
+                    clinicianId, at, "LN2 dewar 2"), terms, At(at.AddMinutes(10))));
+        }
+
+        private async Task Process(Case @case, DateTimeOffset at) =>
+            Check(@case.RecordProcessing(new ProcessingRecord(@case.CellSource.IsAutologous() ? "Density-gradient concentration" : "Thaw and wash",
+                "Cell separator CS-200", "KIT-5521", DateOnly.FromDateTime(at.UtcDateTime).AddMonths(2), at, at.AddMinutes(50), 4.0m, 1.2e9m, 93.5m,
+                clinicianId, verifierId, ReleaseDecision.Released, at.AddMinutes(55), at.AddHours(6)), await Terms(@case), At(at.AddHours(1))));
+
+        private async Task<Case> InjectedAsync(string mrn, string given, string family, DateOnly born, Sex sex, KneeSide knee, CellSource source, int daysAgo)
+        {
+            var @case = await ScreenedAsync(mrn, given, family, born, sex, knee, source, daysAgo + 10);
+            await SignAsync(@case, DaysAgo(daysAgo + 3, 10));
+            var morning = DaysAgo(daysAgo, 8);
+            await Obtain(@case, morning);
+            await Process(@case, morning.AddHours(1));
+            var product = @case.Products[^1].ProductCode;
+            var needle = morning.AddHours(3);
+            Check(@case.ConfirmTimeOut(new TimeOutCheck(product, knee, true, true, clinicianId), await Terms(@case), At(needle.AddMinutes(-5))));
+            Check(@case.RecordInjection(new InjectionEntry(product, knee, true, 3.5m, "Superolateral", clinicianId, needle, null, true),
+                await Terms(@case), clinic.Schedule, At(needle.AddMinutes(20))));
+            return @case;
+        }
+
+        /// <summary>A visit on the day it was due, with pain and KOOS (every item answered <paramref name="koos"/>).</summary>
+        private async Task Visit(Case @case, string label, int pain, int koos)
+        {
+            var visit = @case.Visits.Single(v => v.Label == label);
+            var at = today.ToUtc(visit.DueOn.ToDateTime(new TimeOnly(10, 0)));
+            Check(@case.RecordVisit(visit.Id, new VisitEntry(at, clinicianId, pain, Koos(koos), RehabilitationStage.EarlyRehabilitation, "Walking further; no swelling."),
+                await Terms(@case), At(at.AddMinutes(30))));
+        }
+
+        private Task<ConsentTerms> Terms(Case @case) => writes.TermsAsync(@case);
+
+        private static KoosAnswers Koos(int every) => new([.. Enumerable.Repeat<int?>(every, KoosAnswers.ItemCount)]);
+
+        private async Task SaveAsync(Case @case)
+        {
+            if (db.Entry(@case).State == EntityState.Detached) throw new InvalidOperationException("A demo case is not tracked.");
+            await db.SaveChangesAsync();
+        }
+
+        private static void Check(RuleViolation? violation)
+        {
+            if (violation is not null) throw new InvalidOperationException($"Demo data broke a rule: {violation.Message}");
+        }
     }
 }
