@@ -13,14 +13,19 @@ namespace KneeClinic.Web.Tests;
 /// <summary>Administrators manage template versions and review consent records.</summary>
 public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    /// <summary>A signed consent on the published English bone-marrow version 2, stored the way the app stores it.</summary>
-    private async Task<Guid> SignedConsentAsync(bool withScanRecord = true)
+    /// <summary>
+    /// A consent on the published English bone-marrow version 2, stored the way the app stores it: signed
+    /// <paramref name="signedAgo"/> before now (an hour unless given), withdrawn a minute later, or left unsigned.
+    /// </summary>
+    private async Task<Guid> SignedConsentAsync(bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true, bool withdraw = false,
+        string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null)
     {
         return await factory.QueryAsync(async db =>
         {
-            var now = factory.Clock.GetUtcNow();
-            var clinician = await db.Users.FirstAsync();
-            var patient = new Patient(Mrn.Of($"A-{Guid.NewGuid():N}"[..14]), "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
+            var realNow = factory.Clock.GetUtcNow();
+            var now = realNow - (signedAgo ?? TimeSpan.FromHours(1)) + TimeSpan.FromHours(1);
+            var clinician = await db.Users.OrderBy(u => u.Email).FirstAsync();
+            var patient = new Patient(Mrn.Of(mrn ?? $"A-{Guid.NewGuid():N}"[..14]), givenName, familyName, new DateOnly(1970, 1, 1), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, KlGrade.Of(2), clinician.Id, now);
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == ConsentLanguage.Of("en")
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
@@ -31,14 +36,57 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, clinician.Id, now.AddHours(-3)));
             Assert.Null(c.AddConsent(document));
             var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == v1.TemplateId).ToListAsync();
-            Assert.Null(c.RecordSignature(document.Id, new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf",
-                "application/pdf", new string('b', 64), now), new ConsentTerms(versions), now));
+            if (sign)
+                Assert.Null(c.RecordSignature(document.Id, new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf",
+                    "application/pdf", new string('b', 64), now), new ConsentTerms(versions), now));
+            if (withdraw) Assert.Null(c.WithdrawConsent(document.Id, now.AddMinutes(-59), "changed her mind", clinician.Id, now));
             db.AddRange(patient, c);
             await db.SaveChangesAsync();
             if (!withScanRecord)
                 await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ConsentSignatures WHERE ConsentDocumentId = {document.Id}");
             return document.Id;
         });
+    }
+
+    private Task<DocumentNumber> NumberOfAsync(Guid documentId) =>
+        factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == documentId).Select(d => d.DocumentNumber).SingleAsync());
+
+    [Fact]
+    public async Task TheVerifyPageSaysWhetherTheFormAllowsAProcedureNowAndWhyNotWithThePatientsInitialsAndBirthDate()
+    {
+        var valid = await SignedConsentAsync(givenName: "Beatriz", familyName: "Quintero-Verify");
+        var lapsed = await SignedConsentAsync(signedAgo: TimeSpan.FromDays(91));
+        var withdrawn = await SignedConsentAsync(withdraw: true);
+        var unsigned = await SignedConsentAsync(sign: false);
+        var signedAt = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == valid).Select(d => d.Signature!.SignedAt).SingleAsync());
+        using var clinician = await factory.SignedInAsync(Roles.Clinician);
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        foreach (var session in new[] { clinician, admin })
+        {
+            var page = await session.GetAsync($"/Consents/Verify/{await NumberOfAsync(valid)}");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.StartsWith("Valid for a procedure now, until", page.Document.QuerySelector("#verify-validity")!.TextContent.Trim());
+            Assert.Equal($"{signedAt.AddDays(ConsentRules.DefaultValidityDays):yyyy-MM-dd HH:mm} UTC",
+                page.Document.QuerySelector("#verify-valid-until")!.TextContent.Trim());
+            var patient = page.Document.QuerySelector("#verify-patient")!.TextContent;
+            Assert.Contains("B. Q.", patient);
+            Assert.Contains("1970-01-01", patient);
+            Assert.DoesNotContain("Beatriz", page.Text);
+            Assert.DoesNotContain("Quintero", page.Text);
+        }
+
+        async Task<string> WhyNot(Guid id)
+        {
+            var page = await admin.GetAsync($"/Consents/Verify/{await NumberOfAsync(id)}");
+            Assert.StartsWith("Not valid for a procedure now.", page.Document.QuerySelector("#verify-validity")!.TextContent.Trim());
+            return page.Document.QuerySelector("#verify-why-not")!.TextContent;
+        }
+        Assert.Equal(ConsentRules.ConsentLapsed(ConsentRules.DefaultValidityDays).Message, await WhyNot(lapsed));
+        Assert.Equal(ConsentRules.ConsentWithdrawn.Message, await WhyNot(withdrawn));
+        Assert.Equal(ConsentRules.FormNotSignedYet.Message, await WhyNot(unsigned));
+        var notSigned = await admin.GetAsync($"/Consents/Verify/{await NumberOfAsync(unsigned)}");
+        Assert.Equal("not signed, so never valid", notSigned.Document.QuerySelector("#verify-valid-until")!.TextContent.Trim());
     }
 
     [Fact]
