@@ -194,6 +194,43 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Contains("The end date is before the start date.", backwards.Errors);
     }
 
+    [Fact]
+    public async Task TheRecordsListShowsThePatientMrnValidityAndWhoObtainedConsentAndSaysWhenNothingMatches()
+    {
+        var mrn = $"R-{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var signed = await SignedConsentAsync(givenName: "Rosa", familyName: "Listed-Record", mrn: mrn);
+        var lapsed = await SignedConsentAsync(signedAgo: TimeSpan.FromDays(91));
+        var withdrawn = await SignedConsentAsync(withdraw: true);
+        var (number, signedAt, obtainedBy) = await factory.QueryAsync(async db =>
+        {
+            var d = await db.ConsentDocuments.AsNoTracking().SingleAsync(x => x.Id == signed);
+            var name = await db.Users.Where(u => u.Id == d.Signature!.ObtainedById).Select(u => u.DisplayName).SingleAsync();
+            return (d.DocumentNumber, d.Signature!.SignedAt, name);
+        });
+        Assert.False(string.IsNullOrWhiteSpace(obtainedBy));
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        var list = await admin.GetAsync("/ConsentRecords");
+        var row = list.Document.QuerySelector($"#consent-records tr[data-document='{number}']")!;
+        Assert.Equal("Listed-Record, Rosa", row.QuerySelector(".consent-patient")!.TextContent);
+        Assert.Equal(mrn, row.QuerySelector(".consent-mrn")!.TextContent);
+        Assert.Equal($"{signedAt.AddDays(ConsentRules.DefaultValidityDays):yyyy-MM-dd}", row.QuerySelector(".consent-valid-until")!.TextContent);
+        Assert.Equal(obtainedBy, row.QuerySelector(".consent-obtained-by")!.TextContent);
+        Assert.Equal($"/Consents/Verify/{number}", row.QuerySelector("a[href^='/Consents/Verify/']")!.GetAttribute("href"));
+        Assert.EndsWith("(lapsed)", list.Document.QuerySelector($"tr[data-document='{await NumberOfAsync(lapsed)}'] .consent-valid-until")!.TextContent);
+        Assert.Equal("withdrawn", list.Document.QuerySelector($"tr[data-document='{await NumberOfAsync(withdrawn)}'] .consent-valid-until")!.TextContent);
+        Assert.Null(list.Document.QuerySelector("#consent-empty"));
+
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var none = await admin.GetAsync($"/ConsentRecords?From={today.AddDays(2):yyyy-MM-dd}");
+        Assert.Contains("No consent record matches this filter.", none.Document.QuerySelector("#consent-empty")!.TextContent);
+        Assert.Null(none.Document.QuerySelector("#consent-records"));
+        // A reversed range is an error to correct, not an empty result.
+        var backwards = await admin.GetAsync($"/ConsentRecords?From={today:yyyy-MM-dd}&To={today.AddDays(-3):yyyy-MM-dd}");
+        Assert.Contains("The end date is before the start date.", backwards.Errors);
+        Assert.Null(backwards.Document.QuerySelector("#consent-empty"));
+    }
+
     [Theory]
     [InlineData("/ConsentTemplates")]
     [InlineData("/ConsentRecords")]
