@@ -17,8 +17,12 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
     /// A consent on the published English bone-marrow version 2, stored the way the app stores it: signed
     /// <paramref name="signedAgo"/> before now (an hour unless given), withdrawn a minute later, or left unsigned.
     /// </summary>
-    private async Task<Guid> SignedConsentAsync(bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true, bool withdraw = false,
-        string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null)
+    private Task<Guid> SignedConsentAsync(bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true, bool withdraw = false,
+        string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null) =>
+        SignedConsentAsync(factory, withScanRecord, signedAgo, sign, withdraw, givenName, familyName, mrn);
+
+    internal static async Task<Guid> SignedConsentAsync(ClinicFactory factory, bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true,
+        bool withdraw = false, string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null)
     {
         return await factory.QueryAsync(async db =>
         {
