@@ -91,6 +91,14 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Equal(ConsentRules.FormNotSignedYet.Message, await WhyNot(unsigned));
         var notSigned = await admin.GetAsync($"/Consents/Verify/{await NumberOfAsync(unsigned)}");
         Assert.Equal("not signed, so never valid", notSigned.Document.QuerySelector("#verify-valid-until")!.TextContent.Trim());
+
+        // The page shows patient details, so each look-up is in the audit trail under the patient.
+        var looked = await factory.QueryAsync(db => db.AuditEntries
+            .Where(e => e.Action == Core.Audit.AuditAction.Viewed && e.Entity == nameof(ConsentDocument) && e.EntityId == valid.ToString())
+            .Select(e => e.PatientId).ToListAsync());
+        var patientId = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == valid)
+            .Join(db.Cases, d => d.CaseId, c => c.Id, (d, c) => (Guid?)c.PatientId).SingleAsync());
+        Assert.Equal([patientId, patientId], looked);
     }
 
     [Fact]

@@ -83,15 +83,15 @@ public sealed record VerifyPage(VerifyForm Form, VerifyResult? Result, bool Sear
         var version = versions.Single(v => v.Id == document.TemplateVersionId);
         var code = await db.ConsentTemplates.Where(t => t.Id == templateId).Select(t => t.Code).SingleAsync();
         var patient = await db.Cases.Where(c => c.Id == document.CaseId)
-            .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.FamilyName, p.GivenName, p.DateOfBirth }).SingleAsync();
+            .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.Id, p.FamilyName, p.GivenName, p.DateOfBirth }).SingleAsync();
         var intact = Convert.ToHexStringLower(SHA256.HashData(document.Content)) == document.Sha256;
         return new VerifyPage(form, new VerifyResult(document.DocumentNumber, document.Status, code, version.Version, version.Language,
             document.GeneratedAt, document.Signature?.SignedAt, document.Sha256, document.ContentHash, intact, document.CaseId, document.Id,
             new ConsentTerms(versions, validityDays).Standing(document, now), Patient.Initials(patient.FamilyName, patient.GivenName),
-            patient.DateOfBirth), true);
+            patient.DateOfBirth, patient.Id), true);
     }
 }
 
 public sealed record VerifyResult(string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, ConsentLanguage Language,
     DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string Sha256, string ContentHash, bool BytesMatch, Guid CaseId, Guid DocumentId,
-    ConsentStanding Standing, string PatientInitials, DateOnly DateOfBirth);
+    ConsentStanding Standing, string PatientInitials, DateOnly DateOfBirth, Guid PatientId);
