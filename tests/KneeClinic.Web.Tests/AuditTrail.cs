@@ -282,7 +282,11 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
     [Fact]
     public async Task TheViewerNamesRecordsAndFieldsInWordsLinksToTheRecordsAndFoldsTheValues()
     {
-        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        // An administrator who is also a clinician, so the clinical pages the entries link to are theirs to open.
+        var email = $"administrator-clinician-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Administrator, Roles.Clinician);
+        using var admin = factory.Session();
+        await admin.LogInAsync(email, ClinicFactory.Password);
         var (clinician, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow, givenName: "Nora", familyName: "Names");
         var (patientId, mrn) = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId)
             .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new ValueTuple<Guid, string>(p.Id, p.Mrn.Value)).SingleAsync());
@@ -330,6 +334,15 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
         Assert.Equal(["Phone"], changedFields);
         Assert.Equal("1 field changed", changed.QuerySelector("details summary")!.TextContent);
         Assert.Contains("+1 555 0100", changed.QuerySelector("details")!.TextContent);
+
+        // An administrator only is shown no link to a clinical page they could not open, but the same names and MRN.
+        using var administrator = await factory.SignedInAsync(Roles.Administrator);
+        var plain = await administrator.SubmitAsync(await administrator.GetAsync("/Audit"), "#audit-filter", Fields(("Mrn", mrn)));
+        Assert.Equal(rows.Length, plain.Document.QuerySelectorAll("#audit-entries tbody tr").Length);
+        Assert.Empty(plain.Document.QuerySelectorAll("#audit-entries .audit-record a, #audit-entries .audit-patient a"));
+        Assert.All(plain.Document.QuerySelectorAll("#audit-entries .audit-patient"), p => Assert.Equal(mrn, p.TextContent.Trim()));
+        Assert.Equal(records, plain.Document.QuerySelectorAll("#audit-entries .audit-record").Select(c => c.TextContent.Trim()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await administrator.GetAsync($"/Cases/Details/{caseId}")).Status);
     }
 
     [Fact]

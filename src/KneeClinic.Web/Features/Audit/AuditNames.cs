@@ -59,24 +59,30 @@ public static partial class AuditNames
         ["(as stored)"] = "(as stored)",
     };
 
-    /// <summary>Where a record's page is, by the aggregate it belongs to; {0} is the first part of its key.</summary>
-    private static readonly Dictionary<string, string> Pages = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Where a record's page is, by the aggregate it belongs to ({0} is the first part of its key), and the policy that
+    /// opens it: an administrator who is not also a clinician is not shown links to clinical pages they cannot open.
+    /// </summary>
+    private static readonly Dictionary<string, (string Pattern, string Policy)> Pages = new(StringComparer.Ordinal)
     {
-        ["Patient"] = "/Patients/Details/{0}",
-        ["Case"] = "/Cases/Details/{0}",
-        ["ConsentTemplate"] = "/ConsentTemplates",
-        ["ConsentTemplateVersion"] = "/ConsentTemplates/Preview/{0}",
-        ["ConsentDocument"] = "/Consents/Download/{0}",
-        ["CellProduct"] = "/Procedures/Label/{0}",
-        ["FollowUpVisit"] = "/Procedures/Visit/{0}",
-        ["AdverseEvent"] = "/Procedures/UpdateAdverseEvent/{0}",
-        ["ClinicUser"] = "/Staff/Edit/{0}",
-        ["Account"] = "/Staff/Edit/{0}",
-        ["UserRole"] = "/Staff/Edit/{0}",
-        ["UserToken"] = "/Staff/Edit/{0}",
-        ["UserClaim"] = "/Staff/Edit/{0}",
-        ["UserLogin"] = "/Staff/Edit/{0}",
+        ["Patient"] = ("/Patients/Details/{0}", Startup.ClinicalPolicy),
+        ["Case"] = ("/Cases/Details/{0}", Startup.ClinicalPolicy),
+        ["ConsentTemplate"] = ("/ConsentTemplates", Startup.AdministrationPolicy),
+        ["ConsentTemplateVersion"] = ("/ConsentTemplates/Preview/{0}", Startup.AdministrationPolicy),
+        ["ConsentDocument"] = ("/Consents/Download/{0}", Startup.StaffPolicy),
+        ["CellProduct"] = ("/Procedures/Label/{0}", Startup.ClinicalPolicy),
+        ["FollowUpVisit"] = ("/Procedures/Visit/{0}", Startup.ClinicalPolicy),
+        ["AdverseEvent"] = ("/Procedures/UpdateAdverseEvent/{0}", Startup.ClinicalPolicy),
+        ["ClinicUser"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["Account"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["UserRole"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["UserToken"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["UserClaim"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["UserLogin"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
     };
+
+    /// <summary>The patient page, which the MRN column links to.</summary>
+    public static AuditLink Patient(Guid patientId) => new($"/Patients/Details/{patientId}", Startup.ClinicalPolicy);
 
     // Parts stored with their owner's key (one per owner), so they open on the owner's page. A list item such as a
     // medication has a key of its own and is found through the patient instead.
@@ -90,15 +96,17 @@ public static partial class AuditNames
     public static string Field(string field) => Fields.TryGetValue(field, out var name) ? name
         : Words(field.Length > 2 && field.EndsWith("Id", StringComparison.Ordinal) ? field[..^2] : field);
 
-    /// <summary>The app-relative address of the record's page, or null when it has none.</summary>
-    public static string? Link(string entity, string entityId)
+    /// <summary>The app-relative address of the record's page and who may open it, or null when it has none.</summary>
+    public static AuditLink? Link(string entity, string entityId)
     {
         var key = entityId.Split('/')[0];
         if (key.Length == 0) return null;
         var type = TypeOf(entity);
         var owner = entity.Split('.', '#')[0];
         var page = type == owner ? owner : PartsKeyedByOwner.Contains(type) ? owner : null;
-        return page is not null && Pages.TryGetValue(page, out var pattern) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, Uri.EscapeDataString(key)) : null;
+        return page is not null && Pages.TryGetValue(page, out var target)
+            ? new AuditLink(string.Format(System.Globalization.CultureInfo.InvariantCulture, target.Pattern, Uri.EscapeDataString(key)), target.Policy)
+            : null;
     }
 
     /// <summary>The CLR type of an owned part ("…#ConsentSignature", "… (KoosScores)"), or the name as it is.</summary>
@@ -120,3 +128,6 @@ public static partial class AuditNames
     [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|_")]
     private static partial Regex WordBreak();
 }
+
+/// <summary>A record's page: its app-relative address and the authorization policy it needs.</summary>
+public sealed record AuditLink(string Path, string Policy);

@@ -43,7 +43,7 @@ public sealed record AuditRow(long Sequence, DateTime At, string? UserName, stri
     public string Record => AuditNames.Record(Entity);
 
     /// <summary>The record's page, when it has one.</summary>
-    public string? Link => AuditNames.Link(Entity, EntityId);
+    public AuditLink? Link => AuditNames.Link(Entity, EntityId);
 
     /// <summary>What the folded list of values says before it is opened.</summary>
     public string Summary(int count) => Action switch
