@@ -280,6 +280,72 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task TheViewerNamesRecordsAndFieldsInWordsLinksToTheRecordsAndFoldsTheValues()
+    {
+        // An administrator who is also a clinician, so the clinical pages the entries link to are theirs to open.
+        var email = $"administrator-clinician-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Administrator, Roles.Clinician);
+        using var admin = factory.Session();
+        await admin.LogInAsync(email, ClinicFactory.Password);
+        var (clinician, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow, givenName: "Nora", familyName: "Names");
+        var (patientId, mrn) = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId)
+            .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new ValueTuple<Guid, string>(p.Id, p.Mrn.Value)).SingleAsync());
+        await clinician.GetAsync($"/Cases/Details/{caseId}");
+        await factory.QueryAsync(async db =>
+        {
+            var patient = await db.Patients.SingleAsync(p => p.Id == patientId);
+            patient.Update(patient.GivenName, patient.FamilyName, patient.DateOfBirth, patient.Sex, "+1 555 0100", null, null);
+            return await db.SaveChangesAsync();
+        });
+
+        var page = await admin.GetAsync("/Audit");
+        var trail = await admin.SubmitAsync(page, "#audit-filter", Fields(("Mrn", mrn)));
+        var rows = trail.Document.QuerySelectorAll("#audit-entries tbody tr");
+        Assert.NotEmpty(rows);
+
+        // Record types in words, each linked to its page; no identifier shown as text.
+        var records = trail.Document.QuerySelectorAll("#audit-entries .audit-record").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Contains("Patient", records);
+        Assert.Contains("Case", records);
+        Assert.Contains("Screening", records);
+        Assert.Contains("Imaging study", records);
+        Assert.DoesNotContain(records, r => System.Text.RegularExpressions.Regex.IsMatch(r, "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}"));
+        Assert.DoesNotContain("CaseScreening", trail.Document.QuerySelector("#audit-entries")!.TextContent);
+        string?[] LinksNamed(string name) => [.. trail.Document.QuerySelectorAll("#audit-entries .audit-record a")
+            .Where(a => a.TextContent.Trim() == name).Select(a => a.GetAttribute("href"))];
+        Assert.Contains($"/Cases/Details/{caseId}", LinksNamed("Case"));
+        Assert.All(LinksNamed("Screening"), href => Assert.Equal($"/Cases/Details/{caseId}", href));
+        Assert.Contains($"/Patients/Details/{patientId}", LinksNamed("Patient"));
+        Assert.All(rows, r => Assert.Equal($"/Patients/Details/{patientId}", r.QuerySelector(".audit-patient a")!.GetAttribute("href")));
+        Assert.All(rows, r => Assert.Equal(mrn, r.QuerySelector(".audit-patient a")!.TextContent));
+
+        // The values are folded under a count; field names read as words.
+        var created = rows.Single(r => r.QuerySelector(".audit-record")!.TextContent.Trim() == "Patient" && r.TextContent.Contains("Created"));
+        var folded = created.QuerySelector("details")!;
+        Assert.False(folded.HasAttribute("open"));
+        var fields = folded.QuerySelectorAll("li strong").Select(f => f.TextContent).ToList();
+        Assert.Equal($"{fields.Count} fields recorded", folded.QuerySelector("summary")!.TextContent);
+        Assert.Contains("Date of birth", fields);
+        Assert.Contains("MRN", fields);
+        Assert.Contains("Given name", fields);
+        Assert.DoesNotContain("DateOfBirth", fields);
+        var changed = rows.Single(r => r.QuerySelector(".audit-record")!.TextContent.Trim() == "Patient" && r.TextContent.Contains("Changed"));
+        var changedFields = changed.QuerySelectorAll("details li strong").Select(f => f.TextContent).ToList();
+        Assert.Equal(["Phone"], changedFields);
+        Assert.Equal("1 field changed", changed.QuerySelector("details summary")!.TextContent);
+        Assert.Contains("+1 555 0100", changed.QuerySelector("details")!.TextContent);
+
+        // An administrator only is shown no link to a clinical page they could not open, but the same names and MRN.
+        using var administrator = await factory.SignedInAsync(Roles.Administrator);
+        var plain = await administrator.SubmitAsync(await administrator.GetAsync("/Audit"), "#audit-filter", Fields(("Mrn", mrn)));
+        Assert.Equal(rows.Length, plain.Document.QuerySelectorAll("#audit-entries tbody tr").Length);
+        Assert.Empty(plain.Document.QuerySelectorAll("#audit-entries .audit-record a, #audit-entries .audit-patient a"));
+        Assert.All(plain.Document.QuerySelectorAll("#audit-entries .audit-patient"), p => Assert.Equal(mrn, p.TextContent.Trim()));
+        Assert.Equal(records, plain.Document.QuerySelectorAll("#audit-entries .audit-record").Select(c => c.TextContent.Trim()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await administrator.GetAsync($"/Cases/Details/{caseId}")).Status);
+    }
+
+    [Fact]
     public async Task TheExportIsAuditedAndAFormulaInADataValueIsEscaped()
     {
         using var admin = await factory.SignedInAsync(Roles.Administrator);

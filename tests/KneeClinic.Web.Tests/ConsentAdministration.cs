@@ -13,14 +13,23 @@ namespace KneeClinic.Web.Tests;
 /// <summary>Administrators manage template versions and review consent records.</summary>
 public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture<ClinicFactory>
 {
-    /// <summary>A signed consent on the published English bone-marrow version 2, stored the way the app stores it.</summary>
-    private async Task<Guid> SignedConsentAsync(bool withScanRecord = true)
+    /// <summary>
+    /// A consent on the published English bone-marrow version 2, stored the way the app stores it: signed
+    /// <paramref name="signedAgo"/> before now (an hour unless given), withdrawn a minute later, or left unsigned.
+    /// </summary>
+    private Task<Guid> SignedConsentAsync(bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true, bool withdraw = false,
+        string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null) =>
+        SignedConsentAsync(factory, withScanRecord, signedAgo, sign, withdraw, givenName, familyName, mrn);
+
+    internal static async Task<Guid> SignedConsentAsync(ClinicFactory factory, bool withScanRecord = true, TimeSpan? signedAgo = null, bool sign = true,
+        bool withdraw = false, string givenName = "Ana", string familyName = "Admin-Test", string? mrn = null)
     {
         return await factory.QueryAsync(async db =>
         {
-            var now = factory.Clock.GetUtcNow();
-            var clinician = await db.Users.FirstAsync();
-            var patient = new Patient(Mrn.Of($"A-{Guid.NewGuid():N}"[..14]), "Ana", "Admin-Test", new DateOnly(1970, 1, 1), Sex.Female, now);
+            var realNow = factory.Clock.GetUtcNow();
+            var now = realNow - (signedAgo ?? TimeSpan.FromHours(1)) + TimeSpan.FromHours(1);
+            var clinician = await db.Users.OrderBy(u => u.Email).FirstAsync();
+            var patient = new Patient(Mrn.Of(mrn ?? $"A-{Guid.NewGuid():N}"[..14]), givenName, familyName, new DateOnly(1970, 1, 1), Sex.Female, now);
             var c = new Case(patient.Id, KneeSide.Right, CellSource.BoneMarrow, KlGrade.Of(2), clinician.Id, now);
             var v1 = await db.ConsentTemplateVersions.SingleAsync(v => v.Version == 2 && v.Language == ConsentLanguage.Of("en")
                 && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == "consent-bone-marrow"));
@@ -31,14 +40,65 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
             Assert.Null(c.DecideEligibility(EligibilityOutcome.Eligible, null, clinician.Id, now.AddHours(-3)));
             Assert.Null(c.AddConsent(document));
             var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == v1.TemplateId).ToListAsync();
-            Assert.Null(c.RecordSignature(document.Id, new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf",
-                "application/pdf", new string('b', 64), now), new ConsentTerms(versions), now));
+            if (sign)
+                Assert.Null(c.RecordSignature(document.Id, new ConsentSignature(now.AddHours(-1), clinician.Id, null, null, null, true, "x.pdf",
+                    "application/pdf", new string('b', 64), now), new ConsentTerms(versions), now));
+            if (withdraw) Assert.Null(c.WithdrawConsent(document.Id, now.AddMinutes(-59), "changed her mind", clinician.Id, now));
             db.AddRange(patient, c);
             await db.SaveChangesAsync();
             if (!withScanRecord)
                 await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM ConsentSignatures WHERE ConsentDocumentId = {document.Id}");
             return document.Id;
         });
+    }
+
+    private Task<DocumentNumber> NumberOfAsync(Guid documentId) =>
+        factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == documentId).Select(d => d.DocumentNumber).SingleAsync());
+
+    [Fact]
+    public async Task TheVerifyPageSaysWhetherTheFormAllowsAProcedureNowAndWhyNotWithThePatientsInitialsAndBirthDate()
+    {
+        var valid = await SignedConsentAsync(givenName: "Beatriz", familyName: "Quintero-Verify");
+        var lapsed = await SignedConsentAsync(signedAgo: TimeSpan.FromDays(91));
+        var withdrawn = await SignedConsentAsync(withdraw: true);
+        var unsigned = await SignedConsentAsync(sign: false);
+        var signedAt = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == valid).Select(d => d.Signature!.SignedAt).SingleAsync());
+        using var clinician = await factory.SignedInAsync(Roles.Clinician);
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        foreach (var session in new[] { clinician, admin })
+        {
+            var page = await session.GetAsync($"/Consents/Verify/{await NumberOfAsync(valid)}");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.StartsWith("Valid for a procedure now, until", page.Document.QuerySelector("#verify-validity")!.TextContent.Trim());
+            Assert.Equal($"{signedAt.AddDays(ConsentRules.DefaultValidityDays):yyyy-MM-dd HH:mm} UTC",
+                page.Document.QuerySelector("#verify-valid-until")!.TextContent.Trim());
+            var patient = page.Document.QuerySelector("#verify-patient")!.TextContent;
+            Assert.Contains("B. Q.", patient);
+            Assert.Contains("1970-01-01", patient);
+            Assert.DoesNotContain("Beatriz", page.Text);
+            Assert.DoesNotContain("Quintero", page.Text);
+        }
+
+        async Task<string> WhyNot(Guid id)
+        {
+            var page = await admin.GetAsync($"/Consents/Verify/{await NumberOfAsync(id)}");
+            Assert.StartsWith("Not valid for a procedure now.", page.Document.QuerySelector("#verify-validity")!.TextContent.Trim());
+            return page.Document.QuerySelector("#verify-why-not")!.TextContent;
+        }
+        Assert.Equal(ConsentRules.ConsentLapsed(ConsentRules.DefaultValidityDays).Message, await WhyNot(lapsed));
+        Assert.Equal(ConsentRules.ConsentWithdrawn.Message, await WhyNot(withdrawn));
+        Assert.Equal(ConsentRules.FormNotSignedYet.Message, await WhyNot(unsigned));
+        var notSigned = await admin.GetAsync($"/Consents/Verify/{await NumberOfAsync(unsigned)}");
+        Assert.Equal("not signed, so never valid", notSigned.Document.QuerySelector("#verify-valid-until")!.TextContent.Trim());
+
+        // The page shows patient details, so each look-up is in the audit trail under the patient.
+        var looked = await factory.QueryAsync(db => db.AuditEntries
+            .Where(e => e.Action == Core.Audit.AuditAction.Viewed && e.Entity == nameof(ConsentDocument) && e.EntityId == valid.ToString())
+            .Select(e => e.PatientId).ToListAsync());
+        var patientId = await factory.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == valid)
+            .Join(db.Cases, d => d.CaseId, c => c.Id, (d, c) => (Guid?)c.PatientId).SingleAsync());
+        Assert.Equal([patientId, patientId], looked);
     }
 
     [Fact]
@@ -144,6 +204,43 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         var backwards = await admin.GetAsync($"/ConsentRecords?From={today:yyyy-MM-dd}&To={today.AddDays(-3):yyyy-MM-dd}");
         Assert.Equal(HttpStatusCode.OK, backwards.Status);
         Assert.Contains("The end date is before the start date.", backwards.Errors);
+    }
+
+    [Fact]
+    public async Task TheRecordsListShowsThePatientMrnValidityAndWhoObtainedConsentAndSaysWhenNothingMatches()
+    {
+        var mrn = $"R-{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var signed = await SignedConsentAsync(givenName: "Rosa", familyName: "Listed-Record", mrn: mrn);
+        var lapsed = await SignedConsentAsync(signedAgo: TimeSpan.FromDays(91));
+        var withdrawn = await SignedConsentAsync(withdraw: true);
+        var (number, signedAt, obtainedBy) = await factory.QueryAsync(async db =>
+        {
+            var d = await db.ConsentDocuments.AsNoTracking().SingleAsync(x => x.Id == signed);
+            var name = await db.Users.Where(u => u.Id == d.Signature!.ObtainedById).Select(u => u.DisplayName).SingleAsync();
+            return (d.DocumentNumber, d.Signature!.SignedAt, name);
+        });
+        Assert.False(string.IsNullOrWhiteSpace(obtainedBy));
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        var list = await admin.GetAsync("/ConsentRecords");
+        var row = list.Document.QuerySelector($"#consent-records tr[data-document='{number}']")!;
+        Assert.Equal("Listed-Record, Rosa", row.QuerySelector(".consent-patient")!.TextContent);
+        Assert.Equal(mrn, row.QuerySelector(".consent-mrn")!.TextContent);
+        Assert.Equal($"{signedAt.AddDays(ConsentRules.DefaultValidityDays):yyyy-MM-dd}", row.QuerySelector(".consent-valid-until")!.TextContent);
+        Assert.Equal(obtainedBy, row.QuerySelector(".consent-obtained-by")!.TextContent);
+        Assert.Equal($"/Consents/Verify/{number}", row.QuerySelector("a[href^='/Consents/Verify/']")!.GetAttribute("href"));
+        Assert.EndsWith("(lapsed)", list.Document.QuerySelector($"tr[data-document='{await NumberOfAsync(lapsed)}'] .consent-valid-until")!.TextContent);
+        Assert.Equal("withdrawn", list.Document.QuerySelector($"tr[data-document='{await NumberOfAsync(withdrawn)}'] .consent-valid-until")!.TextContent);
+        Assert.Null(list.Document.QuerySelector("#consent-empty"));
+
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var none = await admin.GetAsync($"/ConsentRecords?From={today.AddDays(2):yyyy-MM-dd}");
+        Assert.Contains("No consent record matches this filter.", none.Document.QuerySelector("#consent-empty")!.TextContent);
+        Assert.Null(none.Document.QuerySelector("#consent-records"));
+        // A reversed range is an error to correct, not an empty result.
+        var backwards = await admin.GetAsync($"/ConsentRecords?From={today:yyyy-MM-dd}&To={today.AddDays(-3):yyyy-MM-dd}");
+        Assert.Contains("The end date is before the start date.", backwards.Errors);
+        Assert.Null(backwards.Document.QuerySelector("#consent-empty"));
     }
 
     [Theory]

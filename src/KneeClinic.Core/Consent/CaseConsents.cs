@@ -18,6 +18,13 @@ public sealed class ConsentTerms(IEnumerable<ConsentTemplateVersion> versions, i
         return ConsentDocument.SignatureCovers(signedAt, at, version, OfTemplate(version), validityDays);
     }
 
+    /// <summary>Whether <paramref name="document"/>, on its own, allows a procedure at <paramref name="at"/>, and until when.</summary>
+    public ConsentStanding Standing(ConsentDocument document, DateTimeOffset at)
+    {
+        var version = _versions[document.TemplateVersionId];
+        return document.StandingAt(at, version, OfTemplate(version), validityDays);
+    }
+
     internal RuleViolation? Valid(ConsentDocument document, DateTimeOffset at)
     {
         var version = _versions[document.TemplateVersionId];

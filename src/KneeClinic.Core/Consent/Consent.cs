@@ -325,15 +325,42 @@ public sealed class ConsentDocument : Aggregate
         return SignatureCovers(Signature.SignedAt, procedureAt, signedVersion, versionsOfTemplate, validityDays);
     }
 
+    /// <summary>
+    /// Whether this one form allows a procedure at <paramref name="at"/> and, if not, why; with the last moment its
+    /// signature covers. The same rules as <see cref="ValidFor"/>, in words for the person holding the paper.
+    /// </summary>
+    public ConsentStanding StandingAt(DateTimeOffset at, ConsentTemplateVersion signedVersion,
+        IEnumerable<ConsentTemplateVersion> versionsOfTemplate, int validityDays = ConsentRules.DefaultValidityDays)
+    {
+        if (Status == ConsentStatus.Voided) return new(ConsentRules.FormVoided, null);
+        if (Status == ConsentStatus.Generated || Signature is null) return new(ConsentRules.FormNotSignedYet, null);
+        var until = ValidUntil(Signature.SignedAt, validityDays);
+        if (Status == ConsentStatus.Withdrawn) return new(ConsentRules.ConsentWithdrawn, until);
+        if (at > until) return new(ConsentRules.ConsentLapsed(validityDays), until);
+        return new(SignatureCovers(Signature.SignedAt, at, signedVersion, versionsOfTemplate, validityDays), until);
+    }
+
+    /// <summary>The last moment a signature given at <paramref name="signedAt"/> covers a procedure.</summary>
+    public static DateTimeOffset ValidUntil(DateTimeOffset signedAt, int validityDays) => signedAt.AddDays(validityDays);
+
     /// <summary>A signature at <paramref name="signedAt"/>: before the procedure, recent enough, and on wording not replaced since.</summary>
     internal static RuleViolation? SignatureCovers(DateTimeOffset signedAt, DateTimeOffset procedureAt, ConsentTemplateVersion signedVersion,
         IEnumerable<ConsentTemplateVersion> versionsOfTemplate, int validityDays)
     {
         if (signedAt > procedureAt) return ConsentRules.SignedAfterProcedure;
-        if (procedureAt - signedAt > TimeSpan.FromDays(validityDays)) return ConsentRules.ConsentExpired(validityDays);
+        if (procedureAt > ValidUntil(signedAt, validityDays)) return ConsentRules.ConsentExpired(validityDays);
         if (versionsOfTemplate.Any(v => v.Supersedes(signedVersion) && v.PublishedAt <= procedureAt)) return ConsentRules.ConsentSuperseded;
         return null;
     }
+}
+
+/// <summary>
+/// How one consent form stands at a moment: <see cref="WhyNot"/> is null when it allows a procedure then; <see cref="ValidUntil"/> is
+/// the last moment its signature covers by age alone (none before it is signed).
+/// </summary>
+public sealed record ConsentStanding(RuleViolation? WhyNot, DateTimeOffset? ValidUntil)
+{
+    public bool Valid => WhyNot is null;
 }
 
 /// <summary>The record of a patient's signature on paper, and the scan the clinic keeps of it.</summary>

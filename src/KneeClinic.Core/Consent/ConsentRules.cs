@@ -66,4 +66,13 @@ public static class ConsentRules
 
     public static readonly RuleViolation SignedAfterProcedure = new(nameof(SignedAfterProcedure),
         "The consent was signed after the time of this procedure.");
+
+    // Why one printed form allows no procedure now: what the verification page tells the person holding the paper.
+    public static readonly RuleViolation FormNotSignedYet = new(nameof(FormNotSignedYet),
+        "This form has not been signed yet. It allows no procedure until the signature is recorded.");
+    public static readonly RuleViolation FormVoided = new(nameof(FormVoided),
+        "This form was voided before it was signed. It allows no procedure.");
+
+    public static RuleViolation ConsentLapsed(int days) => new(nameof(ConsentLapsed),
+        $"The consent was signed more than {days} days ago. The patient must consent again before any procedure.");
 }

@@ -61,6 +61,14 @@ public sealed class Patient : Aggregate
     /// <summary>"Family, Given": how a patient is named in lists and headings, sorted by family name.</summary>
     public static string ListName(string familyName, string givenName) => $"{familyName}, {givenName}";
 
+    /// <summary>
+    /// "A. M.": the first letter of the given and the family name, enough to match a paper form without showing the name.
+    /// A letter is a whole text element, so an accented capital written with a combining mark stays whole.
+    /// </summary>
+    public static string Initials(string familyName, string givenName) =>
+        string.Join(" ", new[] { givenName, familyName }.Select(n => n.Trim()).Where(n => n.Length > 0)
+            .Select(n => System.Globalization.StringInfo.GetNextTextElement(n).ToUpperInvariant() + "."));
+
     public void Update(string givenName, string familyName, DateOnly dateOfBirth, Sex sex, string? phone, string? email, string? notes)
     {
         GivenName = givenName.Trim();

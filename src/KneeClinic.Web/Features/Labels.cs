@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Screening;
@@ -62,6 +63,23 @@ public static class Labels
         EligibilityOutcome.Eligible => "Eligible",
         EligibilityOutcome.NotEligible => "Not eligible",
         EligibilityOutcome.EligibleWithOverride => "Eligible with override",
+    };
+
+    public static string Label(this AuditAction action) => action switch
+    {
+        AuditAction.Created => "Created",
+        AuditAction.Updated => "Changed",
+        AuditAction.Deleted => "Deleted",
+        AuditAction.Viewed => "Viewed",
+        AuditAction.Downloaded => "Downloaded",
+        AuditAction.Exported => "Exported",
+        AuditAction.SignedIn => "Signed in",
+        AuditAction.SignInFailed => "Sign-in failed",
+        AuditAction.LockedOut => "Locked out",
+        AuditAction.SignedOut => "Signed out",
+        AuditAction.TwoFactorEnabled => "Two-factor login turned on",
+        AuditAction.TwoFactorDisabled => "Two-factor login turned off",
+        AuditAction.ChainVerified => "Chain verified",
     };
 
     public static string Badge(this TemplateVersionStatus status) => status switch

@@ -37,8 +37,25 @@ public sealed class AuditFilter
 }
 
 public sealed record AuditRow(long Sequence, DateTime At, string? UserName, string? ClientAddress, AuditAction Action, string Entity,
-    string EntityId, Mrn? PatientMrn, string? OldValues, string? NewValues, string? Hash)
+    string EntityId, Mrn? PatientMrn, string? OldValues, string? NewValues, string? Hash, Guid? PatientId = null)
 {
+    /// <summary>The record type in words ("Consent form").</summary>
+    public string Record => AuditNames.Record(Entity);
+
+    /// <summary>The record's page, when it has one.</summary>
+    public AuditLink? Link => AuditNames.Link(Entity, EntityId);
+
+    /// <summary>What the folded list of values says before it is opened.</summary>
+    public string Summary(int count) => Action switch
+    {
+        AuditAction.Created => Count(count, "field") + " recorded",
+        AuditAction.Deleted => Count(count, "field") + " removed",
+        AuditAction.Updated => Count(count, "field") + " changed",
+        _ => Count(count, "detail"),
+    };
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     /// <summary>The changed fields with their values before and after, read from the two JSON objects.</summary>
     public IEnumerable<(string Field, string? Before, string? After)> Changes()
     {
@@ -137,13 +154,14 @@ public static class AuditSearch
                 e.Entity,
                 e.EntityId,
                 Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => (Mrn?)p.Mrn).FirstOrDefault(),
+                e.PatientId,
                 e.OldValues,
                 e.NewValues,
                 e.Hash
             })
             .ToListAsync();
         return [.. rows.Select(e => new AuditRow(e.Sequence, clinic.ToLocal(e.At), e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
-            e.Mrn, e.OldValues, e.NewValues, e.Hash))];
+            e.Mrn, e.OldValues, e.NewValues, e.Hash, e.PatientId))];
     }
 
     private static async Task<IReadOnlyList<SelectListItem>> UsersAsync(ClinicDbContext db) =>

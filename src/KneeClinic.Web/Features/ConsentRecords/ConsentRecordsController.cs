@@ -5,6 +5,7 @@ using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.ConsentRecords;
 
@@ -14,7 +15,7 @@ namespace KneeClinic.Web.Features.ConsentRecords;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clock) : Controller
+public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
 {
     public const int PageSize = 25;
 
@@ -26,7 +27,9 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
 
         var rows = db.ConsentDocuments.AsNoTracking()
             .Join(db.ConsentTemplateVersions, d => d.TemplateVersionId, v => v.Id, (d, v) => new { d, v })
-            .Join(db.ConsentTemplates, x => x.v.TemplateId, t => t.Id, (x, t) => new { x.d, x.v, t });
+            .Join(db.ConsentTemplates, x => x.v.TemplateId, t => t.Id, (x, t) => new { x.d, x.v, t })
+            .Join(db.Cases, x => x.d.CaseId, c => c.Id, (x, c) => new { x.d, x.v, x.t, c.PatientId })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.d, x.v, x.t, p });
         if (filter.Status is { } status) rows = rows.Where(x => x.d.Status == status);
         if (!string.IsNullOrEmpty(filter.Template)) rows = rows.Where(x => x.t.Code == filter.Template);
         if (filter.Version is { } version) rows = rows.Where(x => x.v.Version == version);
@@ -39,11 +42,28 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
         var total = await rows.CountAsync();
         var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         filter.Page = page;
-        var list = await rows.OrderByDescending(x => x.d.GeneratedAt).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(x => new ConsentRecordRow(x.d.Id, x.d.DocumentNumber, x.t.Code, x.v.Version, x.v.Language, x.d.Status, x.d.GeneratedAt,
-                x.d.Signature!.SignedAt, x.d.Signature != null, x.d.Route, x.d.ShortFormLanguage, x.d.Signature!.WitnessName,
-                x.d.Signature!.InterpreterLanguage, x.d.Signature!.RepresentativeName))
+        // One statement: the patient and the person who obtained consent come in by join, not one query per row.
+        var found = await rows.OrderByDescending(x => x.d.GeneratedAt).ThenByDescending(x => x.d.Id).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(x => new
+            {
+                Row = new ConsentRecordRow(x.d.Id, x.d.DocumentNumber, x.t.Code, x.v.Version, x.v.Language, x.d.Status, x.d.GeneratedAt,
+                    x.d.Signature!.SignedAt, x.d.Signature != null, x.d.Route, x.d.ShortFormLanguage, x.d.Signature!.WitnessName,
+                    x.d.Signature!.InterpreterLanguage, x.d.Signature!.RepresentativeName),
+                x.p.FamilyName,
+                x.p.GivenName,
+                x.p.Mrn,
+                ObtainedBy = db.Users.Where(u => u.Id == x.d.Signature!.ObtainedById).Select(u => u.DisplayName).FirstOrDefault(),
+            })
             .ToListAsync();
+        var now = clock.Now;
+        var list = found.Select(x => x.Row with
+        {
+            Patient = Core.Patients.Patient.ListName(x.FamilyName, x.GivenName),
+            Mrn = x.Mrn.Value,
+            ObtainedBy = x.ObtainedBy,
+            ValidUntil = x.Row.SignedAt is { } signed ? ConsentDocument.ValidUntil(signed, options.Value.ConsentValidityDays) : null,
+            Now = now,
+        }).ToList();
         return View(new ConsentRecordList(filter, list, total, await CodesAsync()));
     }
 
@@ -83,6 +103,27 @@ public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Tem
     DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, bool HasScan, ConsentRoute Route = ConsentRoute.FullForm, ConsentLanguage? ShortFormLanguage = null,
     string? Witness = null, string? InterpreterLanguage = null, string? Representative = null)
 {
+    /// <summary>"Family, Given".</summary>
+    public string Patient { get; init; } = "";
+    public string Mrn { get; init; } = "";
+
+    /// <summary>The clinician who recorded the signing, whose signature on the form means "obtained consent".</summary>
+    public string? ObtainedBy { get; init; }
+
+    /// <summary>The last moment the signature covers a procedure by its age (the verify page also weighs newer wording).</summary>
+    public DateTimeOffset? ValidUntil { get; init; }
+    public DateTimeOffset Now { get; init; }
+
+    /// <summary>The validity in a few words: the date, or why there is none.</summary>
+    public string Validity => Status switch
+    {
+        ConsentStatus.Generated => "not signed",
+        ConsentStatus.Voided => "voided",
+        ConsentStatus.Withdrawn => "withdrawn",
+        ConsentStatus.Signed when ValidUntil is null => "",
+        ConsentStatus.Signed => $"{ValidUntil:yyyy-MM-dd}" + (ValidUntil < Now ? " (lapsed)" : ""),
+    };
+
     /// <summary>How consent was obtained and who signed besides the patient, in a few words for the list.</summary>
     public string HowObtained => string.Join("; ", new[]
     {

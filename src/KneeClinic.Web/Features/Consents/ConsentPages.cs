@@ -66,22 +66,32 @@ public sealed class SignPage
     }
 }
 
-/// <summary>What the verification page shows: the record behind a document number, and whether its stored bytes are intact.</summary>
+/// <summary>
+/// What the verification page shows: the record behind a document number, whether its stored bytes are intact, whether
+/// it allows a procedure now, and the patient's initials and date of birth to match the paper (never the full name).
+/// </summary>
 public sealed record VerifyPage(VerifyForm Form, VerifyResult? Result, bool Searched = false)
 {
-    public static async Task<VerifyPage> FindAsync(ClinicDbContext db, string number)
+    public static async Task<VerifyPage> FindAsync(ClinicDbContext db, string number, int validityDays, DateTimeOffset now)
     {
         var read = DocumentNumber.Read(number);
         var form = new VerifyForm { Number = read.Value };
         var document = await db.ConsentDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.DocumentNumber == read);
         if (document is null) return new VerifyPage(form, null, Searched: true);
-        var version = await db.ConsentTemplateVersions.AsNoTracking().SingleAsync(v => v.Id == document.TemplateVersionId);
-        var code = await db.ConsentTemplates.Where(t => t.Id == version.TemplateId).Select(t => t.Code).SingleAsync();
+        var templateId = await db.ConsentTemplateVersions.Where(v => v.Id == document.TemplateVersionId).Select(v => v.TemplateId).SingleAsync();
+        var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => v.TemplateId == templateId).ToListAsync();
+        var version = versions.Single(v => v.Id == document.TemplateVersionId);
+        var code = await db.ConsentTemplates.Where(t => t.Id == templateId).Select(t => t.Code).SingleAsync();
+        var patient = await db.Cases.Where(c => c.Id == document.CaseId)
+            .Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.Id, p.FamilyName, p.GivenName, p.DateOfBirth }).SingleAsync();
         var intact = Convert.ToHexStringLower(SHA256.HashData(document.Content)) == document.Sha256;
         return new VerifyPage(form, new VerifyResult(document.DocumentNumber, document.Status, code, version.Version, version.Language,
-            document.GeneratedAt, document.Signature?.SignedAt, document.Sha256, document.ContentHash, intact, document.CaseId, document.Id), true);
+            document.GeneratedAt, document.Signature?.SignedAt, document.Sha256, document.ContentHash, intact, document.CaseId, document.Id,
+            new ConsentTerms(versions, validityDays).Standing(document, now), Patient.Initials(patient.FamilyName, patient.GivenName),
+            patient.DateOfBirth, patient.Id), true);
     }
 }
 
 public sealed record VerifyResult(string DocumentNumber, ConsentStatus Status, string Template, int TemplateVersion, ConsentLanguage Language,
-    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string Sha256, string ContentHash, bool BytesMatch, Guid CaseId, Guid DocumentId);
+    DateTimeOffset GeneratedAt, DateTimeOffset? SignedAt, string Sha256, string ContentHash, bool BytesMatch, Guid CaseId, Guid DocumentId,
+    ConsentStanding Standing, string PatientInitials, DateOnly DateOfBirth, Guid PatientId);

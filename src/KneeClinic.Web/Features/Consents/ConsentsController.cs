@@ -176,13 +176,23 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
     [HttpGet("Consents/Verify/{n?}")]
     [Authorize(Policy = Startup.StaffPolicy)]
     public async Task<IActionResult> Verify(string? n) =>
-        View(string.IsNullOrWhiteSpace(n) ? new VerifyPage(new VerifyForm(), null) : await VerifyPage.FindAsync(db, n));
+        View(string.IsNullOrWhiteSpace(n) ? new VerifyPage(new VerifyForm(), null) : await FindAsync(n));
 
     [HttpPost]
     [Authorize(Policy = Startup.StaffPolicy)]
     [ActionName(nameof(Verify))]
     public async Task<IActionResult> VerifyPost(VerifyForm form) =>
-        View(nameof(Verify), ModelState.IsValid ? await VerifyPage.FindAsync(db, form.Number) : new VerifyPage(form, null));
+        View(nameof(Verify), ModelState.IsValid ? await FindAsync(form.Number) : new VerifyPage(form, null));
+
+    /// <summary>The record behind a number; a record found shows the patient's initials and date of birth, so the look-up is audited.</summary>
+    private async Task<VerifyPage> FindAsync(string number)
+    {
+        var page = await VerifyPage.FindAsync(db, number, Clinic.ConsentValidityDays, clock.Now);
+        if (page.Result is { } found)
+            await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(ConsentDocument), found.DocumentId.ToString(), found.PatientId,
+                """{"Page":"verify"}"""));
+        return page;
+    }
 
     /// <summary>A change to one consent form of a case, posted from the case page; the case page shows the outcome.</summary>
     private async Task<IActionResult> ChangeAsync(Guid id, Guid version, string incomplete, Func<Core.Cases.Case, RuleViolation?> change, string done)
