@@ -110,6 +110,52 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Equal(v2.Body, await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Id == v2.Id).Select(v => v.Body).SingleAsync()));
     }
 
+    [Fact]
+    public async Task RetiringTheLastVersionOfALanguageAsksFirstAndOnlyAConfirmedPostRetiresIt()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        const string spanish = "section[data-code=consent-umbilical-cord] tr[data-language=es][data-version='2']";
+        var list = await admin.GetAsync("/ConsentTemplates");
+
+        var asked = await admin.SubmitAsync(list, spanish + " form[action^='/ConsentTemplates/Retire']");
+        Assert.Equal(HttpStatusCode.OK, asked.Status);
+        Assert.Contains(asked.Errors, e => e.StartsWith("Spanish (español) will no longer be offered for umbilical cord (donor) consent forms"));
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "es", 2));
+
+        // The box left unticked (or the post crafted without it): asked again, still nothing retired.
+        var again = await admin.SubmitAsync(asked, "#confirm-retire");
+        Assert.Contains(again.Errors, e => e.StartsWith("Spanish (español) will no longer be offered"));
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "es", 2));
+
+        var retired = await admin.SubmitAsync(again, "#confirm-retire", Fields(("languageEndConfirmed", "true")));
+        Assert.Equal("/ConsentTemplates", retired.Location);
+        Assert.Equal(TemplateVersionStatus.Retired, await StatusAsync("consent-umbilical-cord", "es", 2));
+        Assert.Contains("retired", (await admin.FollowAsync(retired)).Text);
+    }
+
+    [Fact]
+    public async Task RetiringAVersionWhileAnotherInItsLanguageRemainsNeedsNoConfirmation()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        const string english = "section[data-code=consent-umbilical-cord] tr[data-language=en]";
+        var list = await admin.GetAsync("/ConsentTemplates");
+        var draft = await admin.FollowAsync(await admin.SubmitAsync(list, english + "[data-version='2'] form[action^='/ConsentTemplates/NewDraft']"));
+        Assert.Contains("version: 3", draft.Document.QuerySelector("textarea[name=Body]")!.TextContent);
+        list = await admin.GetAsync("/ConsentTemplates");
+        await admin.SubmitAsync(list, english + "[data-version='3'] form[action^='/ConsentTemplates/Publish']");
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "en", 3));
+
+        list = await admin.GetAsync("/ConsentTemplates");
+        var retired = await admin.SubmitAsync(list, english + "[data-version='2'] form[action^='/ConsentTemplates/Retire']");
+
+        Assert.Equal("/ConsentTemplates", retired.Location);
+        Assert.Equal(TemplateVersionStatus.Retired, await StatusAsync("consent-umbilical-cord", "en", 2));
+    }
+
+    private Task<TemplateVersionStatus> StatusAsync(string code, string language, int version) => factory.QueryAsync(db =>
+        db.ConsentTemplateVersions.Where(v => v.Version == version && v.Language == ConsentLanguage.Of(language)
+            && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == code)).Select(v => v.Status).SingleAsync());
+
     private Task<(ConsentDocument, ConsentTemplateVersion, List<ConsentTemplateVersion>)> Validity(Guid documentId) =>
         factory.QueryAsync(async db =>
         {

@@ -133,8 +133,13 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
                 ? new RuleViolation(violation.Code, $"{Label(v)} ({check.Level!.Summary}): {violation.Message}")
                 : null, "published");
 
+    /// <summary>
+    /// Retiring the last version in use in a language stops that language being offered for the form: the first post is
+    /// answered with a page that says so, and only a post with the box ticked retires it.
+    /// </summary>
     [HttpPost]
-    public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.Now), "retired");
+    public Task<IActionResult> Retire(Guid id, Guid version, bool languageEndConfirmed = false) =>
+        ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.Now, languageEndConfirmed), "retired");
 
     private async Task<IActionResult> ChangeAsync(Guid id, Guid templateVersion, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
     {
@@ -144,6 +149,11 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         var version = template.Versions.Single(v => v.Id == id);
         if (change(template, version) is { } violation)
         {
+            if (violation.Code == nameof(TemplateRules.LastOfLanguage))
+            {
+                ModelState.AddModelError("", violation.Message);
+                return View("ConfirmRetire", new RetireConfirmation(version.Id, templateVersion, $"{template.Title}: {Label(version)}"));
+            }
             TempData["Error"] = violation.Message;
             return RedirectToAction(nameof(Index));
         }
@@ -197,6 +207,9 @@ public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResu
 {
     public bool NeedsReason => Level is { English: true, MeetsTarget: false };
 }
+
+/// <summary>The page that asks before the last version in use in a language is retired.</summary>
+public sealed record RetireConfirmation(Guid Id, Guid TemplateVersion, string Label);
 
 public sealed record PreviewPage(ConsentTemplateVersion Version, ResolvedConsentText? Text, string? Error, ReadingLevelResult? Level);
 
