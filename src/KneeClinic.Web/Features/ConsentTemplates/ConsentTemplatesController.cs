@@ -121,6 +121,29 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     }
 
     /// <summary>
+    /// What publishing a draft would put in front of patients: its wording, with the words changed since the version before
+    /// it in the same language marked, and the form that publishes it.
+    /// </summary>
+    [HttpGet]
+    public async Task<IActionResult> Publish(Guid id)
+    {
+        var template = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
+        if (template is null) return NotFound();
+        var draft = template.Versions.Single(v => v.Id == id);
+        if (draft.Status != TemplateVersionStatus.Draft)
+        {
+            TempData["Error"] = $"{Label(draft)} is not a draft: {TemplateRules.NotADraft.Message}";
+            return RedirectToAction(nameof(Index));
+        }
+        var previous = template.Versions.Where(v => v.Language == draft.Language && v.Status != TemplateVersionStatus.Draft && v.Version < draft.Version)
+            .MaxBy(v => v.Version);
+        var check = Check(draft, template.CellSource);
+        return View(new PublishPage(draft, template.Version, $"{template.Title}: {Label(draft)}", previous,
+            previous is null ? null : WordingDiff.Between(previous.Body, draft.Body), check.Problem,
+            check.Level, check.Problem is null && check.NeedsReason));
+    }
+
+    /// <summary>
     /// Only wording that renders with every placeholder filled under the clinic's settings may reach a patient; wording
     /// above its reading target needs the administrator's reason, kept on the version.
     /// </summary>
@@ -203,10 +226,11 @@ public sealed record BasisSummary(ClinicOptions Clinic, string? Problem);
 
 public sealed record TemplateRow(ConsentTemplate Template, IReadOnlyList<VersionRow> Versions);
 
-public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level)
-{
-    public bool NeedsReason => Level is { English: true, MeetsTarget: false };
-}
+public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level);
+
+/// <summary>The page before publishing: the draft's wording compared with <paramref name="Previous"/> (none for a first version).</summary>
+public sealed record PublishPage(ConsentTemplateVersion Draft, Guid TemplateVersion, string Label, ConsentTemplateVersion? Previous,
+    IReadOnlyList<WordingPart>? Changes, string? Problem, ReadingLevelResult? Level, bool NeedsReason);
 
 /// <summary>The page that asks before the last version in use in a language is retired.</summary>
 public sealed record RetireConfirmation(Guid Id, Guid TemplateVersion, string Label);
