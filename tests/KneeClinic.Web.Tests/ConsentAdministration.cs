@@ -175,6 +175,7 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Contains("testing", diff.QuerySelectorAll("ins").Select(d => d.TextContent.Trim()));
         Assert.Matches("<del[^>]*>studying</del>", review.Text);
         Assert.Matches("<ins[^>]*>testing</ins>", review.Text);
+        Assert.Matches("still <del[^>]*>studying</del><ins[^>]*>testing</ins> whether", review.Text);
         // The unchanged words are there too, unmarked: the page shows the whole new wording.
         Assert.Contains("Doctors are still ", diff.TextContent);
         Assert.DoesNotContain("Doctors", string.Concat(diff.QuerySelectorAll("ins, del").Select(e => e.TextContent)));

@@ -1,5 +1,6 @@
 using DiffPlex;
 using DiffPlex.Chunkers;
+using Microsoft.AspNetCore.Html;
 
 namespace KneeClinic.Web.Features.ConsentTemplates;
 
@@ -37,6 +38,29 @@ public static class WordingDiff
         }
         Add(parts, WordingChange.Same, diff.PiecesNew, next, diff.PiecesNew.Count - next);
         return parts;
+    }
+
+    /// <summary>
+    /// The parts as HTML: removed words in &lt;del&gt;, added ones in &lt;ins&gt;, every word encoded (the wording is
+    /// typed by administrators). Built here rather than in the view so that no whitespace of the view's own lines gets
+    /// between the words of a block shown as typed.
+    /// </summary>
+    public static IHtmlContent ToHtml(IReadOnlyList<WordingPart> parts)
+    {
+        var html = new HtmlContentBuilder(parts.Count * 3);
+        foreach (var part in parts)
+        {
+            var tag = part.Change switch
+            {
+                WordingChange.Inserted => "ins",
+                WordingChange.Removed => "del",
+                _ => null,
+            };
+            if (tag is not null) html.AppendHtml($"<{tag}>");
+            html.Append(part.Text);
+            if (tag is not null) html.AppendHtml($"</{tag}>");
+        }
+        return html;
     }
 
     private static void Add(List<WordingPart> parts, WordingChange change, IReadOnlyList<string> pieces, int start, int count)
