@@ -250,9 +250,53 @@ public sealed class TemplateVersions
         var v2 = template.NewDraft(ConsentLanguage.Of("en"), CaseBuilder.Today, requiresReconsent: true, "new", CaseBuilder.Now);
         template.Publish(v2.Id, CaseBuilder.Now);
 
-        Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
+        // v1 cannot take over, so retiring v2 ends English for this form: asked first.
+        Assert.Equal(nameof(TemplateRules.LastOfLanguage), template.Retire(v2.Id, CaseBuilder.Now)?.Code);
+        Assert.Null(template.Retire(v2.Id, CaseBuilder.Now, languageEndConfirmed: true));
 
         Assert.Null(template.Current(ConsentLanguage.Of("en")));
+    }
+
+    [Fact]
+    public void RetiringTheLastVersionInUseInALanguageIsConfirmedFirst()
+    {
+        var template = new ConsentTemplate("consent-adipose", "Adipose", CellSource.Adipose);
+        var spanish = ConsentLanguage.Of("es");
+        var v1 = template.NewDraft(spanish, CaseBuilder.Today, false, "uno", CaseBuilder.Now);
+        template.Publish(v1.Id, CaseBuilder.Now);
+        var english = template.NewDraft(ConsentLanguage.English, CaseBuilder.Today, false, "one", CaseBuilder.Now);
+        template.Publish(english.Id, CaseBuilder.Now);
+
+        var refused = template.Retire(v1.Id, CaseBuilder.Now);
+        Assert.Equal(nameof(TemplateRules.LastOfLanguage), refused?.Code);
+        Assert.StartsWith("Spanish (español) will no longer be offered for adipose (fat-derived) consent forms", refused!.Message);
+        Assert.Equal(TemplateVersionStatus.Published, v1.Status);
+        Assert.True(template.RetiringEndsLanguage(v1));
+
+        // With a second Spanish version published, either can go without asking: the other takes over.
+        var v2 = template.NewDraft(spanish, CaseBuilder.Today, false, "dos", CaseBuilder.Now);
+        Assert.True(template.RetiringEndsLanguage(v1)); // a draft is not offered
+        template.Publish(v2.Id, CaseBuilder.Now);
+        Assert.False(template.RetiringEndsLanguage(v2));
+        Assert.Null(template.Retire(v2.Id, CaseBuilder.Now));
+        Assert.Equal(v1, template.Current(spanish));
+
+        // Now v1 is the last again; confirmed, it goes, and Spanish is no longer offered. English is untouched.
+        Assert.NotNull(template.Retire(v1.Id, CaseBuilder.Now));
+        Assert.Null(template.Retire(v1.Id, CaseBuilder.Now, languageEndConfirmed: true));
+        Assert.Null(template.Current(spanish));
+        Assert.Equal(english, template.Current(ConsentLanguage.English));
+        Assert.Equal(TemplateRules.RetireOnlyPublished, template.Retire(v1.Id, CaseBuilder.Now, languageEndConfirmed: true));
+    }
+
+    [Fact]
+    public void RetiringTheLastShortFormInALanguageNamesTheShortForm()
+    {
+        var template = ConsentTemplate.ShortForm("consent-short-form", "Short form");
+        var v1 = template.NewDraft(ConsentLanguage.Of("fr"), CaseBuilder.Today, false, "un", CaseBuilder.Now);
+        template.Publish(v1.Id, CaseBuilder.Now);
+
+        Assert.StartsWith("French (français) will no longer be offered for short forms", template.Retire(v1.Id, CaseBuilder.Now)!.Message);
     }
 
     [Fact]

@@ -24,3 +24,74 @@ public sealed class SearchKeys
         Assert.Equal("ostergard zoe", patient.SearchName);
     }
 }
+
+public sealed class PhoneKeys
+{
+    [Theory]
+    [InlineData("+1 (555) 010-2030", "03020105551")]
+    [InlineData("555 0102030", "0302010555")]
+    [InlineData("555.010.2030", "0302010555")]
+    [InlineData("٥٥٥٠١٠٢٠٣٠", "0302010555")] // Arabic-Indic digits are the same digits
+    [InlineData("555-0102030 ext. 12", "0302010555")] // an extension is not part of the number
+    [InlineData("none", "")]
+    [InlineData(null, "")]
+    public void APhoneIsKeptAsItsDigitsReversed(string? phone, string key) => Assert.Equal(key, PhoneKey.Of(phone));
+
+    [Fact]
+    public void APatientsPhoneKeyFollowsTheirPhone()
+    {
+        var patient = new Patient(Mrn.Of("K-1"), "Ana", "Ruiz", new DateOnly(1970, 1, 1), Sex.Female, CaseBuilder.Now);
+        Assert.Equal("", patient.PhoneSearch);
+        patient.Update("Ana", "Ruiz", new DateOnly(1970, 1, 1), Sex.Female, " +1 (555) 010-2030 ", null, null);
+        Assert.Equal("03020105551", patient.PhoneSearch);
+        patient.Update("Ana", "Ruiz", new DateOnly(1970, 1, 1), Sex.Female, null, null, null);
+        Assert.Equal("", patient.PhoneSearch);
+    }
+
+    [Theory]
+    [InlineData("5550102030")]
+    [InlineData("010-2030")]
+    [InlineData("+1 (555) 010-2030")]
+    [InlineData("1 555 010 2030")]
+    [InlineData("44 1 555 010 2030")] // with a country code the stored number does not have
+    public void ASearchFindsTheNumberByItsEnd(string typed) => Assert.True(Matches(typed, "+1 (555) 010-2030"));
+
+    [Theory]
+    [InlineData("555 010 2031")]
+    [InlineData("1 555 010 20")] // the start of the number is not its end
+    [InlineData("+1 (555) 010-20300")]
+    public void ASearchDoesNotFindAnotherNumber(string typed) => Assert.False(Matches(typed, "+1 (555) 010-2030"));
+
+    [Theory]
+    [InlineData("Ruiz", false)]
+    [InlineData("555 0102030", true)]
+    [InlineData("K-12", false)]
+    [InlineData("%", false)]
+    [InlineData("12", true)]
+    public void OnlyATextWithoutLettersAndWithDigitsIsAPhone(string text, bool phone) => Assert.Equal(phone, PhoneKey.LooksLikePhone(text));
+
+    [Fact]
+    public void FewerThanSevenDigitsAreNotASearch()
+    {
+        Assert.Null(PhoneKey.Search("10-203"));
+        Assert.NotNull(PhoneKey.Search("010-2030"));
+    }
+
+    [Fact]
+    public void AllNinesHaveNoUpperBound()
+    {
+        Assert.Null(PhoneKey.Search("999 9999")!.Before);
+        Assert.Equal("0302011", PhoneKey.Search("010-2030")!.Before);
+        Assert.Equal("03020106", PhoneKey.Search("5010-2030")!.Before);
+        Assert.Equal("00001", PhoneKey.Search("99990-0000")!.Before);
+    }
+
+    /// <summary>The search as the database runs it: a range of stored keys, or one of the typed key's shorter starts.</summary>
+    private static bool Matches(string typed, string stored)
+    {
+        var search = PhoneKey.Search(typed)!;
+        var key = PhoneKey.Of(stored);
+        return (string.CompareOrdinal(key, search.From) >= 0 && (search.Before is null || string.CompareOrdinal(key, search.Before) < 0))
+            || search.Shorter.Contains(key);
+    }
+}

@@ -124,7 +124,7 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
 
         var edit = await admin.GetAsync($"/Staff/Edit/{user.Id}");
         Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync(edit, "form[action^='/Staff/Edit']", Fields(("Administrator", "true"), ("Clinician", null)))).Status);
-        await admin.SubmitAsync(await admin.GetAsync("/Staff"), $"form[action='/Staff/Disable/{user.Id}']");
+        await admin.SubmitAsync(await admin.SubmitAsync(await admin.GetAsync("/Staff"), $"form[action='/Staff/Disable/{user.Id}']"), "#confirm-disable");
         await admin.SubmitAsync(await admin.GetAsync("/Staff"), $"form[action='/Staff/Enable/{user.Id}']");
 
         using var own = factory.Session();

@@ -280,4 +280,44 @@ public sealed class ClinicalWorkflow(SqlLoggingClinicFactory factory, ITestOutpu
         var accented = await session.SubmitAsync(list, "#patient-search", Fields(("Name", $"Østergård{tag}")));
         Assert.Contains($"Ostergard{tag}, Bjorn", accented.Document.QuerySelector("tbody")!.TextContent);
     }
+
+    [Fact]
+    public async Task PatientSearchFindsAPhoneNumberHoweverItIsTyped()
+    {
+        using var session = await factory.SignedInAsync(Roles.Clinician);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var local = Random.Shared.Next(2_000_000, 9_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (dashed, other) = ($"{local[..3]}-{local[3..]}", (int.Parse(local, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await factory.QueryAsync(async db =>
+        {
+            foreach (var (given, phone) in new[] { ("Ana", $"+1 (555) {dashed}"), ("Bea", $"(556) {dashed}"), ("Cruz", $"555 {other}") })
+            {
+                var patient = new Core.Patients.Patient(Mrn.Of($"P{tag}-{given}"), given, $"Phone{tag}", new DateOnly(1960, 1, 1), Core.Patients.Sex.Unknown, factory.Clock.GetUtcNow());
+                patient.Update(given, $"Phone{tag}", new DateOnly(1960, 1, 1), Core.Patients.Sex.Unknown, phone, null, null);
+                db.Patients.Add(patient);
+            }
+            return await db.SaveChangesAsync();
+        });
+        var list = await session.GetAsync("/Patients");
+        async Task<string[]> Found(string typed) => [.. (await session.SubmitAsync(list, "#patient-search", Fields(("Name", typed))))
+            .Document.QuerySelectorAll("tbody tr td a").Select(a => a.TextContent.Split(", ")[1]).Order()];
+
+        Assert.Equal(["Ana"], await Found($"+1 (555) {dashed}"));
+        Assert.Equal(["Ana"], await Found($"555 {local}"));
+        Assert.Equal(["Ana"], await Found($"1555{local}"));
+        Assert.Equal(["Ana", "Bea"], await Found($" {local[..3]} {local[3..]} ")); // the last seven digits
+        Assert.Equal(["Ana"], await Found($"+44 1 555 {dashed}")); // a country code the stored number does not have
+        Assert.Equal(["Cruz"], await Found(other));
+        Assert.Empty(await Found($"555 {local}9"));
+
+        var tooShort = await session.SubmitAsync(list, "#patient-search", Fields(("Name", local[..5])));
+        Assert.Contains("To search by phone, type at least the last 7 digits of the number. To search by name, type letters.", tooShort.Errors);
+        Assert.Empty(tooShort.Document.QuerySelectorAll("tbody tr"));
+        // A text with letters stays a name search.
+        Assert.Equal(["Ana", "Bea", "Cruz"], await Found($"phone{tag}"));
+        // The number is looked up as a range on the reversed digits, never as LIKE '%...', which would read every row.
+        Assert.Contains(factory.Logs.Lines, l => l.Contains("\"PhoneSearch\" >= @") && l.Contains("SELECT"));
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("\"PhoneSearch\" LIKE"));
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains(local));
+    }
 }

@@ -154,8 +154,8 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Null(document.ValidFor(factory.Clock.GetUtcNow(), v1, before));
 
         list = await admin.GetAsync("/ConsentTemplates");
-        var published = await admin.FollowAsync(await admin.SubmitAsync(list,
-            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='3'] form[action^='/ConsentTemplates/Publish']"));
+        var review = await PublishPageAsync(admin, list, "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='3']");
+        var published = await admin.FollowAsync(await admin.SubmitAsync(review, "#publish-form"));
         Assert.Contains("must consent again", published.Text);
 
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -169,6 +169,118 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Contains("A published version never changes. Make a new draft version instead.", refused.Errors);
         Assert.Equal(v2.Body, await factory.QueryAsync(db => db.ConsentTemplateVersions.Where(v => v.Id == v2.Id).Select(v => v.Body).SingleAsync()));
     }
+
+    [Fact]
+    public async Task RetiringTheLastVersionOfALanguageAsksFirstAndOnlyAConfirmedPostRetiresIt()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        const string spanish = "section[data-code=consent-umbilical-cord] tr[data-language=es][data-version='2']";
+        var list = await admin.GetAsync("/ConsentTemplates");
+
+        var asked = await admin.SubmitAsync(list, spanish + " form[action^='/ConsentTemplates/Retire']");
+        Assert.Equal(HttpStatusCode.OK, asked.Status);
+        Assert.Contains(asked.Errors, e => e.StartsWith("Spanish (español) will no longer be offered for umbilical cord (donor) consent forms"));
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "es", 2));
+
+        // The box left unticked (or the post crafted without it): asked again, still nothing retired.
+        var again = await admin.SubmitAsync(asked, "#confirm-retire");
+        Assert.Contains(again.Errors, e => e.StartsWith("Spanish (español) will no longer be offered"));
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "es", 2));
+
+        var retired = await admin.SubmitAsync(again, "#confirm-retire", Fields(("languageEndConfirmed", "true")));
+        Assert.Equal("/ConsentTemplates", retired.Location);
+        Assert.Equal(TemplateVersionStatus.Retired, await StatusAsync("consent-umbilical-cord", "es", 2));
+        Assert.Contains("retired", (await admin.FollowAsync(retired)).Text);
+    }
+
+    [Fact]
+    public async Task RetiringAVersionWhileAnotherInItsLanguageRemainsNeedsNoConfirmation()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        const string english = "section[data-code=consent-umbilical-cord] tr[data-language=en]";
+        var list = await admin.GetAsync("/ConsentTemplates");
+        var draft = await admin.FollowAsync(await admin.SubmitAsync(list, english + "[data-version='2'] form[action^='/ConsentTemplates/NewDraft']"));
+        Assert.Contains("version: 3", draft.Document.QuerySelector("textarea[name=Body]")!.TextContent);
+        list = await admin.GetAsync("/ConsentTemplates");
+        await admin.SubmitAsync(await PublishPageAsync(admin, list, english + "[data-version='3']"), "#publish-form");
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-umbilical-cord", "en", 3));
+
+        list = await admin.GetAsync("/ConsentTemplates");
+        var retired = await admin.SubmitAsync(list, english + "[data-version='2'] form[action^='/ConsentTemplates/Retire']");
+
+        Assert.Equal("/ConsentTemplates", retired.Location);
+        Assert.Equal(TemplateVersionStatus.Retired, await StatusAsync("consent-umbilical-cord", "en", 2));
+    }
+
+    [Fact]
+    public async Task ThePublishPageMarksTheWordsChangedSinceThePreviousVersionAndEncodesTheWording()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        const string english = "section[data-code=consent-adipose] tr[data-language=en]";
+        var list = await admin.GetAsync("/ConsentTemplates");
+        var draft = await admin.FollowAsync(await admin.SubmitAsync(list, english + "[data-version='2'] form[action^='/ConsentTemplates/NewDraft']"));
+        var body = draft.Document.QuerySelector("textarea[name=Body]")!.TextContent;
+        Assert.Contains("Doctors are still studying whether", body);
+        var edited = body.Replace("Doctors are still studying whether", "Doctors are still testing whether")
+            .Replace("## Why you are getting this form", "Ask us <script>alert('x')</script> anything.\n\n## Why you are getting this form");
+        Assert.Equal("/ConsentTemplates", (await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", edited)))).Location);
+
+        list = await admin.GetAsync("/ConsentTemplates");
+        var review = await PublishPageAsync(admin, list, english + "[data-version='3']");
+
+        Assert.Equal(HttpStatusCode.OK, review.Status);
+        Assert.Contains("Changes from version 2", review.Document.QuerySelector("#changes h2")!.TextContent);
+        var diff = review.Document.QuerySelector("#wording-diff")!;
+        Assert.Contains("studying", diff.QuerySelectorAll("del").Select(d => d.TextContent.Trim()));
+        Assert.Contains("testing", diff.QuerySelectorAll("ins").Select(d => d.TextContent.Trim()));
+        Assert.Matches("<del[^>]*>studying</del>", review.Text);
+        Assert.Matches("<ins[^>]*>testing</ins>", review.Text);
+        Assert.Matches("still <del[^>]*>studying</del><ins[^>]*>testing</ins> whether", review.Text);
+        // The unchanged words are there too, unmarked: the page shows the whole new wording.
+        Assert.Contains("Doctors are still ", diff.TextContent);
+        Assert.DoesNotContain("Doctors", string.Concat(diff.QuerySelectorAll("ins, del").Select(e => e.TextContent)));
+        // What the administrator typed is shown as text, never run as markup.
+        Assert.Empty(review.Document.QuerySelectorAll("#wording-diff script, #wording-diff ins script"));
+        Assert.Contains("&lt;script&gt;alert(", review.Text);
+        Assert.Contains("<script>alert('x')</script>", diff.TextContent);
+        Assert.Equal(TemplateVersionStatus.Draft, await StatusAsync("consent-adipose", "en", 3));
+
+        var published = await admin.SubmitAsync(review, "#publish-form");
+        Assert.Equal("/ConsentTemplates", published.Location);
+        Assert.Equal(TemplateVersionStatus.Published, await StatusAsync("consent-adipose", "en", 3));
+        // A published version has no publish page any more.
+        Assert.Equal("/ConsentTemplates", (await admin.GetAsync(review.Url)).Location);
+    }
+
+    [Fact]
+    public async Task ThePublishPageSaysWhenThereIsNoEarlierVersionToCompareWith()
+    {
+        var draftId = await factory.QueryAsync(async db =>
+        {
+            var template = await db.ConsentTemplates.Include(t => t.Versions).SingleAsync(t => t.Code == "consent-bone-marrow");
+            var v2 = template.Versions.Single(v => v.Language == ConsentLanguage.Of("es") && v.Version == 2);
+            var draft = template.AddDraft(1, ConsentLanguage.Of("it"), v2.EffectiveDate, false,
+                v2.Body.Replace("version: 2", "version: 1").Replace("language: es", "language: it"), factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+            return draft.Id;
+        });
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+
+        var review = await admin.GetAsync($"/ConsentTemplates/Publish/{draftId}");
+
+        Assert.Contains("This is the first version in Italian (italiano), so there is nothing to compare it with.",
+            review.Document.QuerySelector("#no-previous")!.TextContent);
+        Assert.Empty(review.Document.QuerySelectorAll("#wording-diff ins, #wording-diff del"));
+    }
+
+    /// <summary>Opens the publish page of the draft in the templates list row <paramref name="row"/>.</summary>
+    internal static async Task<Page> PublishPageAsync(WebSession admin, Page list, string row) =>
+        await admin.GetAsync(list.Document.QuerySelector(row + " a[href^='/ConsentTemplates/Publish']")?.GetAttribute("href")
+            ?? throw new InvalidOperationException($"No publish link in {row}"));
+
+    private Task<TemplateVersionStatus> StatusAsync(string code, string language, int version) => factory.QueryAsync(db =>
+        db.ConsentTemplateVersions.Where(v => v.Version == version && v.Language == ConsentLanguage.Of(language)
+            && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == code)).Select(v => v.Status).SingleAsync());
 
     private Task<(ConsentDocument, ConsentTemplateVersion, List<ConsentTemplateVersion>)> Validity(Guid documentId) =>
         factory.QueryAsync(async db =>

@@ -180,8 +180,9 @@ public sealed class IncompleteStudySettings(IncompleteStudyClinicFactory factory
             && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Kind == TemplateKind.ConsentForm))));
         Assert.Contains(factory.Logs.Lines, m => m.Contains("imported as a draft, not published") && m.Contains("Clinic:Study:IndNumber"));
 
-        var refused = await admin.FollowAsync(await admin.SubmitAsync(page,
-            "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='2'] form[action^='/ConsentTemplates/Publish']"));
+        var review = await ConsentAdministration.PublishPageAsync(admin, page, "section[data-code=consent-bone-marrow] tr[data-language=en][data-version='2']");
+        Assert.Contains("{{ study.ind_number }}", review.Document.QuerySelector(".alert-danger")!.TextContent);
+        var refused = await admin.FollowAsync(await admin.SubmitAsync(review, "#publish-form"));
         Assert.Contains("cannot be published", refused.Document.QuerySelector("#flash-error")!.TextContent);
         Assert.Contains("{{ study.ind_number }}", refused.Document.QuerySelector("#flash-error")!.TextContent);
         Assert.Contains("Clinic:Study:IndNumber", refused.Document.QuerySelector("#flash-error")!.TextContent);
@@ -250,17 +251,19 @@ public sealed class ReadingLevelGate(ClinicFactory factory) : IClassFixture<Clin
         Assert.Equal("/ConsentTemplates", (await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", hard)))).Location);
 
         list = await admin.GetAsync("/ConsentTemplates");
-        const string publish = "section[data-code=consent-umbilical-cord] tr[data-language=en][data-version='3'] form[action^='/ConsentTemplates/Publish']";
-        var row = list.Document.QuerySelector("section[data-code=consent-umbilical-cord] tr[data-language=en][data-version='3']")!;
+        const string draftRow = "section[data-code=consent-umbilical-cord] tr[data-language=en][data-version='3']";
+        var row = list.Document.QuerySelector(draftRow)!;
         Assert.Contains("not met", row.QuerySelector(".reading-grade")!.TextContent);
-        Assert.NotNull(row.QuerySelector("input[name=readingLevelReason]"));
+        var review = await ConsentAdministration.PublishPageAsync(admin, list, draftRow);
+        Assert.NotNull(review.Document.QuerySelector("#publish-form input[name=readingLevelReason]"));
 
-        var refused = await admin.FollowAsync(await admin.SubmitAsync(list, publish, Fields(("readingLevelReason", ""))));
+        var refused = await admin.FollowAsync(await admin.SubmitAsync(review, "#publish-form", Fields(("readingLevelReason", ""))));
         Assert.Contains(TemplateRules.ReadingLevelReasonRequired.Message, refused.Document.QuerySelector("#flash-error")!.TextContent);
         Assert.Equal(TemplateVersionStatus.Draft, await StatusAsync());
 
         list = await admin.GetAsync("/ConsentTemplates");
-        await admin.SubmitAsync(list, publish, Fields(("readingLevelReason", "The IRB approved this wording word for word.")));
+        review = await ConsentAdministration.PublishPageAsync(admin, list, draftRow);
+        await admin.SubmitAsync(review, "#publish-form", Fields(("readingLevelReason", "The IRB approved this wording word for word.")));
         Assert.Equal(TemplateVersionStatus.Published, await StatusAsync());
         var shown = await admin.GetAsync("/ConsentTemplates");
         Assert.Contains("Published above the target because: The IRB approved this wording word for word.",

@@ -163,7 +163,8 @@ public sealed class ConsentSafeguards(ClinicFactory factory) : IClassFixture<Cli
         await admin.SubmitAsync(again, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("## ", "## SegundaMarca "))));
 
         list = await admin.GetAsync("/ConsentTemplates");
-        await admin.SubmitAsync(list, "section[data-code=consent-adipose] tr[data-language=es][data-version='3'] form[action^='/ConsentTemplates/Publish']");
+        await admin.SubmitAsync(await ConsentAdministration.PublishPageAsync(admin, list, "section[data-code=consent-adipose] tr[data-language=es][data-version='3']"),
+            "#publish-form");
 
         var id = draft.Url.Split('/').Last();
         var pdf = await admin.Client.GetByteArrayAsync($"/ConsentTemplates/Pdf/{id}");

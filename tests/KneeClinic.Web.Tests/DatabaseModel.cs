@@ -163,6 +163,26 @@ public sealed class DatabaseModel(ITestOutputHelper output)
         Assert.Equal(0, await DatabaseSetup.FillSearchNamesAsync(db));
     }
 
+    [Fact]
+    public async Task PatientsWithAPhoneFromBeforeThePhoneSearchGetItsKeyAtStart()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = await MigratedToJustBeforeAsync(app, scope, "PatientPhoneSearch");
+        var (withPhone, withoutDigits, withoutPhone) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await InsertAsync(db, "Patients", ("Id", withPhone), ("Mrn", "OLD-1"), ("SearchName", "a"), ("Phone", "+1 (555) 010-2030"));
+        await InsertAsync(db, "Patients", ("Id", withoutDigits), ("Mrn", "OLD-2"), ("SearchName", "b"), ("Phone", "ask the daughter"));
+        await InsertAsync(db, "Patients", ("Id", withoutPhone), ("Mrn", "OLD-3"), ("SearchName", "c"));
+
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+
+        var keys = (await db.Patients.Select(p => new { p.Id, p.PhoneSearch }).ToListAsync()).ToDictionary(p => p.Id, p => p.PhoneSearch);
+        Assert.Equal("03020105551", keys[withPhone]);
+        Assert.Equal("-", keys[withoutDigits]);
+        Assert.Equal("", keys[withoutPhone]);
+        Assert.Equal(0, await DatabaseSetup.FillPhoneSearchAsync(db));
+    }
+
     /// <summary>A row with the given values and a plain value of its type in every other column that needs one.</summary>
     private static async Task InsertAsync(ClinicDbContext db, string table, params (string Column, object Value)[] values)
     {

@@ -105,7 +105,7 @@ public sealed class SessionLifetime(ClinicFactory factory, ITestOutputHelper out
         var id = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).Id));
 
         var list = await admin.GetAsync("/Staff");
-        await admin.SubmitAsync(list, $"form[action='/Staff/Disable/{id}']");
+        await admin.SubmitAsync(await admin.SubmitAsync(list, $"form[action='/Staff/Disable/{id}']"), "#confirm-disable");
 
         Assert.Equal(HttpStatusCode.Redirect, await ReplayAsync(cookie));
     }

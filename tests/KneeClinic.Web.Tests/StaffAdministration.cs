@@ -62,7 +62,8 @@ public sealed class StaffAdministration(ClinicFactory factory) : IClassFixture<C
         Assert.Equal(HttpStatusCode.OK, (await leaver.GetAsync("/Patients")).Status);
 
         var list = await admin.GetAsync("/Staff");
-        await admin.SubmitAsync(list, $"form[action='/Staff/Disable/{user.Id}']");
+        var asked = await admin.SubmitAsync(list, $"form[action='/Staff/Disable/{user.Id}']");
+        await admin.SubmitAsync(asked, "#confirm-disable");
 
         Assert.Equal(HttpStatusCode.Redirect, (await leaver.GetAsync("/Patients")).Status);
         var refused = await leaver.LogInAsync(email, ClinicFactory.Password);
@@ -72,6 +73,38 @@ public sealed class StaffAdministration(ClinicFactory factory) : IClassFixture<C
         list = await admin.GetAsync("/Staff");
         await admin.SubmitAsync(list, $"form[action='/Staff/Enable/{user.Id}']");
         Assert.Equal("/", (await leaver.LogInAsync(email, ClinicFactory.Password)).Location);
+    }
+
+    [Fact]
+    public async Task DisablingAsksFirstAndAPostWithoutTheConfirmationChangesNothing()
+    {
+        using var admin = await factory.SignedInAsync(Roles.Administrator);
+        var email = $"asked-{Guid.NewGuid():N}@clinic.test";
+        var user = await factory.CreateUserAsync(email, Roles.Clinician);
+        using var person = factory.Session();
+        await person.LogInAsync(email, ClinicFactory.Password);
+        var list = await admin.GetAsync("/Staff");
+
+        var asked = await admin.SubmitAsync(list, $"form[action='/Staff/Disable/{user.Id}']");
+
+        Assert.Equal(HttpStatusCode.OK, asked.Status);
+        Assert.Contains($"Disabling {user.DisplayName} ({email}) ends their sessions at once and they can no longer sign in.",
+            asked.Document.QuerySelector("#disable-consequence")!.TextContent.ReplaceLineEndings(" ").Replace("  ", " "));
+        Assert.Null(await DisabledAtAsync());
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync("/Patients")).Status);
+
+        // Posted by hand without the flag (or with it false): the same page again, still nothing done.
+        var crafted = await admin.PostAsync(list, $"/Staff/Disable/{user.Id}", Fields(("confirmed", "false")));
+        Assert.NotNull(crafted.Document.QuerySelector("#confirm-disable"));
+        Assert.Null(await DisabledAtAsync());
+
+        var done = await admin.SubmitAsync(asked, "#confirm-disable");
+        Assert.Equal("/Staff", done.Location);
+        Assert.NotNull(await DisabledAtAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await person.GetAsync("/Patients")).Status);
+        Assert.Contains($"{user.DisplayName} can no longer log in.", (await admin.FollowAsync(done)).Text);
+
+        Task<DateTimeOffset?> DisabledAtAsync() => factory.QueryAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.DisabledAt).SingleAsync());
     }
 
     [Fact]

@@ -553,6 +553,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<string>("PhoneSearch")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<string>("SearchName")
                         .IsRequired()
                         .HasMaxLength(250)
@@ -573,6 +578,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Mrn")
                         .IsUnique();
+
+                    b.HasIndex("PhoneSearch");
 
                     b.HasIndex("SearchName");
 

@@ -542,6 +542,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PhoneSearch")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SearchName")
                         .IsRequired()
                         .HasMaxLength(250)
@@ -562,6 +567,8 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Mrn")
                         .IsUnique();
+
+                    b.HasIndex("PhoneSearch");
 
                     b.HasIndex("SearchName");
 

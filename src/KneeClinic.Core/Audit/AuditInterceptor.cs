@@ -20,7 +20,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     // Secrets and bookkeeping that must never be copied into the audit trail.
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
     // (A patient's search name is their name again, without accents: nothing the trail does not already hold.)
-    private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version), nameof(Patients.Patient.SearchName)];
+    private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version), nameof(Patients.Patient.SearchName), nameof(Patients.Patient.PhoneSearch)];
 
     private static readonly JsonSerializerOptions Json = new()
     {

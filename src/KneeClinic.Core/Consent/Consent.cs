@@ -93,8 +93,26 @@ public sealed class ConsentTemplate : Aggregate
     public RuleViolation? Publish(Guid versionId, DateTimeOffset at, bool meetsReadingTarget = true, string? readingLevelReason = null) =>
         _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Publish(at, meetsReadingTarget, readingLevelReason) : TemplateRules.VersionNotFound;
 
-    public RuleViolation? Retire(Guid versionId, DateTimeOffset at) =>
-        _versions.FirstOrDefault(v => v.Id == versionId) is { } v ? v.Retire(at) : TemplateRules.VersionNotFound;
+    /// <summary>
+    /// Retires a published version. When it is the last one new consents could use in its language, retiring it stops
+    /// that language from being offered for this form: that happens only when <paramref name="languageEndConfirmed"/>.
+    /// </summary>
+    public RuleViolation? Retire(Guid versionId, DateTimeOffset at, bool languageEndConfirmed = false)
+    {
+        if (_versions.FirstOrDefault(v => v.Id == versionId) is not { } version) return TemplateRules.VersionNotFound;
+        if (!languageEndConfirmed && RetiringEndsLanguage(version)) return TemplateRules.LastOfLanguage(version.Language, CellSource);
+        return version.Retire(at);
+    }
+
+    /// <summary>
+    /// Whether retiring <paramref name="version"/> leaves its language with no version new consents can use: it is the
+    /// one in use now, and no other published version in that language would take over (one superseded by a version
+    /// that asked for re-consent never comes back, see <see cref="Current"/>).
+    /// </summary>
+    public bool RetiringEndsLanguage(ConsentTemplateVersion version) =>
+        version.Status == TemplateVersionStatus.Published && Current(version.Language) == version
+        && !_versions.Any(other => other != version && other.Language == version.Language
+            && other.Status == TemplateVersionStatus.Published && !_versions.Any(w => w.Supersedes(other)));
 }
 
 /// <summary>One version of a template in one language. Once published its wording never changes.</summary>
@@ -175,6 +193,13 @@ public static class TemplateRules
         "A published version never changes. Make a new draft version instead.");
     public static readonly RuleViolation RetireOnlyPublished = new(nameof(RetireOnlyPublished), "Only a published version can be retired.");
     public static readonly RuleViolation VersionNotFound = new(nameof(VersionNotFound), "That version is not part of this template.");
+    /// <summary>Retiring the last usable version of a language stops that language being offered; the administrator must confirm it.</summary>
+    public static RuleViolation LastOfLanguage(ConsentLanguage language, CellSource? source) => new(nameof(LastOfLanguage),
+        $"{language.Name} will no longer be offered for {(source is { } s ? Lower(s.DisplayName()) + " consent forms" : "short forms")}: " +
+        $"this is the last version in use in {language.Name}, so clinicians will not be able to print one in it until another version is published.");
+
+    private static string Lower(string title) => char.ToLowerInvariant(title[0]) + title[1..];
+
     public static readonly RuleViolation ReadingLevelReasonRequired = new(nameof(ReadingLevelReasonRequired),
         "This wording reads above its target level. Make it plainer, or give the reason it must be published as it is.");
 }

@@ -52,6 +52,9 @@ public sealed class Patient : Aggregate
     public DateOnly DateOfBirth { get; private set; }
     public Sex Sex { get; private set; }
     public string? Phone { get; private set; }
+
+    /// <summary>The phone's digits reversed, for the patient search (<see cref="Patients.PhoneKey"/>); empty without a phone.</summary>
+    public string PhoneSearch { get; private set; } = "";
     public string? Email { get; private set; }
     public string? Notes { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -77,6 +80,7 @@ public sealed class Patient : Aggregate
         DateOfBirth = dateOfBirth;
         Sex = sex;
         Phone = Blank(phone);
+        PhoneSearch = PhoneKey.Of(Phone);
         Email = Blank(email);
         Notes = Blank(notes);
     }

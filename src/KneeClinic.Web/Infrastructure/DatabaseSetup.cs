@@ -115,6 +115,34 @@ public static class DatabaseSetup
         else
             return;
         await FillSearchNamesAsync(db);
+        await FillPhoneSearchAsync(db);
+    }
+
+    /// <summary>
+    /// Patients whose phone was stored before the phone search existed get its key, as <see cref="FillSearchNamesAsync"/>
+    /// does for names. Not audited: it is their phone again, not a change to it.
+    /// </summary>
+    public static async Task<int> FillPhoneSearchAsync(ClinicDbContext db)
+    {
+        var filled = 0;
+        while (true)
+        {
+            var batch = await db.Patients.AsNoTracking().Where(p => p.Phone != null && p.PhoneSearch == "").OrderBy(p => p.Id).Take(500)
+                .Select(p => new { p.Id, p.Phone }).ToListAsync();
+            if (batch.Count == 0) return filled;
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                foreach (var p in batch)
+                {
+                    // A phone without a digit has no key: "-" keeps it from being picked up again, and no digits search reaches it.
+                    var key = PhoneKey.Of(p.Phone) is { Length: > 0 } k ? k : "-";
+                    await db.Patients.Where(x => x.Id == p.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PhoneSearch, key));
+                }
+                await transaction.CommitAsync();
+            });
+            filled += batch.Count;
+        }
     }
 
     /// <summary>

@@ -50,7 +50,6 @@ public static class FormReturns
         ["Staff/Disable"] = With("/Staff/Edit"),
         ["Staff/Enable"] = With("/Staff/Edit"),
         ["ConsentTemplates/NewDraft"] = To("/ConsentTemplates"),
-        ["ConsentTemplates/Publish"] = To("/ConsentTemplates"),
         ["ConsentTemplates/Retire"] = To("/ConsentTemplates"),
         ["Audit/Export"] = To("/Audit"),
         ["Audit/Verify"] = To("/Audit"),

@@ -82,7 +82,7 @@ public sealed class TourInBrowser(BrowserClinicFactory factory, ITestOutputHelpe
         await ClickAndWaitAsync(Page.Locator("form[action='/Account/Logout'] button"));
         await SignInAsync(DemoData.AdminEmail);
         await GoAsync("/ConsentRecords");
-        Assert.True(await Page.Locator("main table tbody tr").CountAsync() >= 6, "every demo consent is listed");
+        Assert.Contains("Demo-Nakamura", await TextAsync("main"));
         await PhotographAsync("consent-records");
         await GoAsync("/Audit");
         await PhotographAsync("audit-trail");

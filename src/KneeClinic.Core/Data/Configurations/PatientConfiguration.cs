@@ -17,6 +17,8 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         b.HasIndex(p => p.DateOfBirth);
         b.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Phone).HasMaxLength(40);
+        b.Property(p => p.PhoneSearch).HasMaxLength(PhoneKey.MaxLength);
+        b.HasIndex(p => p.PhoneSearch);
         b.Property(p => p.Email).HasMaxLength(254);
         b.Property(p => p.Notes).HasMaxLength(4000);
         b.Ignore(p => p.FullName);

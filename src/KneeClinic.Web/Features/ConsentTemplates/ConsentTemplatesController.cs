@@ -121,6 +121,29 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
     }
 
     /// <summary>
+    /// What publishing a draft would put in front of patients: its wording, with the words changed since the version before
+    /// it in the same language marked, and the form that publishes it.
+    /// </summary>
+    [HttpGet]
+    public async Task<IActionResult> Publish(Guid id)
+    {
+        var template = await db.ConsentTemplates.AsNoTracking().Include(t => t.Versions).FirstOrDefaultAsync(t => t.Versions.Any(v => v.Id == id));
+        if (template is null) return NotFound();
+        var draft = template.Versions.Single(v => v.Id == id);
+        if (draft.Status != TemplateVersionStatus.Draft)
+        {
+            TempData["Error"] = $"{Label(draft)} is not a draft: {TemplateRules.NotADraft.Message}";
+            return RedirectToAction(nameof(Index));
+        }
+        var previous = template.Versions.Where(v => v.Language == draft.Language && v.Status != TemplateVersionStatus.Draft && v.Version < draft.Version)
+            .MaxBy(v => v.Version);
+        var check = Check(draft, template.CellSource);
+        return View(new PublishPage(draft, template.Version, $"{template.Title}: {Label(draft)}", previous,
+            previous is null ? null : WordingDiff.Between(previous.Body, draft.Body), check.Problem,
+            check.Level, check.Problem is null && check.NeedsReason));
+    }
+
+    /// <summary>
     /// Only wording that renders with every placeholder filled under the clinic's settings may reach a patient; wording
     /// above its reading target needs the administrator's reason, kept on the version.
     /// </summary>
@@ -133,8 +156,13 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
                 ? new RuleViolation(violation.Code, $"{Label(v)} ({check.Level!.Summary}): {violation.Message}")
                 : null, "published");
 
+    /// <summary>
+    /// Retiring the last version in use in a language stops that language being offered for the form: the first post is
+    /// answered with a page that says so, and only a post with the box ticked retires it.
+    /// </summary>
     [HttpPost]
-    public Task<IActionResult> Retire(Guid id, Guid version) => ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.Now), "retired");
+    public Task<IActionResult> Retire(Guid id, Guid version, bool languageEndConfirmed = false) =>
+        ChangeAsync(id, version, (t, v) => t.Retire(v.Id, clock.Now, languageEndConfirmed), "retired");
 
     private async Task<IActionResult> ChangeAsync(Guid id, Guid templateVersion, Func<ConsentTemplate, ConsentTemplateVersion, RuleViolation?> change, string done)
     {
@@ -144,6 +172,11 @@ public sealed class ConsentTemplatesController(ClinicDbContext db, ConsentTempla
         var version = template.Versions.Single(v => v.Id == id);
         if (change(template, version) is { } violation)
         {
+            if (violation.Code == nameof(TemplateRules.LastOfLanguage))
+            {
+                ModelState.AddModelError("", violation.Message);
+                return View("ConfirmRetire", new RetireConfirmation(version.Id, templateVersion, $"{template.Title}: {Label(version)}"));
+            }
             TempData["Error"] = violation.Message;
             return RedirectToAction(nameof(Index));
         }
@@ -193,10 +226,14 @@ public sealed record BasisSummary(ClinicOptions Clinic, string? Problem);
 
 public sealed record TemplateRow(ConsentTemplate Template, IReadOnlyList<VersionRow> Versions);
 
-public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level)
-{
-    public bool NeedsReason => Level is { English: true, MeetsTarget: false };
-}
+public sealed record VersionRow(ConsentTemplateVersion Version, ReadingLevelResult? Level);
+
+/// <summary>The page before publishing: the draft's wording compared with <paramref name="Previous"/> (none for a first version).</summary>
+public sealed record PublishPage(ConsentTemplateVersion Draft, Guid TemplateVersion, string Label, ConsentTemplateVersion? Previous,
+    IReadOnlyList<WordingPart>? Changes, string? Problem, ReadingLevelResult? Level, bool NeedsReason);
+
+/// <summary>The page that asks before the last version in use in a language is retired.</summary>
+public sealed record RetireConfirmation(Guid Id, Guid TemplateVersion, string Label);
 
 public sealed record PreviewPage(ConsentTemplateVersion Version, ResolvedConsentText? Text, string? Error, ReadingLevelResult? Level);
 

@@ -49,7 +49,8 @@ public sealed class PatientForm
 
 public sealed class PatientSearchForm
 {
-    [StringLength(100), Display(Name = "Name")]
+    /// <summary>A name, or a phone number (a text without letters; see <see cref="PhoneKey"/>).</summary>
+    [StringLength(100), Display(Name = "Name or phone")]
     public string? Name { get; set; }
 
     [StringLength(Core.Patients.Mrn.MaxLength), Display(Name = "MRN")]
@@ -76,7 +77,20 @@ public static class PatientSearch
     public static async Task<PatientSearchResult> RunAsync(ClinicDbContext db, PatientSearchForm form)
     {
         var query = db.Patients.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(form.Name))
+        if (PhoneKey.LooksLikePhone(form.Name))
+        {
+            // The end of the number (or all of it), over the index of reversed digits: a range, plus the few shorter
+            // stored numbers the typed one could end with (see PhoneKey).
+            var phone = PhoneKey.Search(form.Name) ?? new PhoneSearch("-", "-", []);
+            var (from, before, shorter) = (phone.From, phone.Before, phone.Shorter);
+            // string.Compare is only how LINQ spells SQL's >= and <; the database compares, and keys are digits alone.
+#pragma warning disable CA1309
+            query = before is null
+                ? query.Where(p => string.Compare(p.PhoneSearch, from) >= 0 || shorter.Contains(p.PhoneSearch))
+                : query.Where(p => (string.Compare(p.PhoneSearch, from) >= 0 && string.Compare(p.PhoneSearch, before) < 0) || shorter.Contains(p.PhoneSearch));
+#pragma warning restore CA1309
+        }
+        else if (!string.IsNullOrWhiteSpace(form.Name))
         {
             // Each word, without accents or case, anywhere in the name: "lefevre" finds "Lefèvre".
             foreach (var word in SearchKey.Of(form.Name).Split(' ', StringSplitOptions.RemoveEmptyEntries))

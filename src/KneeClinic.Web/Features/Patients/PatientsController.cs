@@ -24,6 +24,9 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
     {
         if (!string.IsNullOrWhiteSpace(form.Mrn) && Mrn.StartingWith(form.Mrn) is null)
             ModelState.AddModelError(nameof(form.Mrn), Mrn.FormatMessage);
+        if (PhoneKey.LooksLikePhone(form.Name) && PhoneKey.Search(form.Name) is null)
+            ModelState.AddModelError(nameof(form.Name),
+                $"To search by phone, type at least the last {PhoneKey.MinimumDigits} digits of the number. To search by name, type letters.");
         if (!ModelState.IsValid)
             return View(new PatientSearchResult(form, [], 0));
         return View(await PatientSearch.RunAsync(db, form));

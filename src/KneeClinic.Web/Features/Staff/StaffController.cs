@@ -97,8 +97,12 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
         return RedirectToAction(nameof(Index));
     }
 
+    /// <summary>
+    /// Disabling ends the person's sessions at once, so the button on the list only asks: a post without
+    /// <paramref name="confirmed"/> is answered with the page that says what will happen, whose button confirms.
+    /// </summary>
     [HttpPost]
-    public async Task<IActionResult> Disable(string id)
+    public async Task<IActionResult> Disable(string id, bool confirmed = false)
     {
         if (await users.FindByIdAsync(id) is not { } user) return NotFound();
         if (user.Id == users.GetUserId(User))
@@ -106,6 +110,12 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
             TempData["Message"] = "You cannot disable your own account.";
             return RedirectToAction(nameof(Index));
         }
+        if (user.IsDisabled)
+        {
+            TempData["Message"] = $"{user.DisplayName} is already disabled.";
+            return RedirectToAction(nameof(Index));
+        }
+        if (!confirmed) return View("ConfirmDisable", new DisableConfirmation(user.Id, user.DisplayName, user.Email ?? ""));
         user.DisabledAt = clock.GetUtcNow();
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user); // ends any session the person has open
@@ -131,6 +141,8 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
             ModelState.AddModelError(nameof(form.Clinician), "Choose at least one role.");
     }
 }
+
+public sealed record DisableConfirmation(string Id, string DisplayName, string Email);
 
 public sealed record StaffRow(string Id, string DisplayName, string Email, IList<string> Roles, bool IsDisabled, bool IsLockedOut, bool TwoFactor);
 
