@@ -28,6 +28,29 @@ public static class KoosItems
         "Overall difficulty with the knee",
     ];
 
+    private static readonly string[] Severity = ["None", "Mild", "Moderate", "Severe", "Extreme"];
+    private static readonly string[] Frequency = ["Never", "Rarely", "Sometimes", "Often", "Always"];
+
+    /// <summary>
+    /// The words of the paper questionnaire's five answers to an item, from 0 to 4, so a screen reader reads the answer a
+    /// clinician is copying ("Sometimes") and not only its number. Items S4 and S5 ask whether the knee straightens or bends
+    /// fully, so their 0 is "Always".
+    /// </summary>
+    public static IReadOnlyList<string> Answers(int index) => KoosAnswers.Codes[index].Code switch
+    {
+        "S1" or "S2" or "S3" => Frequency,
+        "S4" or "S5" => ["Always", "Often", "Sometimes", "Rarely", "Never"],
+        "P1" => ["Never", "Monthly", "Weekly", "Daily", "Always"],
+        "Q1" => ["Never", "Monthly", "Weekly", "Daily", "Constantly"],
+        "Q2" => ["Not at all", "Mildly", "Moderately", "Severely", "Totally"],
+        "Q3" => ["Not at all", "Mildly", "Moderately", "Severely", "Extremely"],
+        _ => Severity,
+    };
+
+    /// <summary>The accessible name of one answer: the item and the answer, "S1 Swelling: Sometimes (2)".</summary>
+    public static string AnswerName(int index, int? answer) =>
+        $"{KoosAnswers.Codes[index].Code} {Topics[index]}: " + (answer is { } a ? $"{Answers(index)[a]} ({a})" : "blank (not answered)");
+
     public static string SubscaleName(KoosSubscale subscale) => subscale switch
     {
         KoosSubscale.Symptoms => "Symptoms",
