@@ -168,7 +168,8 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         }
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder of KneeClinic.sln, above the test's output folder.</summary>
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KneeClinic.sln"))) dir = dir.Parent;

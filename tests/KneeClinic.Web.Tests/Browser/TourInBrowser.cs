@@ -90,19 +90,12 @@ public sealed class TourInBrowser(BrowserClinicFactory factory, ITestOutputHelpe
 
         if (Environment.GetEnvironmentVariable("KNEECLINIC_SCREENSHOTS") == "1")
         {
-            var docs = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+            var docs = Path.Combine(FirstRun.RepositoryRoot(), "docs", "screenshots");
             Directory.CreateDirectory(docs);
             foreach (var picture in Directory.GetFiles(pictures, "*.png"))
                 File.Copy(picture, Path.Combine(docs, Path.GetFileName(picture)), overwrite: true);
             Output.WriteLine($"Screenshots written to {docs}");
         }
         Directory.Delete(pictures, recursive: true);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KneeClinic.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("KneeClinic.sln not found above " + AppContext.BaseDirectory);
     }
 }
