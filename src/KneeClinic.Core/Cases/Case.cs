@@ -61,7 +61,7 @@ public sealed class Case : Aggregate
     public IReadOnlyList<AdverseEvent> AdverseEvents => _adverseEvents;
 
     /// <summary>The injection has been given: the case is in (or done with) follow-up.</summary>
-    public bool HasBeenInjected => Stage is CaseStage.Injected or CaseStage.FollowUp or CaseStage.Completed;
+    public bool HasBeenInjected => !IsBeforeInjection(this);
 
     public bool ScreeningIsOpen => Stage is CaseStage.Screening or CaseStage.Eligible or CaseStage.NotEligible;
 
@@ -193,6 +193,12 @@ public sealed class Case : Aggregate
         c => c.Stage != CaseStage.Closed && c.Stage != CaseStage.Completed;
 
     private static readonly Func<Case, bool> IsOpenCase = Open.Compile();
+
+    /// <summary>A case not injected yet (closed ones included), as a query the database runs.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Case, bool>> BeforeInjection =
+        c => c.Stage != CaseStage.Injected && c.Stage != CaseStage.FollowUp && c.Stage != CaseStage.Completed;
+
+    private static readonly Func<Case, bool> IsBeforeInjection = BeforeInjection.Compile();
 
     public bool IsOpen => IsOpenCase(this);
 

@@ -61,13 +61,15 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
 
         var open = await cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn })
             .AsNoTracking().ToListAsync();
-        var ids = open.Select(o => o.Case.Id).ToList();
-        var visits = (await db.FollowUpVisits.AsNoTracking().Where(v => ids.Contains(v.CaseId) && v.Status == VisitStatus.Scheduled).ToListAsync())
+        // The open cases are named by the same filter in each query (EXISTS), never sent back as a list of ids: SQLite
+        // refuses tens of thousands of parameters and SQL Server more than 2,100.
+        var visits = (await db.FollowUpVisits.AsNoTracking()
+                .Where(v => v.Status == VisitStatus.Scheduled && cases.Any(c => c.Id == v.CaseId)).ToListAsync())
             .ToLookup(v => v.CaseId);
         // A printed form matters until the injection; after it, an unsigned form is only a record.
-        var beforeInjection = open.Where(o => !o.Case.HasBeenInjected).Select(o => o.Case.Id).ToList();
-        var printed = (await db.ConsentDocuments.Where(d => beforeInjection.Contains(d.CaseId) && d.Status == ConsentStatus.Generated)
-            .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync());
+        var printed = await db.ConsentDocuments
+            .Where(d => d.Status == ConsentStatus.Generated && cases.Where(Case.BeforeInjection).Any(c => c.Id == d.CaseId))
+            .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync();
         var printedCases = printed.Select(d => d.CaseId).ToHashSet();
         var names = open.ToDictionary(o => o.Case.Id, o => (Name: Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Case.Knee));
 

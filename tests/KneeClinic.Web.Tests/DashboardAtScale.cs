@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using KneeClinic.Core.Cases;
+using KneeClinic.Core.Patients;
+using KneeClinic.Core.Staff;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>
+/// The dashboard over 3,000 open cases: it answers, and no query sends the open cases back as a list of ids (SQLite
+/// refuses tens of thousands of parameters, SQL Server more than 2,100).
+/// </summary>
+public sealed partial class DashboardAtScale(SqlLoggingClinicFactory factory, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<SqlLoggingClinicFactory>
+{
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
+
+    [Fact]
+    public async Task ThreeThousandOpenCasesRenderWithoutAParameterPerCase()
+    {
+        var email = $"busy-{Guid.NewGuid():N}@clinic.test";
+        var clinician = await factory.CreateUserAsync(email, Roles.Clinician);
+        var now = factory.Clock.GetUtcNow();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var batch = 0; batch < 3000; batch += 100)
+        {
+            await factory.QueryAsync(async db =>
+            {
+                for (var i = batch; i < batch + 100; i++)
+                {
+                    var patient = new Patient(Mrn.Of($"SCALE-{i:D5}"), "Pat", $"Scale-{i:D5}", new DateOnly(1960, 1, 1).AddDays(i), Sex.Female, now);
+                    db.AddRange(patient, new Case(patient.Id, KneeSide.Left, CellSource.BoneMarrow, null, clinician.Id, now));
+                }
+                return await db.SaveChangesAsync();
+            });
+        }
+        output.WriteLine($"seeded at {System.Diagnostics.Stopwatch.GetElapsedTime(started)}");
+        using var session = factory.Session();
+        await session.LogInAsync(email, ClinicFactory.Password);
+
+        foreach (var url in new[] { "/Dashboard", "/Dashboard?all=true" })
+        {
+            while (factory.Logs.Lines.TryDequeue(out _)) { }
+            var page = await session.GetAsync(url);
+            output.WriteLine($"{url} at {System.Diagnostics.Stopwatch.GetElapsedTime(started)}");
+
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.Equal(3000, page.Document.QuerySelectorAll("tr[data-case]").Length);
+            var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand")).ToList();
+            Assert.NotEmpty(commands);
+            var most = commands.Max(c => Parameter().Matches(c[..c.IndexOf("CommandType", StringComparison.Ordinal)]).Count);
+            Assert.True(most <= 5, $"{url}: a command with {most} parameters:\n{string.Join("\n", commands)}");
+        }
+    }
+}
