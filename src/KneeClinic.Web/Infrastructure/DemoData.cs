@@ -112,19 +112,19 @@ public static class DemoData
             // Consent printed, waiting for the patient's signature.
             var dana = await ScreenedAsync("DEMO-0004", "Dana", "Demo-Kowalski", new DateOnly(1962, 6, 9), Sex.Female, KneeSide.Left, CellSource.BoneMarrow, 3);
             await PrintAsync(dana, DaysAgo(0, 8));
-            await SaveAsync(dana);
+            await db.SaveChangesAsync();
 
             // Consented yesterday: the harvest is next.
             var emil = await ScreenedAsync("DEMO-0005", "Emil", "Demo-Nakamura", new DateOnly(1957, 11, 30), Sex.Male, KneeSide.Right, CellSource.Adipose, 6);
             await SignAsync(emil, DaysAgo(1, 10));
-            await SaveAsync(emil);
+            await db.SaveChangesAsync();
 
             // Harvested and processed this morning, released: the time-out and the injection are next.
             var fatima = await ScreenedAsync("DEMO-0006", "Fatima", "Demo-Haddad", new DateOnly(1966, 2, 17), Sex.Female, KneeSide.Right, CellSource.BoneMarrow, 8);
             await SignAsync(fatima, DaysAgo(3, 10));
             await Obtain(fatima, today.Now.AddHours(-3));
             await Process(fatima, today.Now.AddHours(-2));
-            await SaveAsync(fatima);
+            await db.SaveChangesAsync();
 
             // Injected ten weeks ago: 2 and 6 weeks recorded, a flare-up that resolved, the 3-month visit coming up.
             var gustavo = await InjectedAsync("DEMO-0007", "Gustavo", "Demo-Silva", new DateOnly(1960, 8, 21), Sex.Male, KneeSide.Left, CellSource.UmbilicalCord, 70);
@@ -133,7 +133,7 @@ public static class DemoData
             Check(gustavo.ReportAdverseEvent(new AdverseEventDetails(Day(66), AdverseEventCategory.FlareUp, 1, SeriousCriteria.None, Relatedness.Probable,
                 "Warm, swollen knee two days after the injection.", "Ice, rest and paracetamol.", AdverseEventOutcome.Resolved, Day(62)),
                 clinicianId, At(DaysAgo(62))));
-            await SaveAsync(gustavo);
+            await db.SaveChangesAsync();
 
             // Injected seven and a half months ago: the 6-month visit was not done and its window has closed; an
             // infection needing a hospital stay is still open, with its reporting date.
@@ -144,14 +144,14 @@ public static class DemoData
             Check(hana.ReportAdverseEvent(new AdverseEventDetails(Day(5), AdverseEventCategory.Infection, 3, SeriousCriteria.Hospitalisation, Relatedness.Possible,
                 "Fever and a hot, swollen knee; admitted for intravenous antibiotics.", "Joint aspirated; cultures sent.", AdverseEventOutcome.Ongoing, null),
                 clinicianId, At(DaysAgo(4))));
-            await SaveAsync(hana);
+            await db.SaveChangesAsync();
 
             // A year completed: every visit recorded, the knee much better.
             var ivan = await InjectedAsync("DEMO-0009", "Ivan", "Demo-Petrov", new DateOnly(1963, 12, 5), Sex.Male, KneeSide.Left, CellSource.Adipose, 380);
             var pain = 6;
             foreach (var label in new[] { "2 weeks", "6 weeks", "3 months", "6 months", "12 months" })
                 await Visit(ivan, label, --pain < 2 ? 2 : pain, label is "2 weeks" or "6 weeks" ? 2 : 1);
-            await SaveAsync(ivan);
+            await db.SaveChangesAsync();
         }
 
         private DateOnly Day(int daysAgo) => today.Today.AddDays(-daysAgo);
@@ -233,12 +233,6 @@ public static class DemoData
         private Task<ConsentTerms> Terms(Case @case) => writes.TermsAsync(@case);
 
         private static KoosAnswers Koos(int every) => new([.. Enumerable.Repeat<int?>(every, KoosAnswers.ItemCount)]);
-
-        private async Task SaveAsync(Case @case)
-        {
-            if (db.Entry(@case).State == EntityState.Detached) throw new InvalidOperationException("A demo case is not tracked.");
-            await db.SaveChangesAsync();
-        }
 
         private static void Check(RuleViolation? violation)
         {
