@@ -91,6 +91,10 @@ public sealed class BehindTheProxy
         // Someone else cannot claim HTTPS for a plain request.
         using var outsider = clinic.SessionFrom("192.0.2.50", forwardedProto: "https");
         Assert.Equal(HttpStatusCode.TemporaryRedirect, (await outsider.GetAsync("/Account/Login")).Status);
+
+        // A health probe inside the network is answered over plain HTTP.
+        using var probe = clinic.SessionFrom("172.30.10.99");
+        Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health")).Status);
     }
 
     [Fact]

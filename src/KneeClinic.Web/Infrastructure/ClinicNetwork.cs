@@ -86,7 +86,8 @@ public static class ClinicNetwork
     public static void UseHttpsOnly(this WebApplication app)
     {
         if (!HttpsOnly(app.Environment, app.Services.GetRequiredService<IOptions<NetworkOptions>>().Value)) return;
-        app.UseHttpsRedirection();
+        // A health probe from inside the network (an orchestrator, a load balancer) asks over plain HTTP.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/health"), https => https.UseHttpsRedirection());
         app.UseCookiePolicy();
     }
 }
