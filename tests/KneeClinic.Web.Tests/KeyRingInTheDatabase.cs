@@ -2,8 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KneeClinic.Web.Tests;
 
@@ -56,6 +58,29 @@ public sealed class KeyRingInTheDatabase
         }
         finally
         {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task KeysKeptInTheDataFolderBeforeAreTakenIntoTheDatabaseSoTheUpgradeSignsNobodyOut()
+    {
+        var folder = Directory.CreateTempSubdirectory("kneeclinic-upgrade-").FullName;
+        try
+        {
+            // What the previous version did: the key ring as files in the data folder's "keys".
+            var before = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(folder, "keys")), b => b.SetApplicationName("KneeClinic"))
+                .CreateProtector("upgrade-test").Protect("issued before the upgrade");
+
+            await using var clinic = new ClinicInstance(folder);
+            var after = clinic.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("upgrade-test");
+
+            Assert.Equal("issued before the upgrade", after.Unprotect(before));
+            Assert.Single(await clinic.QueryAsync(db => db.DataProtectionKeys.ToListAsync()));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
     }

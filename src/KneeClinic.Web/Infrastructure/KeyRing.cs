@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
 using KneeClinic.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Infrastructure;
 
@@ -71,7 +73,36 @@ public static class KeyRing
     /// Reads the key ring (making the first key if there is none) at start, so a wrong certificate stops the app with
     /// its message instead of failing the first sign-in, and the instance that migrates makes the key the others use.
     /// </summary>
-    public static void EnsureKey(IServiceProvider services) =>
+    public static void EnsureKey(IServiceProvider services)
+    {
+        ImportKeysFromDataFolder(services);
         services.GetRequiredService<IDataProtectionProvider>().CreateProtector("KneeClinic.KeyRing.Check").Protect([1]);
+    }
+
+    /// <summary>
+    /// Before the key ring moved into the database it was kept as files in the data folder's "keys" folder. The first
+    /// start on a database without keys takes those files in, so the upgrade signs nobody out; the files are left as
+    /// they are (and no longer read).
+    /// </summary>
+    private static void ImportKeysFromDataFolder(IServiceProvider services)
+    {
+        var folder = new DirectoryInfo(Path.Combine(
+            DatabaseSetup.DataDirectory(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()), "keys"));
+        if (!folder.Exists) return;
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        if (db.DataProtectionKeys.Any()) return;
+        var files = folder.GetFiles("key-*.xml");
+        foreach (var file in files)
+        {
+            var xml = XElement.Load(file.FullName);
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file.Name), Xml = xml.ToString(SaveOptions.DisableFormatting) });
+        }
+        // Synchronous, as the key ring's own saves are: a save of keys alone, which the audit trail leaves out.
+        db.SaveChanges();
+        if (files.Length > 0)
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRing))
+                .LogInformation("Took {Count} data-protection keys from {Folder} into the database.", files.Length, folder.FullName);
+    }
 
 }
