@@ -10,6 +10,8 @@ var app = builder.Build();
 
 if (args.FirstOrDefault() == CreateAdminCommand.Name)
     return await CreateAdminCommand.RunAsync(app, args.Skip(1).ToArray(), Console.In, Console.Out);
+if (args.FirstOrDefault() == MigrateCommand.Name)
+    return await MigrateCommand.RunAsync(app, Console.Out);
 
 await app.PrepareDatabaseAsync();
 app.UseKneeClinic();

@@ -10,9 +10,6 @@ using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -115,11 +112,9 @@ public static class Startup
             o.Cookie.Name = "KneeClinic.Antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        // Keys that protect cookies live in the data folder, so a redeploy does not sign everyone out.
-        services.AddDataProtection().SetApplicationName("KneeClinic");
-        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, IHostEnvironment, ILoggerFactory>((o, configuration, environment, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(configuration, environment), "keys")), logs));
+        // Keys that protect cookies live in the database, shared by every instance, so a redeploy signs nobody out.
+        services.AddClinicKeyRing(builder.Configuration);
+        services.AddClinicNetwork();
         // Consent PDFs draw with fonts loaded from files; a missing font stops the app at start, not at the first consent.
         services.AddSingleton(sp => FontSet.Load(sp.GetRequiredService<IConfiguration>()["Documents:FontDirectory"]));
         services.AddSingleton<ConsentRenderer>();
@@ -144,18 +139,23 @@ public static class Startup
     {
         app.Services.GetRequiredService<FontSet>();
         await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
-        await RoleSetup.EnsureRolesAsync(app.Services);
-        await using (var scope = app.Services.CreateAsyncScope())
+        // Several instances may start together on one database (docker-compose runs two): the migration is theirs to share
+        // under EF Core's migration lock; what follows adds rows only when missing, and the one that loses a race reads again.
+        await DatabaseSetup.AgainIfAnotherInstanceWroteFirstAsync(app.Services, "roles", () => RoleSetup.EnsureRolesAsync(app.Services));
+        KeyRing.EnsureKey(app.Services);
+        await DatabaseSetup.AgainIfAnotherInstanceWroteFirstAsync(app.Services, "consent templates", async () =>
         {
+            await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ConsentTemplateLibrary>()
                 .ImportAsync(scope.ServiceProvider.GetRequiredService<ClinicDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>());
-        }
+        });
         if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Seed:Demo", true))
             await DemoData.SeedAsync(app.Services, Console.Out);
     }
 
     public static void UseKneeClinic(this WebApplication app)
     {
+        app.UseForwardedHeadersFromProxies();
         if (app.Environment.IsDevelopment())
         {
             app.UseDeveloperExceptionPage();
@@ -173,6 +173,7 @@ public static class Startup
             });
             app.UseHsts();
         }
+        app.UseHttpsOnly();
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = SecurityHeaders.CacheVersionedFiles });

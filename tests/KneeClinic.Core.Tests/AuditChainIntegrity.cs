@@ -1,5 +1,6 @@
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Patients;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -144,6 +145,39 @@ public sealed class AuditChainIntegrity : IDisposable
         await using var db = _database.Open();
         db.Patients.Add(new Patient(Mrn.Of("MRN-SYNC"), "Syn", "Chronous", new DateOnly(1970, 1, 1), Sex.Male, _database.Clock.GetUtcNow()));
         Assert.Throws<NotSupportedException>(() => db.SaveChanges());
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task ADataProtectionKeyIsSavedSynchronouslyAloneAndNeverEntersTheTrail()
+    {
+        // ASP.NET Core's key ring repository saves new keys with SaveChanges: that save alone goes through.
+        await using (var db = _database.Open())
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "key-1", Xml = "<key><masterKey>c2VjcmV0</masterKey></key>" });
+            Assert.Equal(1, db.SaveChanges());
+        }
+        // A key slipped into an ordinary save is stored, and left out of the trail as well.
+        await using (var db = _database.Open())
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "key-2", Xml = "<key><masterKey>c2VjcmV0</masterKey></key>" });
+            db.Patients.Add(new Patient(Mrn.Of("MRN-KEY"), "Kay", "Ring", new DateOnly(1970, 1, 1), Sex.Female, _database.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+        // A key and anything else together may not be saved synchronously: the rest would escape the trail.
+        await using (var db = _database.Open())
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "key-3", Xml = "<key/>" });
+            db.Patients.Add(new Patient(Mrn.Of("MRN-KEY-2"), "Kay", "Ring", new DateOnly(1970, 1, 1), Sex.Female, _database.Clock.GetUtcNow()));
+            Assert.Throws<NotSupportedException>(() => db.SaveChanges());
+        }
+
+        await using var check = _database.Open();
+        Assert.Equal(["key-1", "key-2"], await check.DataProtectionKeys.OrderBy(k => k.Id).Select(k => k.FriendlyName!).ToListAsync());
+        var trail = await check.AuditEntries.Select(e => new { e.Entity, Values = e.NewValues ?? "" }).ToListAsync();
+        Assert.Equal(["Patient"], trail.Select(e => e.Entity));
+        Assert.DoesNotContain(trail, e => e.Values.Contains("masterKey", StringComparison.Ordinal));
+        Assert.True((await AuditChain.VerifyAsync(check)).Intact);
         SqliteConnection.ClearAllPools();
     }
 }

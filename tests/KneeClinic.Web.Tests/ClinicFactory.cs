@@ -21,11 +21,17 @@ public class ClinicFactory : WebApplicationFactory<Program>
 
     public ClinicFactory() : this("Testing") { }
 
-    protected ClinicFactory(string environment)
+    protected ClinicFactory(string environment) : this(environment, null) { }
+
+    /// <summary>The app on the database file in <paramref name="dataDirectory"/> when given (another instance's), else on a new one.</summary>
+    protected ClinicFactory(string environment, string? dataDirectory)
     {
         Environment = environment;
-        DataDirectory = Directory.CreateTempSubdirectory("kneeclinic-web-").FullName;
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("kneeclinic-web-").FullName;
     }
+
+    private readonly bool _ownsDataDirectory;
 
     public string Environment { get; }
     public string DataDirectory { get; }
@@ -125,7 +131,8 @@ public class ClinicFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        if (_ownsDataDirectory)
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
 

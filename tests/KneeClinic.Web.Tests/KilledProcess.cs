@@ -211,6 +211,8 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             ("--Seed:Demo", "false"), ("--Clinic:TemplateDirectory", Path.Combine(repository, "templates", "consent")),
             // This test is about writes and kills; two-factor sign-in of administrators is tested in SignIn and TwoFactorRules.
             ("--Security:RequireTwoFactorForAdministrators", "false"),
+            // Production without the TLS proxy in front: plain HTTP on loopback, cookies without Secure.
+            ("--Network:RequireHttps", "false"),
         })
         {
             start.ArgumentList.Add(name);

@@ -26,7 +26,7 @@ public sealed class SecureClinicFactory : ClinicFactory
     }
 
     /// <summary>The test server has no network peer; this stands in for the connection's remote address.</summary>
-    private sealed class ClientAddressFromHeader : IStartupFilter
+    internal sealed class ClientAddressFromHeader : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using KneeClinic.Core.Cases;
 using KneeClinic.Core.Patients;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -29,7 +30,19 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     };
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
-        throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
+        eventData.Context is { } context && OnlyKeyRing(context.ChangeTracker.Entries())
+            ? result
+            : throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
+
+    /// <summary>
+    /// Data-protection keys (the XML of the keys that sign cookies and antiforgery tokens) are secrets: they are never
+    /// written to the trail, not even redacted, since a row per key says nothing about a patient or a user's work.
+    /// </summary>
+    public static bool IsKeyRing(EntityEntry entry) => entry.Entity is DataProtectionKey;
+
+    /// <summary>True when every pending change is to the key ring: the one kind of save with nothing to audit.</summary>
+    public static bool OnlyKeyRing(IEnumerable<EntityEntry> entries) =>
+        entries.Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).All(IsKeyRing);
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -47,7 +60,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         var at = AuditChain.Truncate(clock.GetUtcNow());
         var patients = new PatientLookup(context);
         foreach (var entry in context.ChangeTracker.Entries()
-                     .Where(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                     .Where(e => e.Entity is not AuditEntry && !IsKeyRing(e) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
                      .ToList())
         {
             if (Describe(entry) is not { } audit) continue;

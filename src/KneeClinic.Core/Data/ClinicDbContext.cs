@@ -5,6 +5,7 @@ using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Patients;
 using KneeClinic.Core.Procedures;
 using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KneeClinic.Core.Data;
 
-public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) : IdentityDbContext<ClinicUser>(options)
+public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) : IdentityDbContext<ClinicUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Patient> Patients => Set<Patient>();
     public DbSet<Case> Cases => Set<Case>();
@@ -24,6 +25,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<FollowUpVisit> FollowUpVisits => Set<FollowUpVisit>();
     public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>
+    /// The key ring that protects sign-in cookies, antiforgery tokens and TempData, shared by every instance of the app
+    /// on this database. Key material: never copied into the audit trail (see <see cref="AuditInterceptor"/>).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -70,8 +77,17 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
 
     internal sealed class KlGradeConverter() : ValueConverter<KlGrade, int>(grade => grade.Value, value => KlGrade.Of(value));
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
+    /// <summary>
+    /// Only ASP.NET Core's key ring repository saves synchronously (IXmlRepository.StoreElement has no async form), and
+    /// only new keys, which the audit trail does not record. Anything else is saved with <see cref="SaveChangesAsync"/>.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ChangeTracker.DetectChanges();
+        if (!AuditInterceptor.OnlyKeyRing(ChangeTracker.Entries()))
+            throw new NotSupportedException("Save with SaveChangesAsync: audit entries are chained inside the save's transaction.");
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
 
     /// <summary>
     /// Saves in a transaction of its own (unless the caller has one), so the audit interceptor reads the tail of

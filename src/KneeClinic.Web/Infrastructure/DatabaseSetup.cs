@@ -119,6 +119,28 @@ public static class DatabaseSetup
     }
 
     /// <summary>
+    /// Runs start-up work that adds rows only when they are missing (roles, consent templates). When another instance
+    /// starting at the same moment added the same rows first, the save fails on a unique index; the work runs again,
+    /// in a new scope, and finds them there. Anything else, or a third failure, stops the start as before.
+    /// </summary>
+    public static async Task AgainIfAnotherInstanceWroteFirstAsync(IServiceProvider services, string what, Func<Task> work)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await work();
+                return;
+            }
+            catch (DbUpdateException e) when (attempt < 3)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup)).LogInformation(
+                    "Adding the {What} at start conflicted with another instance's ({Problem}); checking again.", what, e.InnerException?.Message ?? e.Message);
+            }
+        }
+    }
+
+    /// <summary>
     /// Patients whose phone was stored before the phone search existed get its key, as <see cref="FillSearchNamesAsync"/>
     /// does for names. Not audited: it is their phone again, not a change to it.
     /// </summary>

@@ -1,0 +1,75 @@
+using System.Net;
+using KneeClinic.Core.Staff;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.EntityFrameworkCore;
+using static KneeClinic.Web.Tests.WebSession;
+
+namespace KneeClinic.Web.Tests;
+
+/// <summary>Another instance of the app on the same database, as the web replicas behind nginx are.</summary>
+public sealed class ClinicInstance(string dataDirectory) : ClinicFactory("Testing", dataDirectory);
+
+/// <summary>
+/// Several instances of the app on one database: they start together without migrating or seeding twice, and a
+/// browser sent to either one by the proxy keeps its sign-in and its forms.
+/// </summary>
+public sealed class SeveralInstances
+{
+    [Fact]
+    public async Task TwoInstancesStartingTogetherOnANewDatabaseMigrateAndSeedItOnce()
+    {
+        await using var first = new ClinicFactory();
+        await using var second = new ClinicInstance(first.DataDirectory);
+
+        // Each host migrates, adds the roles, imports the consent templates and makes the first data-protection key.
+        await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server));
+
+        foreach (var instance in new ClinicFactory[] { first, second })
+        {
+            using var client = instance.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        }
+        var (applied, known, roles, versions, distinctVersions) = await first.QueryAsync(async db => (
+            await db.Database.SqlQueryRaw<string>("SELECT MigrationId AS Value FROM __EFMigrationsHistory").ToListAsync(),
+            db.Database.GetMigrations().ToList(),
+            await db.Roles.Select(r => r.Name!).ToListAsync(),
+            await db.ConsentTemplateVersions.CountAsync(),
+            await db.ConsentTemplateVersions.Select(v => new { v.TemplateId, v.Version, v.Language }).Distinct().CountAsync()));
+        Assert.Equal(known.Order(), applied.Order());
+        Assert.Equal(Roles.All.Order(), roles.Order());
+        Assert.True(versions > 0, "No consent template was imported.");
+        Assert.Equal(distinctVersions, versions);
+    }
+
+    [Fact]
+    public async Task ASignInAndAFormFromOneInstanceAreAcceptedByTheOther()
+    {
+        await using var a = new ClinicFactory();
+        await using var b = new ClinicInstance(a.DataDirectory);
+        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        await a.CreateUserAsync(email, Roles.Clinician);
+
+        // One browser: its cookies go to whichever instance nginx picks.
+        var cookies = new CookieContainer();
+        using var onA = new WebSession(a.CreateDefaultClient(new CookieContainerHandler(cookies)));
+        using var onB = new WebSession(b.CreateDefaultClient(new CookieContainerHandler(cookies)));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await onA.LogInAsync(email, ClinicFactory.Password)).Status);
+        var dashboard = await onB.GetAsync("/Dashboard");
+        Assert.Equal(HttpStatusCode.OK, dashboard.Status);
+
+        // The form and its antiforgery token come from A; the post goes to B.
+        var form = await onA.GetAsync("/Patients/Create");
+        var created = await onB.SubmitAsync(form, "form[action='/Patients/Create']", Fields(
+            ("Mrn", "NET-1"), ("GivenName", "Ada"), ("FamilyName", "Network"), ("DateOfBirth", "1950-01-02"), ("Sex", "Female")));
+        Assert.Equal(HttpStatusCode.Redirect, created.Status);
+        Assert.StartsWith("/Patients/Details/", created.Location);
+        Assert.Equal(1, await b.QueryAsync(db => db.Patients.CountAsync()));
+
+        // A token B never saw still fails there: the check is real, not switched off.
+        var tampered = await onB.Client.PostAsync("/Patients/Create", new FormUrlEncodedContent(
+            [new("Mrn", "NET-3"), new("__RequestVerificationToken", "CfDJ8not-a-token")]));
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+    }
+}
