@@ -10,6 +10,8 @@ var app = builder.Build();
 
 if (args.FirstOrDefault() == CreateAdminCommand.Name)
     return await CreateAdminCommand.RunAsync(app, args.Skip(1).ToArray(), Console.In, Console.Out);
+if (args.FirstOrDefault() == SeedDemoCommand.Name)
+    return await SeedDemoCommand.RunAsync(app.Services, app.Configuration, args.Skip(1).ToArray(), Console.Out, redrawProgress: !Console.IsOutputRedirected);
 
 await app.PrepareDatabaseAsync();
 app.UseKneeClinic();
