@@ -15,7 +15,7 @@ namespace KneeClinic.Web.Tests;
 /// transactions than views, the chain intact, each request answered only once its entry is committed, and a failed write
 /// failing the requests that waited on it.
 /// </summary>
-public sealed class AuditGroupCommit(ClinicFactory factory) : IClassFixture<ClinicFactory>
+public sealed class AuditGroupCommit(ClinicFactory factory, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ClinicFactory>
 {
     private SqliteConnection OpenFile()
     {
@@ -53,6 +53,7 @@ public sealed class AuditGroupCommit(ClinicFactory factory) : IClassFixture<Clin
         // The user and the address were taken on the request, not on the writer's thread.
         Assert.All(views, e => Assert.StartsWith("clinician-", e.UserName));
         Assert.All(views, e => Assert.NotNull(e.UserId));
+        output.WriteLine($"50 views written in {Reads.Transactions - transactionsBefore} transactions");
         Assert.Equal(50, Reads.Written - writtenBefore);
         Assert.InRange(Reads.Transactions - transactionsBefore, 1, 49);
         Assert.True((await factory.QueryAsync(db => AuditChain.VerifyAsync(db))).Intact);
