@@ -22,7 +22,8 @@ public sealed record GeneratedDemo(int Patients, int Cases, int Seed, TimeSpan T
 /// Fictional patients in bulk, for trying the app at the size of a clinic network: names from several languages, MRNs,
 /// dates of birth, phones, and about two cases each, at every stage of the pathway, assigned across a handful of
 /// clinicians. Every case is walked through the domain's own rules (<see cref="DemoPathway"/>) on a stopped clock.
-/// The same seed gives the same data (only the ids, made by the entities themselves, differ).
+/// The same seed gives the same data, except what the domain draws from its own random source as a record is made: ids,
+/// versions and product codes.
 /// <para>
 /// Written in batches, each in a fresh context with its own transaction, so the change tracker never holds more than a
 /// batch. The rows are not audited one by one: they are fiction made by the app, every one of them follows from the
