@@ -33,6 +33,9 @@ public static class Startup
         services.AddHttpContextAccessor();
         services.AddSingleton<IAuditActor, HttpAuditActor>();
         services.AddClinicDatabase();
+        // Page views and downloads are written to the audit trail together, one transaction for all waiting at once.
+        services.AddSingleton<AuditReads>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>

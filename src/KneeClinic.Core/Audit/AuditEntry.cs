@@ -83,6 +83,35 @@ public sealed class AuditEntry
     /// <summary>Made from a row change by the interceptor (not stored): a save that is tried again makes these afresh.</summary>
     internal bool DescribesRowChange { get; }
 
+    /// <summary>
+    /// Takes the user and the client address from <paramref name="actor"/> now, for an event saved later elsewhere (the
+    /// group commit of page views runs off the request); an event that already names its user keeps it.
+    /// </summary>
+    public AuditEntry CaptureActor(IAuditActor actor)
+    {
+        if (UserId is null && UserName is null)
+        {
+            UserId = actor.UserId;
+            UserName = actor.UserName;
+        }
+        ClientAddress ??= actor.ClientAddress;
+        return this;
+    }
+
+    /// <summary>A fresh, unsaved copy of an event (who, what, where, details), to write again after a save that failed.</summary>
+    public AuditEntry Unsaved() => new()
+    {
+        Action = Action,
+        Entity = Entity,
+        EntityId = EntityId,
+        PatientId = PatientId,
+        OldValues = OldValues,
+        NewValues = NewValues,
+        UserId = UserId,
+        UserName = UserName,
+        ClientAddress = ClientAddress,
+    };
+
     internal void Stamp(DateTimeOffset at, IAuditActor actor, Guid? patientId)
     {
         At = at;

@@ -138,6 +138,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     private sealed class PatientLookup(DbContext context)
     {
         private readonly Dictionary<Guid, Guid?> _caseToPatient = [];
+        private Dictionary<Guid, Guid>? _tracked;
 
         public async Task<Guid?> OfAsync(EntityEntry entry, CancellationToken cancellationToken)
         {
@@ -147,7 +148,10 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
             var value = entry.Property("CaseId").CurrentValue ?? entry.Property("CaseId").OriginalValue;
             if (value is not Guid caseId) return null;
             if (_caseToPatient.TryGetValue(caseId, out var known)) return known;
-            var found = context.ChangeTracker.Entries<Case>().FirstOrDefault(e => e.Entity.Id == caseId)?.Entity.PatientId
+            // The tracked cases are read once: asking the change tracker for each row's case scanned (and detected
+            // changes over) every tracked entity again, which made a save of n rows cost n^2.
+            _tracked ??= context.ChangeTracker.Entries<Case>().DistinctBy(e => e.Entity.Id).ToDictionary(e => e.Entity.Id, e => e.Entity.PatientId);
+            var found = (_tracked.TryGetValue(caseId, out var patientId) ? patientId : (Guid?)null)
                 ?? await context.Set<Case>().AsNoTracking().Where(c => c.Id == caseId).Select(c => (Guid?)c.PatientId).FirstOrDefaultAsync(cancellationToken);
             return _caseToPatient[caseId] = found;
         }

@@ -4,7 +4,10 @@ namespace KneeClinic.Core.Audit;
 
 public static class AuditRecording
 {
-    /// <summary>Saves an event (a page viewed, a file downloaded, a sign-in) in the chain, with anything else pending on this context.</summary>
+    /// <summary>
+    /// Saves an event (a sign-in, a setting changed, a run of a command) in the chain, in its own transaction with anything
+    /// else pending on this context. The web app records page views and downloads by group commit instead (AuditReads).
+    /// </summary>
     public static async Task RecordAsync(this ClinicDbContext db, AuditEntry entry, CancellationToken cancellationToken = default)
     {
         db.AuditEntries.Add(entry);

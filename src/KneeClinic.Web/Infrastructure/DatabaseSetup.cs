@@ -28,23 +28,39 @@ public static class DatabaseSetup
         services.AddSingleton<AuditInterceptor>();
         services.AddDbContextPool<ClinicDbContext>((sp, options) =>
         {
-            var database = sp.GetRequiredService<ConfiguredDatabase>();
-            // Split queries: a case loads its screening's lists (medications, imaging, findings) with it, and in one
-            // query their rows multiply (200 medications x 200 studies = 40,000 rows); split, each list is read once.
-            if (database.Provider == DatabaseProvider.Sqlite)
-            {
-                options.UseSqlite(database.ConnectionString,
-                    o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
-                options.AddInterceptors(database.SqliteBusyTimeout!);
-            }
-            else
-            {
-                options.UseSqlServer(database.ConnectionString,
-                    o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure().UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
-            }
+            UseConfiguredProvider(options, sp.GetRequiredService<ConfiguredDatabase>());
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
         });
         return services;
+    }
+
+    /// <summary>
+    /// A context on the configured database whose saves write no audit entry per row: for <see cref="SeedDemoCommand"/>
+    /// only, which writes its generated rows in bulk and records one audit event for all of them. Never for a
+    /// change a person makes.
+    /// </summary>
+    public static ClinicDbContext UnauditedContextForGeneratedData(IServiceProvider services)
+    {
+        var options = new DbContextOptionsBuilder<ClinicDbContext>();
+        UseConfiguredProvider(options, services.GetRequiredService<ConfiguredDatabase>());
+        return new ClinicDbContext(options.Options);
+    }
+
+    private static void UseConfiguredProvider(DbContextOptionsBuilder options, ConfiguredDatabase database)
+    {
+        // Split queries: a case loads its screening's lists (medications, imaging, findings) with it, and in one
+        // query their rows multiply (200 medications x 200 studies = 40,000 rows); split, each list is read once.
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            options.UseSqlite(database.ConnectionString,
+                o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+            options.AddInterceptors(database.SqliteBusyTimeout!);
+        }
+        else
+        {
+            options.UseSqlServer(database.ConnectionString,
+                o => o.MigrationsAssembly(SqlServerMigrations).EnableRetryOnFailure().UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+        }
     }
 
     /// <summary>The provider and connection string, worked out from configuration once rather than for every context.</summary>

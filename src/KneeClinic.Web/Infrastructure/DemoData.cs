@@ -87,25 +87,18 @@ public static class DemoData
             throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 
-    /// <summary>A clock stopped at one instant: each step of a demo case happens at its own time in the past.</summary>
-    private sealed class StoppedClock(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
-    }
-
     /// <summary>Demo cases walked along the pathway through the domain, each step at its time in the past.</summary>
     private sealed class Pathways(IServiceProvider services, string clinicianId, string verifierId)
     {
         private readonly ClinicDbContext db = services.GetRequiredService<ClinicDbContext>();
-        private readonly CaseWrites writes = services.GetRequiredService<CaseWrites>();
         private readonly ClinicOptions clinic = services.GetRequiredService<IOptions<ClinicOptions>>().Value;
         private readonly ClinicClock today = services.GetRequiredService<ClinicClock>();
+        private readonly DemoPathway steps = new(services.GetRequiredService<ClinicClock>(), services.GetRequiredService<IOptions<ClinicOptions>>().Value,
+            services.GetRequiredService<CaseWrites>().TermsAsync);
 
-        private ClinicClock At(DateTimeOffset at) => new(new StoppedClock(at), today.Zone);
+        private DateTimeOffset DaysAgo(int daysAgo, int hour = 9) => steps.DaysAgo(daysAgo, hour);
 
-        /// <summary>A morning in the clinic's zone, <paramref name="daysAgo"/> days back, at <paramref name="hour"/>.</summary>
-        private DateTimeOffset DaysAgo(int daysAgo, int hour = 9) =>
-            today.ToUtc(today.Today.AddDays(-daysAgo).ToDateTime(new TimeOnly(hour, 0)));
+        private DateOnly Day(int daysAgo) => steps.Day(daysAgo);
 
         public async Task SeedAsync()
         {
@@ -122,8 +115,8 @@ public static class DemoData
             // Harvested and processed this morning, released: the time-out and the injection are next.
             var fatima = await ScreenedAsync("DEMO-0006", "Fatima", "Demo-Haddad", new DateOnly(1966, 2, 17), Sex.Female, KneeSide.Right, CellSource.BoneMarrow, 8);
             await SignAsync(fatima, DaysAgo(3, 10));
-            await Obtain(fatima, today.Now.AddHours(-3));
-            await Process(fatima, today.Now.AddHours(-2));
+            await steps.ObtainAsync(fatima, today.Now.AddHours(-3), clinicianId);
+            await steps.ProcessAsync(fatima, today.Now.AddHours(-2), clinicianId, verifierId);
             await db.SaveChangesAsync();
 
             // Injected ten weeks ago: 2 and 6 weeks recorded, a flare-up that resolved, the 3-month visit coming up.
@@ -132,7 +125,7 @@ public static class DemoData
             await Visit(gustavo, "6 weeks", 4, 1);
             Check(gustavo.ReportAdverseEvent(new AdverseEventDetails(Day(66), AdverseEventCategory.FlareUp, 1, SeriousCriteria.None, Relatedness.Probable,
                 "Warm, swollen knee two days after the injection.", "Ice, rest and paracetamol.", AdverseEventOutcome.Resolved, Day(62)),
-                clinicianId, At(DaysAgo(62))));
+                clinicianId, steps.At(DaysAgo(62))));
             await db.SaveChangesAsync();
 
             // Injected seven and a half months ago: the 6-month visit was not done and its window has closed; an
@@ -143,7 +136,7 @@ public static class DemoData
             await Visit(hana, "3 months", 4, 1);
             Check(hana.ReportAdverseEvent(new AdverseEventDetails(Day(5), AdverseEventCategory.Infection, 3, SeriousCriteria.Hospitalisation, Relatedness.Possible,
                 "Fever and a hot, swollen knee; admitted for intravenous antibiotics.", "Joint aspirated; cultures sent.", AdverseEventOutcome.Ongoing, null),
-                clinicianId, At(DaysAgo(4))));
+                clinicianId, steps.At(DaysAgo(4))));
             await db.SaveChangesAsync();
 
             // A year completed: every visit recorded, the knee much better.
@@ -154,18 +147,10 @@ public static class DemoData
             await db.SaveChangesAsync();
         }
 
-        private DateOnly Day(int daysAgo) => today.Today.AddDays(-daysAgo);
-
         private async Task<Case> ScreenedAsync(string mrn, string given, string family, DateOnly born, Sex sex, KneeSide knee, CellSource source, int daysAgo)
         {
-            var at = DaysAgo(daysAgo);
-            var patient = new Patient(Mrn.Of(mrn), given, family, born, sex, at);
-            var @case = new Case(patient.Id, knee, source, KlGrade.Of(3), clinicianId, at);
-            var on = Day(daysAgo);
-            Check(@case.RecordCheckup(on, "Knee pain for several years; physiotherapy and weight loss helped a little.", null, 7, [], on));
-            Check(@case.AddImaging(new ImagingStudy(ImagingModality.XRay, on.AddDays(-14), "Medial joint-space narrowing, small osteophytes.", KlGrade.Of(3)), on));
-            Check(@case.RecordBaselineKoos(Koos(2)));
-            Check(@case.DecideEligibility(EligibilityOutcome.Eligible, null, clinicianId, at.AddMinutes(30)));
+            var patient = new Patient(Mrn.Of(mrn), given, family, born, sex, DaysAgo(daysAgo));
+            var @case = steps.Screened(patient.Id, knee, source, 3, 7, DemoPathway.Koos(2), clinicianId, daysAgo);
             db.AddRange(patient, @case);
             await db.SaveChangesAsync();
             return @case;
@@ -174,7 +159,7 @@ public static class DemoData
         private async Task PrintAsync(Case @case, DateTimeOffset at)
         {
             var generation = new ConsentGeneration(db, services.GetRequiredService<ConsentTemplateLibrary>(), services.GetRequiredService<ConsentRenderer>(),
-                services.GetRequiredService<Documents.Fonts.FontSet>(), Options.Create(clinic), At(at));
+                services.GetRequiredService<Documents.Fonts.FontSet>(), Options.Create(clinic), steps.At(at));
             var site = clinic.PublicBaseUrl is { Length: > 0 } publicBase ? publicBase : "http://localhost:5080";
             Check(await generation.GenerateAsync(@case, DocumentNumber.New(at), "en", clinicianId, site));
         }
@@ -183,60 +168,22 @@ public static class DemoData
         private async Task SignAsync(Case @case, DateTimeOffset printedAt)
         {
             await PrintAsync(@case, printedAt);
-            var document = @case.ConsentDocuments[^1];
-            await using var pdf = new MemoryStream(document.Content);
+            await using var pdf = new MemoryStream(@case.ConsentDocuments[^1].Content);
             var scan = await services.GetRequiredService<ScanStore>().SaveAsync(new FormFile(pdf, 0, pdf.Length, "scan", "scan.pdf"), "application/pdf");
-            var signedAt = printedAt.AddMinutes(30);
-            Check(@case.RecordSignature(document.Id, new ConsentSignature(signedAt, clinicianId, "Demo Witness", null, null, true,
-                scan.FileName, scan.ContentType, scan.Sha256, signedAt.AddMinutes(5)), await writes.TermsAsync(@case), signedAt.AddMinutes(5)));
+            await steps.SignAsync(@case, printedAt, clinicianId, scan);
         }
-
-        private async Task Obtain(Case @case, DateTimeOffset at)
-        {
-            var terms = await Terms(@case);
-            Check(@case.CellSource.IsAutologous()
-                ? @case.RecordHarvest(new HarvestRecord(at, at.AddMinutes(40), @case.CellSource == CellSource.Adipose ? "Lower abdomen" : "Right posterior iliac crest",
-                    @case.CellSource == CellSource.Adipose ? 120 : 60, "Local, lidocaine 1%", "ACD-A 4411", today.Today.AddMonths(6), clinicianId, null), terms, At(at.AddHours(1)))
-                : @case.RecordReceipt(new ProductReceipt("Demo Cord Bank", "UC-LOT-7781", DateOnly.FromDateTime(at.UtcDateTime).AddMonths(3), "DER-DEMO-0042",
-                    clinicianId, at, "LN2 dewar 2"), terms, At(at.AddMinutes(10))));
-        }
-
-        private async Task Process(Case @case, DateTimeOffset at) =>
-            Check(@case.RecordProcessing(new ProcessingRecord(@case.CellSource.IsAutologous() ? "Density-gradient concentration" : "Thaw and wash",
-                "Cell separator CS-200", "KIT-5521", DateOnly.FromDateTime(at.UtcDateTime).AddMonths(2), at, at.AddMinutes(50), 4.0m, 1.2e9m, 93.5m,
-                clinicianId, verifierId, ReleaseDecision.Released, at.AddMinutes(55), at.AddHours(6)), await Terms(@case), At(at.AddHours(1))));
 
         private async Task<Case> InjectedAsync(string mrn, string given, string family, DateOnly born, Sex sex, KneeSide knee, CellSource source, int daysAgo)
         {
             var @case = await ScreenedAsync(mrn, given, family, born, sex, knee, source, daysAgo + 10);
             await SignAsync(@case, DaysAgo(daysAgo + 3, 10));
-            var morning = DaysAgo(daysAgo, 8);
-            await Obtain(@case, morning);
-            await Process(@case, morning.AddHours(1));
-            var product = @case.Products[^1].ProductCode;
-            var needle = morning.AddHours(3);
-            Check(@case.ConfirmTimeOut(new TimeOutCheck(product, knee, true, true, clinicianId), await Terms(@case), At(needle.AddMinutes(-5))));
-            Check(@case.RecordInjection(new InjectionEntry(product, knee, true, 3.5m, "Superolateral", clinicianId, needle, null, true),
-                await Terms(@case), clinic.Schedule, At(needle.AddMinutes(20))));
+            await steps.InjectAsync(@case, daysAgo, clinicianId, verifierId);
             return @case;
         }
 
-        /// <summary>A visit on the day it was due, with pain and KOOS (every item answered <paramref name="koos"/>).</summary>
-        private async Task Visit(Case @case, string label, int pain, int koos)
-        {
-            var visit = @case.Visits.Single(v => v.Label == label);
-            var at = today.ToUtc(visit.DueOn.ToDateTime(new TimeOnly(10, 0)));
-            Check(@case.RecordVisit(visit.Id, new VisitEntry(at, clinicianId, pain, Koos(koos), RehabilitationStage.EarlyRehabilitation, "Walking further; no swelling."),
-                await Terms(@case), At(at.AddMinutes(30))));
-        }
+        private Task Visit(Case @case, string label, int pain, int koos) =>
+            steps.VisitAsync(@case.Visits.Single(v => v.Label == label), @case, clinicianId, pain, DemoPathway.Koos(koos));
 
-        private Task<ConsentTerms> Terms(Case @case) => writes.TermsAsync(@case);
-
-        private static KoosAnswers Koos(int every) => new([.. Enumerable.Repeat<int?>(every, KoosAnswers.ItemCount)]);
-
-        private static void Check(RuleViolation? violation)
-        {
-            if (violation is not null) throw new InvalidOperationException($"Demo data broke a rule: {violation.Message}");
-        }
+        private static void Check(RuleViolation? violation) => DemoPathway.Check(violation);
     }
 }

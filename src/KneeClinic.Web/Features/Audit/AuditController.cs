@@ -5,6 +5,7 @@ using CsvHelper.Configuration;
 using KneeClinic.Core;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -16,7 +17,7 @@ namespace KneeClinic.Web.Features.Audit;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AuditController(ClinicDbContext db, ClinicClock clock) : Controller
+public sealed class AuditController(ClinicDbContext db, AuditReads reads, ClinicClock clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, clock, new AuditFilter(), null));
@@ -43,7 +44,7 @@ public sealed class AuditController(ClinicDbContext db, ClinicClock clock) : Con
             ModelState.AddModelError("", $"More than {AuditSearch.ExportLimit:N0} entries match. Narrow the filter, for example to fewer dates, and export again.");
             return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
         }
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Exported, "AuditTrail", "", patientId,
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Exported, "AuditTrail", "", patientId,
             JsonSerializer.Serialize(new { filter.UserId, PatientId = patientId, filter.Entity, Action = filter.Operation?.ToString(), filter.From, filter.To, Rows = rows.Count })));
 
         using var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -72,7 +73,7 @@ public sealed class AuditController(ClinicDbContext db, ClinicClock clock) : Con
     public async Task<IActionResult> Verify()
     {
         var report = await AuditChain.VerifyAsync(db, HttpContext.RequestAborted);
-        await db.RecordAsync(AuditEntry.Event(AuditAction.ChainVerified, "AuditTrail", "",
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.ChainVerified, "AuditTrail", "",
             details: JsonSerializer.Serialize(new { report.Entries, report.Intact, report.BrokenAt, report.HeadSequence, report.HeadHash })));
         return View(report);
     }

@@ -16,7 +16,7 @@ namespace KneeClinic.Web.Features.Cases;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, ClinicClock clock) : Controller
+public sealed class CasesController(ClinicDbContext db, AuditReads reads, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, ClinicClock clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Create(Guid patientId)
@@ -81,7 +81,7 @@ public sealed class CasesController(ClinicDbContext db, UserManager<ClinicUser> 
     private async Task<IActionResult> ShowAsync(Guid id, CaseStep? step)
     {
         if (await CasePage.LoadAsync(db, id, clinic.Value, clock) is not { } page) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
         // The injection record opens only after a time-out that still stands.
         if (step == CaseStep.Injection && page.Done is null && page.Case.NextStep == PathwayStep.Injection
             && !CaseSteps.TimeOutStands(page.CurrentProduct, page.Now))

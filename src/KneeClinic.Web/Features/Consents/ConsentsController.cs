@@ -18,7 +18,7 @@ namespace KneeClinic.Web.Features.Consents;
 /// or void it; administrators reviewing consent records may also open the PDF and the scan, and verify.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, UserManager<ClinicUser> users, ScanStore scans,
+public sealed class ConsentsController(ClinicDbContext db, AuditReads reads, CaseWrites writes, UserManager<ClinicUser> users, ScanStore scans,
     IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
@@ -46,7 +46,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
             .Select(d => new { d.Content, d.DocumentNumber, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
             .FirstOrDefaultAsync();
         if (document is null) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"consent PDF"}"""));
         return Inline(File(document.Content, "application/pdf"), $"{document.DocumentNumber}.pdf");
     }
@@ -63,7 +63,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
             .Select(d => new { d.AccessibleHtml, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
             .FirstOrDefaultAsync();
         if (document is null) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"accessible HTML"}"""));
         return Content(document.AccessibleHtml!, "text/html; charset=utf-8");
     }
@@ -77,7 +77,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
             .Select(d => new { d.ShortFormContent, d.DocumentNumber, d.ShortFormLanguage, PatientId = db.Cases.Where(c => c.Id == d.CaseId).Select(c => c.PatientId).First() })
             .FirstOrDefaultAsync();
         if (document is null) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), document.PatientId,
             """{"File":"short form PDF"}"""));
         return Inline(File(document.ShortFormContent!, "application/pdf"), $"{document.DocumentNumber}-short-form-{document.ShortFormLanguage}.pdf");
     }
@@ -92,7 +92,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
         if (signature?.Signature is not { } s || scans.Open(s.ScanFileName) is not { } stream) return NotFound();
         try
         {
-            await db.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), signature.PatientId,
+            await reads.RecordAsync(AuditEntry.Event(AuditAction.Downloaded, nameof(ConsentDocument), id.ToString(), signature.PatientId,
                 """{"File":"signed scan"}"""));
         }
         catch
@@ -189,7 +189,7 @@ public sealed class ConsentsController(ClinicDbContext db, CaseWrites writes, Us
     {
         var page = await VerifyPage.FindAsync(db, number, Clinic.ConsentValidityDays, clock.Now);
         if (page.Result is { } found)
-            await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(ConsentDocument), found.DocumentId.ToString(), found.PatientId,
+            await reads.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(ConsentDocument), found.DocumentId.ToString(), found.PatientId,
                 """{"Page":"verify"}"""));
         return page;
     }

@@ -12,7 +12,7 @@ namespace KneeClinic.Web.Features.Patients;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : Controller
+public sealed class PatientsController(ClinicDbContext db, AuditReads reads, ClinicClock clock) : Controller
 {
     /// <summary>The list. Search terms are posted, never put in the address, because names and dates of birth are PHI.</summary>
     [HttpGet]
@@ -65,7 +65,7 @@ public sealed class PatientsController(ClinicDbContext db, ClinicClock clock) : 
             .Select(c => new PatientCaseRow(c.Id, c.Knee, c.CellSource, c.Stage, c.KellgrenLawrenceGrade, c.OpenedAt,
                 db.Users.Where(u => u.Id == c.AssignedClinicianId).Select(u => u.DisplayName).FirstOrDefault() ?? ""))
             .ToListAsync();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Patient), id.ToString(), id));
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Patient), id.ToString(), id));
         return View(new PatientDetails(patient, cases));
     }
 

@@ -21,7 +21,7 @@ namespace KneeClinic.Web.Features.Procedures;
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, UserManager<ClinicUser> users,
+public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, CaseWrites writes, UserManager<ClinicUser> users,
     SignInManager<ClinicUser> signIn, IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
@@ -85,7 +85,7 @@ public sealed class ProceduresController(ClinicDbContext db, CaseWrites writes, 
                 p.DateOfBirth, p.Mrn, x.Knee))
             .FirstOrDefaultAsync();
         if (label is null) return NotFound();
-        await db.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Core.Procedures.CellProduct), id.ToString(), label.PatientId));
+        await reads.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Core.Procedures.CellProduct), id.ToString(), label.PatientId));
         return View(label);
     }
 

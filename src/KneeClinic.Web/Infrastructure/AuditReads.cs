@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+using KneeClinic.Core.Audit;
+using KneeClinic.Core.Data;
+
+namespace KneeClinic.Web.Infrastructure;
+
+/// <summary>
+/// Records who viewed or downloaded what, by group commit. Each save of the trail takes the chain's lock (the tail's
+/// sequence number and hash), so a transaction per page view made concurrent readers queue one behind another. Here a
+/// request hands its event over and waits; one writer takes every event waiting at that moment, writes them in one
+/// transaction under one lock (numbered and chained as any save is, by <see cref="AuditInterceptor"/>), commits, and only
+/// then lets each request go on: a page is answered only once its view is durable, and a failed write fails the page as
+/// before. Changes, and events recorded with a change or a sign-in, keep their own transaction (<see cref="AuditRecording"/>).
+/// </summary>
+public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, ILogger<AuditReads> logger) : BackgroundService
+{
+    /// <summary>At most this many events in one transaction, so a crowd of readers still gets answers in steady steps.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private long _transactions;
+    private long _written;
+
+    /// <summary>Transactions committed so far (a batch written again one by one after a failure counts each).</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>Events written so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>
+    /// Writes a view or download event to the trail and completes once it is committed; throws what the write threw.
+    /// Call it on the request: the user and client address are taken here, not on the writer's thread.
+    /// </summary>
+    public Task RecordAsync(AuditEntry entry)
+    {
+        entry.CaptureActor(actor);
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+            throw new InvalidOperationException("The app is stopping: the view could not be recorded in the audit trail.");
+        return pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+                await WriteWaitingAsync(batch);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Stopping: take no more, and write what is already waiting, so no request is left without an answer.
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryPeek(out _))
+            await WriteWaitingAsync(batch);
+    }
+
+    private async Task WriteWaitingAsync(List<Pending> batch)
+    {
+        batch.Clear();
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+        if (batch.Count == 0) return;
+        try
+        {
+            await SaveAsync(batch);
+            foreach (var pending in batch) pending.Done.TrySetResult();
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            // One event the database refuses must not fail the others that happened to wait with it: each on its own.
+            logger.LogWarning(e, "Writing {Count} audit events together failed; writing them one by one.", batch.Count);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    // (A fresh copy: the failed save may have left a database id on the one it tried.)
+                    await SaveAsync([pending with { Entry = pending.Entry.Unsaved() }]);
+                    pending.Done.TrySetResult();
+                }
+                catch (Exception single)
+                {
+                    pending.Done.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(e);
+        }
+    }
+
+    private async Task SaveAsync(List<Pending> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        // One transaction, one chain lock: the interceptor numbers, stamps and hashes the whole batch in order.
+        db.AuditEntries.AddRange(batch.Select(p => p.Entry));
+        await db.SaveChangesAsync();
+        Interlocked.Increment(ref _transactions);
+        Interlocked.Add(ref _written, batch.Count);
+    }
+
+    private sealed record Pending(AuditEntry Entry, TaskCompletionSource Done);
+}
