@@ -13,7 +13,8 @@ if (args.FirstOrDefault() == CreateAdminCommand.Name)
 if (args.FirstOrDefault() == MigrateCommand.Name)
     return await MigrateCommand.RunAsync(app, Console.Out);
 if (args.FirstOrDefault() == SeedDemoCommand.Name)
-    return await SeedDemoCommand.RunAsync(app.Services, app.Configuration, args.Skip(1).ToArray(), Console.Out, redrawProgress: !Console.IsOutputRedirected);
+    return await SeedDemoCommand.RunAsync(app.Services, app.Configuration, args.Skip(1).ToArray(), Console.Out, redrawProgress: !Console.IsOutputRedirected,
+        Environment.GetEnvironmentVariable(SeedDemoCommand.PasswordVariable));
 
 await app.PrepareDatabaseAsync();
 app.UseKneeClinic();

@@ -5,7 +5,9 @@ using KneeClinic.Core.Cases;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Patients;
+using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,10 +20,13 @@ public sealed class DemoDataGeneration
     // One instant for every clinic here (a fake clock only goes forward): the data is dated from it.
     private static readonly DateTimeOffset Now = new(DateTime.UtcNow.Date.AddDays(1).AddHours(12), TimeSpan.Zero);
 
-    private static async Task<(int Exit, string Output)> SeedAsync(ClinicFactory clinic, params string[] args)
+    private static Task<(int Exit, string Output)> SeedAsync(ClinicFactory clinic, params string[] args) => SeedWithPasswordAsync(clinic, null, args);
+
+    private static async Task<(int Exit, string Output)> SeedWithPasswordAsync(ClinicFactory clinic, string? clinicianPassword, params string[] args)
     {
         var output = new StringWriter();
-        var exit = await SeedDemoCommand.RunAsync(clinic.Services, clinic.Services.GetRequiredService<IConfiguration>(), args, output, redrawProgress: false);
+        var exit = await SeedDemoCommand.RunAsync(clinic.Services, clinic.Services.GetRequiredService<IConfiguration>(), args, output, redrawProgress: false,
+            clinicianPassword);
         return (exit, output.ToString());
     }
 
@@ -133,6 +138,29 @@ public sealed class DemoDataGeneration
         Assert.Equal(0, (await SeedAsync(clinic, "--patients", "20", "--seed", "2", "--append")).Exit);
         await using (var scope = clinic.Services.CreateAsyncScope())
             Assert.Equal(40, await scope.ServiceProvider.GetRequiredService<ClinicDbContext>().Patients.CountAsync());
+    }
+
+    [Fact]
+    public async Task TheGeneratedCliniciansCanSignInOnlyWhenAPasswordIsGiven()
+    {
+        await using var locked = Clinic();
+        Assert.Equal(0, (await SeedAsync(locked, "--patients", "5", "--seed", "3")).Exit);
+        await using var open = Clinic();
+        Assert.Equal(0, (await SeedWithPasswordAsync(open, "Load-bench-Passw0rd!", "--patients", "5", "--seed", "3")).Exit);
+
+        await using (var scope = locked.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ClinicUser>>();
+            var clinician = await users.FindByEmailAsync($"clinician1@{DemoGenerator.ClinicianDomain}");
+            Assert.NotNull(clinician);
+            Assert.Null(clinician.PasswordHash);
+        }
+        using var session = open.Session();
+        var signIn = await session.LogInAsync($"clinician1@{DemoGenerator.ClinicianDomain}", "Load-bench-Passw0rd!");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.Status);
+        var dashboard = await session.GetAsync("/Dashboard");
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.Status);
+        Assert.NotEmpty(dashboard.Document.QuerySelectorAll("a[href^='/Cases/Details/']"));
     }
 
     [Theory]

@@ -31,7 +31,7 @@ public sealed record GeneratedDemo(int Patients, int Cases, int Seed, TimeSpan T
 /// (how many patients, which seed), which is what a reader of the trail needs to know.
 /// </para>
 /// </summary>
-public sealed class DemoGenerator(IServiceProvider services)
+public sealed class DemoGenerator(IServiceProvider services, string? clinicianPassword = null)
 {
     public const int BatchSize = 500;
     public const string ClinicianDomain = "seed.kneeclinic.test";
@@ -169,7 +169,10 @@ public sealed class DemoGenerator(IServiceProvider services)
         return ([.. templates.SelectMany(t => t.Versions)], forms, await db.Patients.CountAsync(cancellationToken) + 1);
     }
 
-    /// <summary>The clinicians the cases are shared among: the demo clinician when there is one, and the generator's own (made without a password: nobody signs in as them).</summary>
+    /// <summary>
+    /// The clinicians the cases are shared among: the demo clinician when there is one, and the generator's own, made
+    /// without a password (nobody signs in as them) unless one is given, as the load benchmark does to sign in as one.
+    /// </summary>
     private async Task<List<(string Id, string VerifierId)>> CliniciansAsync()
     {
         await using var scope = services.CreateAsyncScope();
@@ -183,7 +186,7 @@ public sealed class DemoGenerator(IServiceProvider services)
             if (user is null)
             {
                 user = new ClinicUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = ClinicianNames[i] };
-                Check(await users.CreateAsync(user));
+                Check(clinicianPassword is null ? await users.CreateAsync(user) : await users.CreateAsync(user, clinicianPassword));
                 Check(await users.AddToRoleAsync(user, Roles.Clinician));
             }
             ids.Add(user.Id);

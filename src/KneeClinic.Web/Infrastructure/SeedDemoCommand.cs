@@ -14,9 +14,14 @@ public static class SeedDemoCommand
     public const string Name = "seed-demo";
     public const int MaxPatients = 1_000_000;
 
-    public const string Usage = $"Usage: {Name} --patients <1 to 1000000> [--seed <number>] [--append]  (the same seed gives the same data)";
+    /// <summary>When set, the generated clinicians (clinician1@seed.kneeclinic.test ...) get this password; otherwise none.</summary>
+    public const string PasswordVariable = "KNEECLINIC_DEMO_PASSWORD";
 
-    public static async Task<int> RunAsync(IServiceProvider services, IConfiguration configuration, string[] args, TextWriter output, bool redrawProgress)
+    public const string Usage = $"Usage: {Name} --patients <1 to 1000000> [--seed <number>] [--append]  (the same seed gives the same data; " +
+        $"the generated clinicians can sign in only when {PasswordVariable} gives them a password)";
+
+    public static async Task<int> RunAsync(IServiceProvider services, IConfiguration configuration, string[] args, TextWriter output, bool redrawProgress,
+        string? clinicianPassword = null)
     {
         if (Parse(args) is not { } options)
         {
@@ -32,7 +37,7 @@ public static class SeedDemoCommand
                 .ImportAsync(scope.ServiceProvider.GetRequiredService<ClinicDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>());
         }
 
-        var generator = new DemoGenerator(services);
+        var generator = new DemoGenerator(services, string.IsNullOrEmpty(clinicianPassword) ? null : clinicianPassword);
         if (!options.Append && await generator.HasPatientsAsync())
         {
             await output.WriteLineAsync($"The database already holds patients; {Name} adds demo patients only to an empty database. " +
