@@ -106,6 +106,18 @@ public static class DatabaseSetup
     /// Brings the schema up to date. SQLite always (it is the embedded default); SQL Server only when
     /// Database:MigrateAtStartup is set, as docker-compose does once the server reports healthy.
     /// </summary>
+    /// <summary>
+    /// Migrates only a database that lacks a migration: reading the history is a quick query, while MigrateAsync
+    /// itself first compares the whole model with the last snapshot (about half of a start-up on a database that is
+    /// already current). That comparison is the test <c>DatabaseModel</c>'s job. Several instances that find the same
+    /// migrations missing meet at EF Core's migration lock, and the second one finds nothing left to apply.
+    /// </summary>
+    private static async Task MigrateIfBehindAsync(ClinicDbContext db)
+    {
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+            await db.Database.MigrateAsync();
+    }
+
     public static async Task MigrateAsync(IServiceProvider services, IConfiguration configuration)
     {
         await using var scope = services.CreateAsyncScope();
@@ -122,12 +134,12 @@ public static class DatabaseSetup
                 await using (var create = new SqliteConnection(connection.ToString()))
                     await create.OpenAsync();
             }
-            await db.Database.MigrateAsync();
+            await MigrateIfBehindAsync(db);
             // WAL lets readers carry on while one writer commits; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
         else if (DatabaseOptions.From(configuration).MigrateAtStartup)
-            await db.Database.MigrateAsync();
+            await MigrateIfBehindAsync(db);
         else
             return;
         await FillSearchNamesAsync(db);
