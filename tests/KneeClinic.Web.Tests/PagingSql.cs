@@ -16,11 +16,12 @@ internal static partial class PagingSql
 
     /// <summary>
     /// <paramref name="count"/> copies of the row <paramref name="id"/> of <paramref name="table"/> in one statement, every
-    /// column copied but those in <paramref name="values"/> (SQL over <c>n.i</c>, 1 to count) and a new Id.
+    /// column copied but those in <paramref name="values"/> (SQL over <c>n.i</c>, 1 to count) and the Id (a new Guid unless given).
     /// </summary>
     public static async Task CopyAsync(ClinicFactory factory, string table, object id, int count, params (string Column, string Sql)[] values)
     {
-        var set = values.Append(("Id", NewId)).ToDictionary(v => v.Item1, v => v.Item2);
+        var set = values.ToDictionary(v => v.Column, v => v.Sql);
+        set.TryAdd("Id", NewId);
         await factory.QueryAsync(async db =>
         {
             var columns = await db.Database.SqlQuery<string>($"SELECT name AS Value FROM pragma_table_info({table})").ToListAsync();

@@ -89,15 +89,27 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var order = Keyset.OrderBy(lines, x => x.SearchName).ThenBy(x => x.Case.Id);
         var page = await Keyset.PageAsync(lines.AsNoTracking(), order, x => x.Case.Id, Guid.TryParse, request, PageSize, x => new
         {
-            x.Case,
+            x.Case.Id,
             x.FamilyName,
             x.GivenName,
             x.Mrn,
+            x.Case.Knee,
+            x.Case.CellSource,
+            x.Case.Stage,
+            HasCheckup = x.Case.Screening.CheckupDate != null,
+            HasImaging = x.Case.Screening.Imaging.Any(),
+            // (A printed form counts only at the Eligible stage, before the injection: see CasePage.Next.)
             Printed = db.ConsentDocuments.Any(d => d.CaseId == x.Case.Id && d.Status == ConsentStatus.Generated),
-            Next = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).FirstOrDefault(),
+            // The next scheduled visit, by the (CaseId, DueOn) index: a few scalar lookups per row of the page, not the case's whole graph.
+            NextId = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (Guid?)v.Id).FirstOrDefault(),
+            NextLabel = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => v.Label).FirstOrDefault(),
+            NextDue = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.DueOn).FirstOrDefault(),
+            NextOpens = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowOpens).FirstOrDefault(),
+            NextCloses = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowCloses).FirstOrDefault(),
         });
-        var caseLines = page.Rows.Select(o => new CaseLine(o.Case.Id, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Case.Knee, o.Case.CellSource,
-            o.Case.Stage, CasePage.Next(o.Case, o.Printed && !o.Case.HasBeenInjected, o.Next is { } n ? [n] : [], today)));
+        var caseLines = page.Rows.Select(o => new CaseLine(o.Id, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Knee, o.CellSource, o.Stage,
+            CasePage.Next(new CaseState(o.Stage, o.CellSource, o.HasCheckup, o.HasImaging, o.Printed,
+                o.NextId is null ? null : new NextVisit(o.NextLabel!, o.NextDue!.Value, o.NextOpens!.Value, o.NextCloses!.Value)), today)));
 
         // The groups beside it name the open cases by the same filter in each query (EXISTS), never by a list of ids sent
         // back (SQLite refuses tens of thousands of parameters and SQL Server more than 2,100), and read one row more than
