@@ -40,9 +40,9 @@ public sealed class DeepPatientPage(SqlLoggingClinicFactory factory, Xunit.Abstr
         Assert.Equal(HttpStatusCode.OK, deep.Status);
         Assert.Equal([.. Enumerable.Range(47_981, 20).Select(i => $"DEEP-{i:D5}")], Mrns(deep));
         Assert.DoesNotContain(commands, c => c.Contains("OFFSET", StringComparison.OrdinalIgnoreCase));
-        var list = Assert.Single(commands, c => c.Contains("FROM \"Patients\"") && c.Contains("ORDER BY") && c.Contains("LIMIT"));
-        var plan = await PagingSql.PlanAsync(factory, list);
-        output.WriteLine(list);
+        var deepSql = Assert.Single(commands, c => c.Contains("FROM \"Patients\"") && c.Contains("ORDER BY") && c.Contains("LIMIT"));
+        var plan = await PagingSql.PlanAsync(factory, deepSql);
+        output.WriteLine(deepSql);
         output.WriteLine(string.Join(Environment.NewLine, plan));
         Assert.Contains(plan, step => step.StartsWith("SEARCH p USING ", StringComparison.Ordinal) && step.Contains("INDEX IX_Patients_SearchName_Id (SearchName>?)"));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE"));
@@ -57,6 +57,27 @@ public sealed class DeepPatientPage(SqlLoggingClinicFactory factory, Xunit.Abstr
         Assert.Equal([.. Enumerable.Range(49_981, 20).Select(i => $"DEEP-{i:D5}")], Mrns(last));
         Assert.Null(last.Document.QuerySelector("a[data-page=Next]"));
         Assert.DoesNotContain("DEEP", deep.Document.QuerySelector("a[data-page=Next]")!.GetAttribute("href")!);
+
+        // A name search by the start of its words ("pat deep479": 100 patients, 47,900 to 47,999) looks the words up in
+        // their index, where LIKE '%deep479%' read every patient.
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"PatientNameWords\" (\"PatientId\", \"Word\") SELECT \"Id\", substr(\"SearchName\", 1, 9) FROM \"Patients\" WHERE \"Mrn\" LIKE 'DEEP-%' "
+            + "UNION ALL SELECT \"Id\", 'pat' FROM \"Patients\" WHERE \"Mrn\" LIKE 'DEEP-%'"));
+        var list = await session.GetAsync("/Patients");
+        await session.SubmitAsync(list, "#patient-search", WebSession.Fields(("Name", "Pat Deep479"))); // warm
+        PagingSql.Clear(factory);
+        started = Stopwatch.GetTimestamp();
+        var found = await session.SubmitAsync(list, "#patient-search", WebSession.Fields(("Name", "Pat Deep479")));
+        output.WriteLine($"name search 'Pat Deep479': {Stopwatch.GetElapsedTime(started).TotalMilliseconds:N1} ms over HTTP");
+        Assert.Equal([.. Enumerable.Range(47_900, 20).Select(i => $"DEEP-{i:D5}")], Mrns(found));
+        Assert.Contains("100 patients", found.Document.QuerySelector("#patient-count")!.TextContent);
+        var search = Assert.Single(PagingSql.Commands(factory), c => c.Contains("FROM \"Patients\"") && c.Contains("ORDER BY") && c.Contains("LIMIT"));
+        Assert.DoesNotContain("LIKE", search);
+        var searchPlan = await PagingSql.PlanAsync(factory, search);
+        output.WriteLine(search);
+        output.WriteLine(string.Join(Environment.NewLine, searchPlan));
+        Assert.Contains(searchPlan, step => step.Contains("USING COVERING INDEX IX_PatientNameWords_Word_PatientId (Word>? AND Word<?)"));
+        Assert.DoesNotContain(searchPlan, step => step.StartsWith("SCAN p", StringComparison.Ordinal));
 
         // For the record, what the list cost as it was: the whole table counted, then OFFSET over 47,980 rows.
         var offset = await PagingSql.TimeAsync(factory, "SELECT COUNT(*) FROM \"Patients\"; SELECT p.\"Id\", p.\"Mrn\", p.\"GivenName\", p.\"FamilyName\", "

@@ -104,18 +104,25 @@ public static class PatientSearch
         {
             // Each typed word, without accents or case, is the start of a word of the name: "lefev" finds "Lefèvre", and
             // "john smi" finds John Smith. A range in the index of name words, never a LIKE '%...%' that reads every patient.
-            foreach (var word in SearchKey.Words(SearchKey.Of(form.Name)).Distinct())
+            // The longest word (the likeliest to name few patients) picks the candidates from the index of words; each other
+            // word is then checked per candidate on the (PatientId, Word) key, so a common word ("pat") is never read in full.
+            var typed = SearchKey.Words(SearchKey.Of(form.Name)).Distinct().OrderByDescending(w => w.Length).ToList();
+            for (var i = 0; i < typed.Count; i++)
             {
-                var before = SearchKey.After(word);
+                var word = typed[i];
+                var before = SearchKey.After(word) ?? word + char.MaxValue;
 #pragma warning disable CA1309
-                var words = db.PatientNameWords.Where(w => string.Compare(w.Word, word) >= 0);
-                if (before is not null) words = words.Where(w => string.Compare(w.Word, before) < 0);
-                var ids = words.Select(w => w.PatientId);
+                if (i == 0)
+                {
+                    var ids = db.PatientNameWords.Where(w => string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, before) < 0).Select(w => w.PatientId);
+                    query = query.Where(p => ids.Contains(p.Id));
+                }
+                else
+                    query = query.Where(p => db.PatientNameWords.Any(w => w.PatientId == p.Id && string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, before) < 0));
 #pragma warning restore CA1309
-                query = query.Where(p => ids.Contains(p.Id));
             }
             // A name with no letter or digit ("%", "--") names nobody.
-            if (!SearchKey.Words(SearchKey.Of(form.Name)).Any()) query = query.Where(p => false);
+            if (typed.Count == 0) query = query.Where(p => false);
         }
         if (!string.IsNullOrWhiteSpace(form.Mrn))
         {
