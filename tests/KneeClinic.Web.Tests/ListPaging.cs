@@ -11,7 +11,7 @@ namespace KneeClinic.Web.Tests;
 /// Every list pages by seek: a page costs the same number of SQL commands with 10 rows as with 1,000, and walking a list
 /// forward and back over rows that tie on their sort shows each row once, in order, with the filter kept.
 /// </summary>
-public sealed class ListPaging(SqlLoggingClinicFactory factory) : IClassFixture<SqlLoggingClinicFactory>
+public sealed class ListPaging(SqlLoggingClinicFactory factory, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<SqlLoggingClinicFactory>
 {
     [Fact]
     public async Task EachListPageRunsAsManyCommandsWithAThousandRowsAsWithTen()
@@ -71,6 +71,7 @@ public sealed class ListPaging(SqlLoggingClinicFactory factory) : IClassFixture<
         await CopyAsync(1000, 10);
         var many = await CommandsAsync();
 
+        output.WriteLine(string.Join(Environment.NewLine, many.Select(m => $"{m.Key}: {few[m.Key]} commands with 10 rows, {m.Value} with 1,010")));
         Assert.Equal(few, many);
         // And each list shows one page of them, not all.
         Assert.Equal(PatientSearchPageSize, (await lists[1].Open()).Document.QuerySelectorAll("tbody tr").Length);
