@@ -23,6 +23,39 @@ public sealed class SearchKeys
         patient.Update("Zoë", "Østergård", new DateOnly(1970, 1, 1), Sex.Female, null, null, null);
         Assert.Equal("ostergard zoe", patient.SearchName);
     }
+
+    [Theory]
+    [InlineData("muller-overgard zoe", new[] { "muller", "overgard", "zoe" })]
+    [InlineData("o'brien  anne-marie", new[] { "o", "brien", "anne", "marie" })]
+    [InlineData("%", new string[0])]
+    [InlineData("smi", new[] { "smi" })]
+    public void AKeyIsCutIntoItsRunsOfLettersAndDigits(string key, string[] words) => Assert.Equal(words, SearchKey.Words(key));
+
+    [Theory]
+    [InlineData("smi", "smj")]
+    [InlineData("az", "a{")]
+    [InlineData("9", ":")]
+    public void AStartIsARangeUpToTheTextAfterIt(string prefix, string after)
+    {
+        Assert.Equal(after, SearchKey.After(prefix));
+        Assert.True(string.CompareOrdinal(prefix + "th", after) < 0);
+        Assert.True(string.CompareOrdinal(after, prefix) > 0);
+    }
+
+    [Fact]
+    public void APatientsNameWordsFollowTheirName()
+    {
+        var patient = new Patient(Mrn.Of("K-2"), "Anne-Marie", "Müller", new DateOnly(1970, 1, 1), Sex.Female, CaseBuilder.Now);
+        Assert.Equal(["anne", "marie", "muller"], patient.NameWords.Select(w => w.Word).Order());
+        Assert.All(patient.NameWords, w => Assert.Equal(patient.Id, w.PatientId));
+        var kept = patient.NameWords.Single(w => w.Word == "anne");
+
+        patient.Update("Anne", "Østergård", new DateOnly(1970, 1, 1), Sex.Female, null, null, null);
+
+        Assert.Equal(["anne", "ostergard"], patient.NameWords.Select(w => w.Word).Order());
+        // A word the name still has is the same row, not removed and added again.
+        Assert.Same(kept, patient.NameWords.Single(w => w.Word == "anne"));
+    }
 }
 
 public sealed class PhoneKeys

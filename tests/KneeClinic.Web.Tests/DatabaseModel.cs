@@ -164,6 +164,25 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PatientsRegisteredBeforeTheNameWordsGetThemAtStart()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = await MigratedToJustBeforeAsync(app, scope, "KeysetPagingIndexes");
+        var (zoe, accentsOnly) = (Guid.NewGuid(), Guid.NewGuid());
+        await InsertAsync(db, "Patients", ("Id", zoe), ("Mrn", "OLD-1"), ("SearchName", "muller-overgard zoe"));
+        await InsertAsync(db, "Patients", ("Id", accentsOnly), ("Mrn", "OLD-2"), ("SearchName", "-"));
+
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+
+        var words = await db.PatientNameWords.Where(w => w.PatientId == zoe).Select(w => w.Word).OrderBy(w => w).ToListAsync();
+        Assert.Equal(["muller", "overgard", "zoe"], words);
+        Assert.False(await db.PatientNameWords.AnyAsync(w => w.PatientId == accentsOnly));
+        // The name without a word is passed over again at each start (it has nothing to add), and the pass still ends.
+        Assert.Equal(1, await DatabaseSetup.FillNameWordsAsync(db));
+    }
+
+    [Fact]
     public async Task PatientsWithAPhoneFromBeforeThePhoneSearchGetItsKeyAtStart()
     {
         await using var app = App("Sqlite");

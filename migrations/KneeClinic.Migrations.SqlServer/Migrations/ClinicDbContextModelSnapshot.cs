@@ -86,14 +86,18 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("At");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("Action", "Sequence");
 
                     b.HasIndex("Entity", "EntityId");
+
+                    b.HasIndex("Entity", "Sequence");
+
+                    b.HasIndex("PatientId", "Sequence");
+
+                    b.HasIndex("UserId", "Sequence");
 
                     b.ToTable("AuditEntries", t =>
                         {
@@ -151,9 +155,9 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("AssignedClinicianId", "Stage");
+
+                    b.HasIndex("PatientId", "Stage");
 
                     b.ToTable("Cases");
                 });
@@ -263,9 +267,13 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ShortFormVersionId");
 
-                    b.HasIndex("TemplateVersionId");
-
                     b.HasIndex("CaseId", "Status");
+
+                    b.HasIndex("GeneratedAt", "Id");
+
+                    b.HasIndex("Status", "GeneratedAt", "Id");
+
+                    b.HasIndex("TemplateVersionId", "GeneratedAt", "Id");
 
                     b.ToTable("ConsentDocuments");
                 });
@@ -511,6 +519,10 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("CaseId", "DueOn");
 
+                    b.HasIndex("Status", "WindowCloses");
+
+                    b.HasIndex("Status", "WindowOpens");
+
                     b.ToTable("FollowUpVisits");
                 });
 
@@ -574,18 +586,34 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DateOfBirth");
-
                     b.HasIndex("Mrn")
                         .IsUnique();
 
                     b.HasIndex("PhoneSearch");
 
-                    b.HasIndex("SearchName");
-
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("SearchName", "Id");
+
+                    b.HasIndex("DateOfBirth", "SearchName", "Id");
+
                     b.ToTable("Patients");
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Patients.PatientNameWord", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Word")
+                        .HasMaxLength(250)
+                        .HasColumnType("nvarchar(250)");
+
+                    b.HasKey("PatientId", "Word");
+
+                    b.HasIndex("Word", "PatientId");
+
+                    b.ToTable("PatientNameWords");
                 });
 
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
@@ -765,6 +793,8 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex")
                         .HasFilter("[NormalizedUserName] IS NOT NULL");
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -1285,6 +1315,15 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.Navigation("Koos");
                 });
 
+            modelBuilder.Entity("KneeClinic.Core.Patients.PatientNameWord", b =>
+                {
+                    b.HasOne("KneeClinic.Core.Patients.Patient", null)
+                        .WithMany("NameWords")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
@@ -1549,6 +1588,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentTemplate", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Patients.Patient", b =>
+                {
+                    b.Navigation("NameWords");
                 });
 #pragma warning restore 612, 618
         }

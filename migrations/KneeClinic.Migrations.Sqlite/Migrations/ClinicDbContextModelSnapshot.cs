@@ -79,14 +79,18 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("At");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("Action", "Sequence");
 
                     b.HasIndex("Entity", "EntityId");
+
+                    b.HasIndex("Entity", "Sequence");
+
+                    b.HasIndex("PatientId", "Sequence");
+
+                    b.HasIndex("UserId", "Sequence");
 
                     b.ToTable("AuditEntries", t =>
                         {
@@ -142,9 +146,9 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("AssignedClinicianId", "Stage");
+
+                    b.HasIndex("PatientId", "Stage");
 
                     b.ToTable("Cases");
                 });
@@ -254,9 +258,13 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ShortFormVersionId");
 
-                    b.HasIndex("TemplateVersionId");
-
                     b.HasIndex("CaseId", "Status");
+
+                    b.HasIndex("GeneratedAt", "Id");
+
+                    b.HasIndex("Status", "GeneratedAt", "Id");
+
+                    b.HasIndex("TemplateVersionId", "GeneratedAt", "Id");
 
                     b.ToTable("ConsentDocuments");
                 });
@@ -501,6 +509,10 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CaseId", "DueOn");
 
+                    b.HasIndex("Status", "WindowCloses");
+
+                    b.HasIndex("Status", "WindowOpens");
+
                     b.ToTable("FollowUpVisits");
                 });
 
@@ -563,18 +575,34 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DateOfBirth");
-
                     b.HasIndex("Mrn")
                         .IsUnique();
 
                     b.HasIndex("PhoneSearch");
 
-                    b.HasIndex("SearchName");
-
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("SearchName", "Id");
+
+                    b.HasIndex("DateOfBirth", "SearchName", "Id");
+
                     b.ToTable("Patients");
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Patients.PatientNameWord", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Word")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PatientId", "Word");
+
+                    b.HasIndex("Word", "PatientId");
+
+                    b.ToTable("PatientNameWords");
                 });
 
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
@@ -753,6 +781,8 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -1264,6 +1294,15 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.Navigation("Koos");
                 });
 
+            modelBuilder.Entity("KneeClinic.Core.Patients.PatientNameWord", b =>
+                {
+                    b.HasOne("KneeClinic.Core.Patients.Patient", null)
+                        .WithMany("NameWords")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KneeClinic.Core.Procedures.CellProduct", b =>
                 {
                     b.HasOne("KneeClinic.Core.Cases.Case", null)
@@ -1528,6 +1567,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
             modelBuilder.Entity("KneeClinic.Core.Consent.ConsentTemplate", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Patients.Patient", b =>
+                {
+                    b.Navigation("NameWords");
                 });
 #pragma warning restore 612, 618
         }

@@ -20,7 +20,8 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
 {
     // Secrets and bookkeeping that must never be copied into the audit trail.
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
-    // (A patient's search name is their name again, without accents: nothing the trail does not already hold.)
+    // (A patient's search name, and its words in PatientNameWord, are their name again without accents: nothing the trail
+    // does not already hold.)
     private static readonly HashSet<string> Skipped = ["ConcurrencyStamp", nameof(Aggregate.Version), nameof(Patients.Patient.SearchName), nameof(Patients.Patient.PhoneSearch)];
 
     private static readonly JsonSerializerOptions Json = new()
@@ -60,7 +61,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         var at = AuditChain.Truncate(clock.GetUtcNow());
         var patients = new PatientLookup(context);
         foreach (var entry in context.ChangeTracker.Entries()
-                     .Where(e => e.Entity is not AuditEntry && !IsKeyRing(e) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                     .Where(e => e.Entity is not (AuditEntry or Patients.PatientNameWord) && !IsKeyRing(e) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
                      .ToList())
         {
             if (Describe(entry) is not { } audit) continue;

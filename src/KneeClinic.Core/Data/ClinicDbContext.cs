@@ -16,6 +16,7 @@ namespace KneeClinic.Core.Data;
 public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) : IdentityDbContext<ClinicUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<PatientNameWord> PatientNameWords => Set<PatientNameWord>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<ConsentTemplate> ConsentTemplates => Set<ConsentTemplate>();
     public DbSet<ConsentTemplateVersion> ConsentTemplateVersions => Set<ConsentTemplateVersion>();

@@ -49,6 +49,14 @@ public sealed class Patient : Aggregate
     public string SearchName { get; private set; } = "";
 
     public const int SearchNameMaxLength = 2 * NameMaxLength + 50;
+
+    private readonly List<PatientNameWord> _nameWords = [];
+
+    /// <summary>
+    /// Each word of <see cref="SearchName"/> once, so a search for the start of any word ("smi", "john smi") is a range
+    /// in an index rather than a LIKE '%smi%' that reads every patient.
+    /// </summary>
+    public IReadOnlyCollection<PatientNameWord> NameWords => _nameWords;
     public DateOnly DateOfBirth { get; private set; }
     public Sex Sex { get; private set; }
     public string? Phone { get; private set; }
@@ -77,6 +85,7 @@ public sealed class Patient : Aggregate
         GivenName = givenName.Trim();
         FamilyName = familyName.Trim();
         SearchName = SearchKey.Of($"{FamilyName} {GivenName}");
+        RefreshNameWords();
         DateOfBirth = dateOfBirth;
         Sex = sex;
         Phone = Blank(phone);
@@ -87,7 +96,27 @@ public sealed class Patient : Aggregate
 
     public void ChangeMrn(Mrn mrn) => Mrn = mrn;
 
+    /// <summary>Brings <see cref="NameWords"/> in line with the name: words no longer in it go, new ones come.</summary>
+    public void RefreshNameWords()
+    {
+        var words = SearchKey.Words(SearchName).ToHashSet(StringComparer.Ordinal);
+        _nameWords.RemoveAll(w => !words.Contains(w.Word));
+        foreach (var word in words.Where(w => !_nameWords.Exists(n => n.Word == w)))
+            _nameWords.Add(new PatientNameWord(Id, word));
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>One word of a patient's name as the search compares it (<see cref="SearchKey.Words"/>).</summary>
+public sealed class PatientNameWord
+{
+    private PatientNameWord() { }
+
+    public PatientNameWord(Guid patientId, string word) => (PatientId, Word) = (patientId, word);
+
+    public Guid PatientId { get; private set; }
+    public string Word { get; private set; } = "";
 }
 
 public static class PatientRules

@@ -35,4 +35,34 @@ public static class SearchKey
         }
         return key.ToString().Trim().Normalize(NormalizationForm.FormC);
     }
+
+    /// <summary>
+    /// The words of a search key: runs of letters and digits, so "muller-overgard" holds "muller" and "overgard"
+    /// and "o'brien" holds "o" and "brien". A typed search is cut the same way, so each of its words is the start of one.
+    /// </summary>
+    public static IEnumerable<string> Words(string key)
+    {
+        var start = -1;
+        for (var i = 0; i <= key.Length; i++)
+        {
+            var inWord = i < key.Length && char.IsLetterOrDigit(key[i]);
+            if (inWord && start < 0) start = i;
+            else if (!inWord && start >= 0)
+            {
+                yield return key[start..i];
+                start = -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first text after every text that starts with <paramref name="prefix"/> in ordinal order: "smi" gives "smj",
+    /// so a word starts with "smi" when "smi" &lt;= word &lt; "smj" (a range an index answers). Null when there is none.
+    /// </summary>
+    public static string? After(string prefix)
+    {
+        for (var i = prefix.Length - 1; i >= 0; i--)
+            if (prefix[i] < char.MaxValue) return prefix[..i] + (char)(prefix[i] + 1);
+        return null;
+    }
 }

@@ -23,8 +23,11 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasIndex(e => e.Sequence).IsUnique();
         b.HasIndex(e => new { e.Entity, e.EntityId });
         b.HasIndex(e => e.At);
-        b.HasIndex(e => e.UserId);
-        b.HasIndex(e => e.PatientId);
+        // The viewer's filters, each with the list's order (newest sequence first) so a page is a seek in one index.
+        b.HasIndex(e => new { e.UserId, e.Sequence });
+        b.HasIndex(e => new { e.PatientId, e.Sequence });
+        b.HasIndex(e => new { e.Entity, e.Sequence });
+        b.HasIndex(e => new { e.Action, e.Sequence });
         // The migrations of both providers create these triggers: the database refuses UPDATE and DELETE here.
         b.ToTable(t =>
         {

@@ -10,5 +10,7 @@ internal sealed class ClinicUserConfiguration : IEntityTypeConfiguration<ClinicU
     {
         b.Property(u => u.DisplayName).HasMaxLength(100);
         b.Ignore(u => u.IsDisabled);
+        // The staff list's order, made unique by the id, for seek paging.
+        b.HasIndex(u => new { u.DisplayName, u.Id });
     }
 }

@@ -15,6 +15,11 @@ internal sealed class ConsentDocumentConfiguration : IEntityTypeConfiguration<Co
         b.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
         b.Property(d => d.ContentHash).HasMaxLength(64);
         b.HasIndex(d => new { d.CaseId, d.Status });
+        // The consent records list: newest first (then id, to be unique), on its own or after a status or a template
+        // version, so a page is a seek in one index.
+        b.HasIndex(d => new { d.GeneratedAt, d.Id });
+        b.HasIndex(d => new { d.Status, d.GeneratedAt, d.Id });
+        b.HasIndex(d => new { d.TemplateVersionId, d.GeneratedAt, d.Id });
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.WithdrawalReason).HasMaxLength(2000);
         b.Property(d => d.VoidReason).HasMaxLength(2000);

@@ -12,6 +12,9 @@ internal sealed class FollowUpVisitConfiguration : IEntityTypeConfiguration<Foll
         b.Property(v => v.MissedReason).HasMaxLength(FollowUpVisit.MissedReasonMaxLength);
         b.HasOne<Case>().WithMany(c => c.Visits).HasForeignKey(v => v.CaseId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(v => new { v.CaseId, v.DueOn });
+        // The dashboard's groups: scheduled visits whose window has closed, is open, or opens this week, soonest first.
+        b.HasIndex(v => new { v.Status, v.WindowCloses });
+        b.HasIndex(v => new { v.Status, v.WindowOpens });
         b.Property(v => v.Label).HasMaxLength(32);
         b.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(v => v.ClinicianId).HasMaxLength(450);

@@ -13,8 +13,12 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         b.Property(p => p.FamilyName).HasMaxLength(Patient.NameMaxLength);
         b.HasIndex(p => new { p.FamilyName, p.GivenName });
         b.Property(p => p.SearchName).HasMaxLength(Patient.SearchNameMaxLength);
-        b.HasIndex(p => p.SearchName);
-        b.HasIndex(p => p.DateOfBirth);
+        // The list's order (search name, then id to make it unique), and the same after a date of birth, so a page
+        // of either is a seek in one index and never a sort of every match.
+        b.HasIndex(p => new { p.SearchName, p.Id });
+        b.HasIndex(p => new { p.DateOfBirth, p.SearchName, p.Id });
+        b.HasMany(p => p.NameWords).WithOne().HasForeignKey(w => w.PatientId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(p => p.NameWords).AutoInclude();
         b.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Phone).HasMaxLength(40);
         b.Property(p => p.PhoneSearch).HasMaxLength(PhoneKey.MaxLength);
@@ -22,5 +26,16 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         b.Property(p => p.Email).HasMaxLength(254);
         b.Property(p => p.Notes).HasMaxLength(4000);
         b.Ignore(p => p.FullName);
+    }
+}
+
+internal sealed class PatientNameWordConfiguration : IEntityTypeConfiguration<PatientNameWord>
+{
+    public void Configure(EntityTypeBuilder<PatientNameWord> b)
+    {
+        b.HasKey(w => new { w.PatientId, w.Word });
+        b.Property(w => w.Word).HasMaxLength(Patient.SearchNameMaxLength);
+        // The search: the patients with a word in a range ("smi" <= word < "smj").
+        b.HasIndex(w => new { w.Word, w.PatientId });
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Audit;
 
-public sealed class AuditFilter
+public sealed class AuditFilter : PagedRequest
 {
     [Display(Name = "User")]
     public string? UserId { get; set; }
@@ -32,8 +32,16 @@ public sealed class AuditFilter
     [Display(Name = "To")]
     public DateOnly? To { get; set; }
 
-    [Range(1, 1_000_000)]
-    public int Page { get; set; } = 1;
+    /// <summary>The filter again, for the pager's forms (posted: an MRN never goes in an address).</summary>
+    public Dictionary<string, string> Values() => new Dictionary<string, string?>
+    {
+        [nameof(UserId)] = UserId,
+        [nameof(Mrn)] = Mrn,
+        [nameof(Entity)] = Entity,
+        [nameof(Operation)] = Operation?.ToString(),
+        [nameof(From)] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        [nameof(To)] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
 }
 
 public sealed record AuditRow(long Sequence, DateTime At, string? UserName, string? ClientAddress, AuditAction Action, string Entity,
@@ -82,11 +90,14 @@ public sealed record AuditRow(long Sequence, DateTime At, string? UserName, stri
     }
 }
 
-public sealed record AuditPage(AuditFilter Filter, IReadOnlyList<AuditRow> Rows, int Total, IReadOnlyList<SelectListItem> Users,
+public sealed record AuditPage(AuditFilter Filter, KeysetPage<AuditRow> Page, int Matches, IReadOnlyList<SelectListItem> Users,
     IReadOnlyList<string> Entities)
 {
     public const int PageSize = 50;
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public IReadOnlyList<AuditRow> Rows => Page.Rows;
+
+    public Pager Pager => Pager.Of(Page, r => r.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Filter.Values(), post: true);
 }
 
 /// <summary>The audit viewer's queries: the filter checked, one page of entries, or every entry for an export.</summary>
@@ -112,21 +123,25 @@ public static class AuditSearch
     public static async Task<AuditPage> PageAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = Filtered(db, clinic, filter, patientId);
-        var total = await entries.CountAsync();
-        filter.Page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + AuditPage.PageSize - 1) / AuditPage.PageSize));
-        var rows = await Rows(db, entries.OrderByDescending(e => e.Sequence).Skip((filter.Page - 1) * AuditPage.PageSize).Take(AuditPage.PageSize), clinic);
-        return new AuditPage(filter, rows, total, await UsersAsync(db), await EntitiesAsync(db));
+        var matches = await Keyset.CountUpToAsync(entries, Pager.CountCap);
+        // Newest first; the sequence is unique, so it alone is the seek key.
+        var page = await Keyset.PageAsync(entries, Keyset.OrderBy(entries, e => e.Sequence, descending: true), e => e.Sequence,
+            (string text, out long sequence) => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sequence),
+            filter, AuditPage.PageSize, Row(db));
+        var rows = new KeysetPage<AuditRow>([.. page.Rows.Select(e => e.ToRow(clinic))], page.HasPrevious, page.HasNext, page.CursorLost);
+        return new AuditPage(filter, rows, matches, await UsersAsync(db), await EntitiesAsync(db));
     }
 
     public static async Task<AuditPage> EmptyAsync(ClinicDbContext db, AuditFilter filter) =>
-        new(filter, [], 0, await UsersAsync(db), await EntitiesAsync(db));
+        new(filter, KeysetPage.Empty<AuditRow>(), 0, await UsersAsync(db), await EntitiesAsync(db));
 
     /// <summary>Every matching entry, oldest first; null when more than <see cref="ExportLimit"/> match.</summary>
     public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = Filtered(db, clinic, filter, patientId);
-        if (await entries.CountAsync() > ExportLimit) return null;
-        return await Rows(db, entries.OrderBy(e => e.Sequence), clinic);
+        // Counted only as far as the limit: past it the answer is the same, however large the trail.
+        if (await Keyset.CountUpToAsync(entries, ExportLimit) > ExportLimit) return null;
+        return [.. (await entries.OrderBy(e => e.Sequence).Select(Row(db)).ToListAsync()).Select(e => e.ToRow(clinic))];
     }
 
     private static IQueryable<AuditEntry> Filtered(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
@@ -141,27 +156,16 @@ public static class AuditSearch
         return entries;
     }
 
-    private static async Task<IReadOnlyList<AuditRow>> Rows(ClinicDbContext db, IQueryable<AuditEntry> entries, ClinicClock clinic)
+    /// <summary>An entry as the list shows it, with its patient's MRN by a lookup on the primary key.</summary>
+    private static System.Linq.Expressions.Expression<Func<AuditEntry, StoredRow>> Row(ClinicDbContext db) => e => new StoredRow(e.Sequence, e.At,
+        e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId, db.Patients.Where(p => p.Id == e.PatientId).Select(p => (Mrn?)p.Mrn).FirstOrDefault(),
+        e.PatientId, e.OldValues, e.NewValues, e.Hash);
+
+    private sealed record StoredRow(long Sequence, DateTimeOffset At, string? UserName, string? ClientAddress, AuditAction Action, string Entity,
+        string EntityId, Mrn? Mrn, Guid? PatientId, string? OldValues, string? NewValues, string? Hash)
     {
-        var rows = await entries
-            .Select(e => new
-            {
-                e.Sequence,
-                e.At,
-                e.UserName,
-                e.ClientAddress,
-                e.Action,
-                e.Entity,
-                e.EntityId,
-                Mrn = db.Patients.Where(p => p.Id == e.PatientId).Select(p => (Mrn?)p.Mrn).FirstOrDefault(),
-                e.PatientId,
-                e.OldValues,
-                e.NewValues,
-                e.Hash
-            })
-            .ToListAsync();
-        return [.. rows.Select(e => new AuditRow(e.Sequence, clinic.ToLocal(e.At), e.UserName, e.ClientAddress, e.Action, e.Entity, e.EntityId,
-            e.Mrn, e.OldValues, e.NewValues, e.Hash, e.PatientId))];
+        public AuditRow ToRow(ClinicClock clinic) => new(Sequence, clinic.ToLocal(At), UserName, ClientAddress, Action, Entity, EntityId,
+            Mrn, OldValues, NewValues, Hash, PatientId);
     }
 
     private static async Task<IReadOnlyList<SelectListItem>> UsersAsync(ClinicDbContext db) =>

@@ -175,12 +175,18 @@ public sealed class CasePage
         : Next(Case, Consents.Any(x => x.Status == Core.Consent.ConsentStatus.Generated), Visits, Today);
 
     /// <summary>The next step of a case, as the case page and the dashboard show it.</summary>
-    public static string Next(Case c, bool consentAwaitingSignature, IEnumerable<FollowUpVisit> visits, DateOnly today) => c.Stage switch
+    public static string Next(Case c, bool consentAwaitingSignature, IEnumerable<FollowUpVisit> visits, DateOnly today) =>
+        Next(new CaseState(c.Stage, c.CellSource, c.Screening.CheckupDate is not null, c.Screening.Imaging.Count > 0, consentAwaitingSignature,
+            visits.Where(v => v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn)
+                .Select(v => new NextVisit(v.Label, v.DueOn, v.WindowOpens, v.WindowCloses)).FirstOrDefault()), today);
+
+    /// <summary>The next step from what a list reads of a case: its stage and the few facts the step depends on.</summary>
+    public static string Next(CaseState c, DateOnly today) => c.Stage switch
     {
-        CaseStage.Screening when c.Screening.CheckupDate is null => "Record the check-up.",
-        CaseStage.Screening when c.Screening.Imaging.Count == 0 => "Record the imaging.",
+        CaseStage.Screening when !c.HasCheckup => "Record the check-up.",
+        CaseStage.Screening when !c.HasImaging => "Record the imaging.",
         CaseStage.Screening => "Decide eligibility.",
-        CaseStage.Eligible when consentAwaitingSignature =>
+        CaseStage.Eligible when c.ConsentAwaitingSignature =>
             "Have the patient read and sign the printed consent form, then record the signature.",
         CaseStage.Eligible => "Generate the consent form and have the patient sign it.",
         CaseStage.Consented => c.CellSource.IsAutologous() ? "Record the harvest." : "Record the receipt of the donor product.",
@@ -188,8 +194,8 @@ public sealed class CasePage
             ? "Record the processing and the release decision."
             : "Record the thaw and preparation and the release decision.",
         CaseStage.ProductReleased => "Inject the released product under ultrasound guidance and record it.",
-        CaseStage.Injected or CaseStage.FollowUp => visits.Where(v => v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).FirstOrDefault() is { } visit
-            ? visit.IsOverdue(today)
+        CaseStage.Injected or CaseStage.FollowUp => c.NextVisit is { } visit
+            ? today > visit.WindowCloses
                 ? $"The {visit.Label} visit is overdue (window closed {visit.WindowCloses:d MMM yyyy}): record it or mark it missed."
                 : $"Follow-up: the {visit.Label} visit is due {visit.DueOn:d MMM yyyy} (window {visit.WindowOpens:d MMM} to {visit.WindowCloses:d MMM yyyy})."
             : "Record the follow-up visits.",
@@ -231,3 +237,9 @@ public sealed class CasePage
 
     public IReadOnlySet<Contraindication> PresentContraindications => Case.Screening.PresentContraindications();
 }
+
+/// <summary>What the next step of a case depends on, as a list reads it without loading the case.</summary>
+public sealed record CaseState(CaseStage Stage, CellSource CellSource, bool HasCheckup, bool HasImaging, bool ConsentAwaitingSignature, NextVisit? NextVisit);
+
+/// <summary>A case's next scheduled follow-up visit.</summary>
+public sealed record NextVisit(string Label, DateOnly DueOn, DateOnly WindowOpens, DateOnly WindowCloses);

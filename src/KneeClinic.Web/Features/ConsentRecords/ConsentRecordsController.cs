@@ -23,7 +23,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
     public async Task<IActionResult> Index(ConsentRecordFilter filter)
     {
         ClinicOptions.CheckFilterDates(ModelState, filter.From, filter.To);
-        if (!ModelState.IsValid) return View(new ConsentRecordList(filter, [], 0, await CodesAsync()));
+        if (!ModelState.IsValid) return View(new ConsentRecordList(filter, KeysetPage.Empty<ConsentRecordRow>(), 0, await CodesAsync()));
 
         var rows = db.ConsentDocuments.AsNoTracking()
             .Join(db.ConsentTemplateVersions, d => d.TemplateVersionId, v => v.Id, (d, v) => new { d, v })
@@ -39,12 +39,12 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
         // A signed or withdrawn consent must have its scan; one without is a gap in the record.
         if (filter.MissingScan) rows = rows.Where(x => x.d.Status != ConsentStatus.Generated && x.d.Status != ConsentStatus.Voided && x.d.Signature == null);
 
-        var total = await rows.CountAsync();
-        var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
-        filter.Page = page;
+        var matches = await Keyset.CountUpToAsync(rows, Pager.CountCap);
+        // Newest first, then by id so the order is unique; seek from the row a page link names, never OFFSET.
+        var order = Keyset.OrderBy(rows, x => x.d.GeneratedAt, descending: true).ThenBy(x => x.d.Id, descending: true);
         // One statement: the patient and the person who obtained consent come in by join, not one query per row.
-        var found = await rows.OrderByDescending(x => x.d.GeneratedAt).ThenByDescending(x => x.d.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(x => new
+        var page = await Keyset.PageAsync(rows, order, x => x.d.Id, Guid.TryParse, filter, PageSize,
+            x => new
             {
                 Row = new ConsentRecordRow(x.d.Id, x.d.DocumentNumber, x.t.Code, x.v.Version, x.v.Language, x.d.Status, x.d.GeneratedAt,
                     x.d.Signature!.SignedAt, x.d.Signature != null, x.d.Route, x.d.ShortFormLanguage, x.d.Signature!.WitnessName,
@@ -53,8 +53,8 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
                 x.p.GivenName,
                 x.p.Mrn,
                 ObtainedBy = db.Users.Where(u => u.Id == x.d.Signature!.ObtainedById).Select(u => u.DisplayName).FirstOrDefault(),
-            })
-            .ToListAsync();
+            });
+        var found = page.Rows;
         var now = clock.Now;
         var list = found.Select(x => x.Row with
         {
@@ -64,13 +64,13 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
             ValidUntil = x.Row.SignedAt is { } signed ? ConsentDocument.ValidUntil(signed, options.Value.ConsentValidityDays) : null,
             Now = now,
         }).ToList();
-        return View(new ConsentRecordList(filter, list, total, await CodesAsync()));
+        return View(new ConsentRecordList(filter, new KeysetPage<ConsentRecordRow>(list, page.HasPrevious, page.HasNext, page.CursorLost), matches, await CodesAsync()));
     }
 
     private Task<List<string>> CodesAsync() => db.ConsentTemplates.OrderBy(t => t.Code).Select(t => t.Code).ToListAsync();
 }
 
-public sealed class ConsentRecordFilter
+public sealed class ConsentRecordFilter : PagedRequest
 {
     public ConsentStatus? Status { get; set; }
     public string? Template { get; set; }
@@ -83,10 +83,8 @@ public sealed class ConsentRecordFilter
     public DateOnly? To { get; set; }
     public bool MissingScan { get; set; }
 
-    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
-    public int Page { get; set; } = 1;
-
-    public Dictionary<string, string> RouteValues(int page) => new Dictionary<string, string?>
+    /// <summary>The filter again, for the page links (it holds no patient data, so it may go in the address).</summary>
+    public Dictionary<string, string> RouteValues() => new Dictionary<string, string?>
     {
         ["Status"] = Status?.ToString(),
         ["Template"] = Template,
@@ -95,7 +93,6 @@ public sealed class ConsentRecordFilter
         ["From"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["To"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["MissingScan"] = MissingScan ? "true" : null,
-        ["Page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
 }
 
@@ -134,7 +131,9 @@ public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Tem
     }.OfType<string>());
 }
 
-public sealed record ConsentRecordList(ConsentRecordFilter Filter, IReadOnlyList<ConsentRecordRow> Rows, int Total, IReadOnlyList<string> Templates)
+public sealed record ConsentRecordList(ConsentRecordFilter Filter, KeysetPage<ConsentRecordRow> Page, int Matches, IReadOnlyList<string> Templates)
 {
-    public int Pages => Math.Max(1, (Total + ConsentRecordsController.PageSize - 1) / ConsentRecordsController.PageSize);
+    public IReadOnlyList<ConsentRecordRow> Rows => Page.Rows;
+
+    public Pager Pager => Pager.Of(Page, r => r.Id.ToString(), Filter.RouteValues(), post: false);
 }

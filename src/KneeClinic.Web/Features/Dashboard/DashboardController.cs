@@ -31,7 +31,9 @@ public sealed class DashboardPage
 {
     public required bool AllClinicians { get; init; }
     public required DateOnly Today { get; init; }
-    public required IReadOnlyList<CaseLine> Cases { get; init; }
+
+    /// <summary>One page of the open cases, by patient name; the view groups the page's rows by stage.</summary>
+    public required KeysetPage<CaseLine> Cases { get; init; }
     public required IReadOnlyList<OverdueVisit> Overdue { get; init; }
 
     /// <summary>Visits that can be done today: their window is open.</summary>
@@ -41,6 +43,21 @@ public sealed class DashboardPage
     public IReadOnlyList<DueVisit> DueThisWeek { get; init; } = [];
     public required IReadOnlyList<OpenEvent> OpenEvents { get; init; }
     public required IReadOnlyList<AwaitingSignature> Awaiting { get; init; }
+
+    public Pager Pager => Pager.Of(Cases, c => c.CaseId.ToString(),
+        AllClinicians ? new Dictionary<string, string> { ["all"] = "true" } : new Dictionary<string, string>(), post: false);
+
+    /// <summary>A group's size as its badge shows it: past <see cref="DashboardController.GroupLimit"/>, "50+".</summary>
+    public static string Badge<T>(IReadOnlyList<T> rows) => rows.Count > DashboardController.GroupLimit ? $"{DashboardController.GroupLimit}+" : $"{rows.Count}";
+
+    /// <summary>The rows a group shows: the first <see cref="DashboardController.GroupLimit"/> (each group is read one further, to know).</summary>
+    public static IEnumerable<T> Shown<T>(IReadOnlyList<T> rows) => rows.Take(DashboardController.GroupLimit);
+}
+
+/// <summary>The dashboard's address: whose cases, and where the page of cases starts (an id, never patient data).</summary>
+public sealed class DashboardRequest : PagedRequest
+{
+    public bool All { get; set; }
 }
 
 /// <summary>
@@ -52,53 +69,90 @@ public sealed class DashboardPage
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
 {
+    public const int PageSize = 50;
+
+    /// <summary>The most rows a group beside the cases shows, the most urgent first; the badge says when there are more.</summary>
+    public const int GroupLimit = 50;
+
     [HttpGet]
-    public async Task<IActionResult> Index(bool all = false)
+    public async Task<IActionResult> Index(DashboardRequest request)
     {
         var me = users.GetUserId(User)!;
         var today = clock.Today;
-        var cases = db.Cases.Where(Case.Open).Where(c => (all || c.AssignedClinicianId == me));
+        var all = request.All;
+        var cases = db.Cases.Where(Case.Open);
+        if (!all) cases = cases.Where(c => c.AssignedClinicianId == me);
 
-        var open = await cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn })
-            .AsNoTracking().ToListAsync();
-        // The open cases are named by the same filter in each query (EXISTS), never sent back as a list of ids: SQLite
-        // refuses tens of thousands of parameters and SQL Server more than 2,100.
-        var visits = (await db.FollowUpVisits.AsNoTracking()
-                .Where(v => v.Status == VisitStatus.Scheduled && cases.Any(c => c.Id == v.CaseId)).ToListAsync())
-            .ToLookup(v => v.CaseId);
+        // The open cases, a page at a time by patient name (then case id, to be unique), each with what its next step
+        // needs (a printed form awaiting signature, its next scheduled visit) looked up for the page's rows alone.
+        var lines = cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.SearchName, p.FamilyName, p.GivenName, p.Mrn });
+        var order = Keyset.OrderBy(lines, x => x.SearchName).ThenBy(x => x.Case.Id);
+        var page = await Keyset.PageAsync(lines.AsNoTracking(), order, x => x.Case.Id, Guid.TryParse, request, PageSize, x => new
+        {
+            x.Case.Id,
+            x.FamilyName,
+            x.GivenName,
+            x.Mrn,
+            x.Case.Knee,
+            x.Case.CellSource,
+            x.Case.Stage,
+            HasCheckup = x.Case.Screening.CheckupDate != null,
+            HasImaging = x.Case.Screening.Imaging.Any(),
+            // (A printed form counts only at the Eligible stage, before the injection: see CasePage.Next.)
+            Printed = db.ConsentDocuments.Any(d => d.CaseId == x.Case.Id && d.Status == ConsentStatus.Generated),
+            // The next scheduled visit, by the (CaseId, DueOn) index: a few scalar lookups per row of the page, not the case's whole graph.
+            NextId = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (Guid?)v.Id).FirstOrDefault(),
+            NextLabel = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => v.Label).FirstOrDefault(),
+            NextDue = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.DueOn).FirstOrDefault(),
+            NextOpens = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowOpens).FirstOrDefault(),
+            NextCloses = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowCloses).FirstOrDefault(),
+        });
+        var caseLines = page.Rows.Select(o => new CaseLine(o.Id, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Knee, o.CellSource, o.Stage,
+            CasePage.Next(new CaseState(o.Stage, o.CellSource, o.HasCheckup, o.HasImaging, o.Printed,
+                o.NextId is null ? null : new NextVisit(o.NextLabel!, o.NextDue!.Value, o.NextOpens!.Value, o.NextCloses!.Value)), today)));
+
+        // The groups beside it name the open cases by the same filter in each query (EXISTS), never by a list of ids sent
+        // back (SQLite refuses tens of thousands of parameters and SQL Server more than 2,100), and read one row more than
+        // they show, to say when there are more.
+        var scheduled = db.FollowUpVisits.AsNoTracking().Where(v => v.Status == VisitStatus.Scheduled && cases.Any(c => c.Id == v.CaseId))
+            .Join(db.Cases, v => v.CaseId, c => c.Id, (v, c) => new { Visit = v, c.PatientId, c.Knee })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Visit, x.Knee, p.FamilyName, p.GivenName, p.Mrn });
+        var weekAhead = today.AddDays(7);
+        var overdue = await scheduled.Where(x => x.Visit.WindowCloses < today).OrderBy(x => x.Visit.WindowCloses).ThenBy(x => x.Visit.Id)
+            .Take(GroupLimit + 1).ToListAsync();
+        var dueNow = await scheduled.Where(x => x.Visit.WindowOpens <= today && today <= x.Visit.WindowCloses).OrderBy(x => x.Visit.WindowCloses)
+            .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
+        var dueThisWeek = await scheduled.Where(x => today < x.Visit.WindowOpens && x.Visit.WindowOpens <= weekAhead).OrderBy(x => x.Visit.WindowCloses)
+            .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
         // A printed form matters until the injection; after it, an unsigned form is only a record.
         var printed = await db.ConsentDocuments
             .Where(d => d.Status == ConsentStatus.Generated && cases.Where(Case.BeforeInjection).Any(c => c.Id == d.CaseId))
-            .Select(d => new { d.CaseId, d.DocumentNumber, d.GeneratedAt }).ToListAsync();
-        var printedCases = printed.Select(d => d.CaseId).ToHashSet();
-        var names = open.ToDictionary(o => o.Case.Id, o => (Name: Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Case.Knee));
+            .Join(db.Cases, d => d.CaseId, c => c.Id, (d, c) => new { d.CaseId, d.DocumentNumber, d.GeneratedAt, d.Id, c.PatientId })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.CaseId, x.DocumentNumber, x.GeneratedAt, x.Id, p.FamilyName, p.GivenName, p.Mrn })
+            .OrderBy(d => d.GeneratedAt).ThenBy(d => d.Id).Take(GroupLimit + 1).ToListAsync();
 
         var events = await db.AdverseEvents.AsNoTracking()
             .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown) && e.EnteredInErrorAt == null
-                && db.Cases.Any(c => c.Id == e.CaseId && (all || c.AssignedClinicianId == me)))
+                && cases.Any(c => c.Id == e.CaseId))
             .Join(db.Cases, e => e.CaseId, c => c.Id, (e, c) => new { Event = e, c.PatientId })
             .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
-            .ToListAsync();
+            .OrderByDescending(e => e.Event.Serious != SeriousCriteria.None).ThenBy(e => e.Event.OnsetOn).ThenBy(e => e.Event.Id)
+            .Take(GroupLimit + 1).ToListAsync();
 
-        IEnumerable<DueVisit> Due(Func<FollowUpVisit, bool> when) => visits.SelectMany(g => g).Where(when).OrderBy(v => v.WindowCloses)
-            .Select(v => new DueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowOpens, v.WindowCloses));
-
+        static string Name(string family, string given) => Patient.ListName(family, given);
         return View(new DashboardPage
         {
             AllClinicians = all,
             Today = today,
-            Cases = [.. open.OrderBy(o => o.Case.Stage).ThenBy(o => o.FamilyName)
-                .Select(o => new CaseLine(o.Case.Id, names[o.Case.Id].Name, o.Mrn, o.Case.Knee, o.Case.CellSource, o.Case.Stage,
-                    CasePage.Next(o.Case, printedCases.Contains(o.Case.Id), visits[o.Case.Id], today)))],
-            Overdue = [.. visits.SelectMany(g => g).Where(v => v.IsOverdue(today)).OrderBy(v => v.WindowCloses)
-                .Select(v => new OverdueVisit(v.CaseId, v.Id, names[v.CaseId].Name, names[v.CaseId].Mrn, names[v.CaseId].Knee, v.Label, v.WindowCloses))],
-            DueNow = [.. Due(v => v.WindowOpens <= today && today <= v.WindowCloses)],
-            DueThisWeek = [.. Due(v => today < v.WindowOpens && v.WindowOpens <= today.AddDays(7))],
-            OpenEvents = [.. events.OrderByDescending(e => e.Event.IsSerious).ThenBy(e => e.Event.OnsetOn)
-                .Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Patient.ListName(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
-                    e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(options.Value.SeriousEventReportingDays, clock.DateOf)))],
-            Awaiting = [.. printed.OrderBy(d => d.GeneratedAt)
-                .Select(d => new AwaitingSignature(d.CaseId, names[d.CaseId].Name, names[d.CaseId].Mrn, d.DocumentNumber, d.GeneratedAt))],
+            Cases = new KeysetPage<CaseLine>([.. caseLines], page.HasPrevious, page.HasNext, page.CursorLost),
+            Overdue = [.. overdue.Select(v => new OverdueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label, v.Visit.WindowCloses))],
+            DueNow = [.. dueNow.Select(v => new DueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label,
+                v.Visit.WindowOpens, v.Visit.WindowCloses))],
+            DueThisWeek = [.. dueThisWeek.Select(v => new DueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label,
+                v.Visit.WindowOpens, v.Visit.WindowCloses))],
+            OpenEvents = [.. events.Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Name(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
+                e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(options.Value.SeriousEventReportingDays, clock.DateOf)))],
+            Awaiting = [.. printed.Select(d => new AwaitingSignature(d.CaseId, Name(d.FamilyName, d.GivenName), d.Mrn, d.DocumentNumber, d.GeneratedAt))],
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Patients;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Patients;
@@ -47,7 +48,7 @@ public sealed class PatientForm
     };
 }
 
-public sealed class PatientSearchForm
+public sealed class PatientSearchForm : PagedRequest
 {
     /// <summary>A name, or a phone number (a text without letters; see <see cref="PhoneKey"/>).</summary>
     [StringLength(100), Display(Name = "Name or phone")]
@@ -59,15 +60,24 @@ public sealed class PatientSearchForm
     [DataType(DataType.Date), Display(Name = "Date of birth")]
     public DateOnly? DateOfBirth { get; set; }
 
-    [Range(1, 100_000)]
-    public int Page { get; set; } = 1;
+    public bool IsFiltered => !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Mrn) || DateOfBirth is not null;
+
+    /// <summary>The search again, for the pager's forms (posted: a name or a date of birth never goes in an address).</summary>
+    public Dictionary<string, string> Values() => new Dictionary<string, string?>
+    {
+        [nameof(Name)] = Name,
+        [nameof(Mrn)] = Mrn,
+        [nameof(DateOfBirth)] = DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
 }
 
 public sealed record PatientRow(Guid Id, Mrn Mrn, string GivenName, string FamilyName, DateOnly DateOfBirth, int OpenCases);
 
-public sealed record PatientSearchResult(PatientSearchForm Form, IReadOnlyList<PatientRow> Rows, int Total)
+public sealed record PatientSearchResult(PatientSearchForm Form, KeysetPage<PatientRow> Page, int Matches)
 {
-    public int Pages => Math.Max(1, (Total + PatientSearch.PageSize - 1) / PatientSearch.PageSize);
+    public IReadOnlyList<PatientRow> Rows => Page.Rows;
+
+    public Pager Pager => Pager.Of(Page, r => r.Id.ToString(), Form.Values(), post: Form.IsFiltered);
 }
 
 public static class PatientSearch
@@ -76,7 +86,7 @@ public static class PatientSearch
 
     public static async Task<PatientSearchResult> RunAsync(ClinicDbContext db, PatientSearchForm form)
     {
-        var query = db.Patients.AsNoTracking();
+        var query = db.Patients.AsNoTracking().IgnoreAutoIncludes();
         if (PhoneKey.LooksLikePhone(form.Name))
         {
             // The end of the number (or all of it), over the index of reversed digits: a range, plus the few shorter
@@ -92,12 +102,27 @@ public static class PatientSearch
         }
         else if (!string.IsNullOrWhiteSpace(form.Name))
         {
-            // Each word, without accents or case, anywhere in the name: "lefevre" finds "Lefèvre".
-            foreach (var word in SearchKey.Of(form.Name).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            // Each typed word, without accents or case, is the start of a word of the name: "lefev" finds "Lefèvre", and
+            // "john smi" finds John Smith. A range in the index of name words, never a LIKE '%...%' that reads every patient.
+            // The longest word (the likeliest to name few patients) picks the candidates from the index of words; each other
+            // word is then checked per candidate on the (PatientId, Word) key, so a common word ("pat") is never read in full.
+            var typed = SearchKey.Words(SearchKey.Of(form.Name)).Distinct().OrderByDescending(w => w.Length).ToList();
+            for (var i = 0; i < typed.Count; i++)
             {
-                var pattern = $"%{EscapeLike(word)}%";
-                query = query.Where(p => EF.Functions.Like(p.SearchName, pattern, "\\"));
+                var word = typed[i];
+                var before = SearchKey.After(word) ?? word + char.MaxValue;
+#pragma warning disable CA1309
+                if (i == 0)
+                {
+                    var ids = db.PatientNameWords.Where(w => string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, before) < 0).Select(w => w.PatientId);
+                    query = query.Where(p => ids.Contains(p.Id));
+                }
+                else
+                    query = query.Where(p => db.PatientNameWords.Any(w => w.PatientId == p.Id && string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, before) < 0));
+#pragma warning restore CA1309
             }
+            // A name with no letter or digit ("%", "--") names nobody.
+            if (typed.Count == 0) query = query.Where(p => false);
         }
         if (!string.IsNullOrWhiteSpace(form.Mrn))
         {
@@ -108,18 +133,13 @@ public static class PatientSearch
         if (form.DateOfBirth is { } dob)
             query = query.Where(p => p.DateOfBirth == dob);
 
-        var total = await query.CountAsync();
-        var page = Math.Clamp(form.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
-        form.Page = page;
-        var rows = await query
-            .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).ThenBy(p => p.Mrn)
-            .Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
-                db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)))
-            .ToListAsync();
-        return new PatientSearchResult(form, rows, total);
+        var matches = await Keyset.CountUpToAsync(query, Pager.CountCap);
+        // By the search name ("family given" without accents or case), then id: a unique order the index holds.
+        var order = Keyset.OrderBy(query, p => p.SearchName).ThenBy(p => p.Id);
+        // The open cases are counted for the page's rows alone, from the (PatientId, Stage) index.
+        var page = await Keyset.PageAsync(query, order, p => p.Id, Guid.TryParse, form, PageSize,
+            p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
+                db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)));
+        return new PatientSearchResult(form, page, matches);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -14,9 +14,13 @@ namespace KneeClinic.Web.Features.Patients;
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class PatientsController(ClinicDbContext db, AuditReads reads, ClinicClock clock) : Controller
 {
-    /// <summary>The list. Search terms are posted, never put in the address, because names and dates of birth are PHI.</summary>
+    /// <summary>
+    /// The list. Search terms are posted, never put in the address, because names and dates of birth are PHI; the
+    /// address holds at most the id of the row a page starts after or before.
+    /// </summary>
     [HttpGet]
-    public async Task<IActionResult> Index() => View(await PatientSearch.RunAsync(db, new PatientSearchForm()));
+    public async Task<IActionResult> Index(string? after, string? before, bool last = false) =>
+        View(await PatientSearch.RunAsync(db, new PatientSearchForm { After = after, Before = before, Last = last }));
 
     [HttpPost]
     [ActionName("Index")]
@@ -28,7 +32,7 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
             ModelState.AddModelError(nameof(form.Name),
                 $"To search by phone, type at least the last {PhoneKey.MinimumDigits} digits of the number. To search by name, type letters.");
         if (!ModelState.IsValid)
-            return View(new PatientSearchResult(form, [], 0));
+            return View(new PatientSearchResult(form, KeysetPage.Empty<PatientRow>(), 0));
         return View(await PatientSearch.RunAsync(db, form));
     }
 

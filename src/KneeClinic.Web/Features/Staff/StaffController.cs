@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -9,17 +11,32 @@ namespace KneeClinic.Web.Features.Staff;
 
 /// <summary>Administrators create staff accounts, assign roles, and disable or re-enable accounts.</summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
-public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider clock) : Controller
+public sealed class StaffController(UserManager<ClinicUser> users, ClinicDbContext db, TimeProvider clock) : Controller
 {
+    public const int PageSize = 50;
+
+    /// <summary>A page of accounts by name, each with its roles: one statement for the page, however many roles.</summary>
     [HttpGet]
-    public async Task<IActionResult> Index()
+    public async Task<IActionResult> Index(StaffPageRequest request)
     {
-        var staff = await users.Users.OrderBy(u => u.DisplayName).ToListAsync();
-        var rows = new List<StaffRow>();
-        foreach (var user in staff)
-            rows.Add(new StaffRow(user.Id, user.DisplayName, user.Email ?? "", await users.GetRolesAsync(user), user.IsDisabled,
-                await users.IsLockedOutAsync(user), user.TwoFactorEnabled));
-        return View(rows);
+        var now = clock.GetUtcNow();
+        var accounts = db.Users.AsNoTracking();
+        var order = Keyset.OrderBy(accounts, u => u.DisplayName).ThenBy(u => u.Id);
+        var page = await Keyset.PageAsync(accounts, order, u => u.Id, (string text, out string id) => (id = text) is not null, request, PageSize,
+            u => new
+            {
+                u.Id,
+                u.DisplayName,
+                u.Email,
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
+                u.DisabledAt,
+                u.LockoutEnabled,
+                u.LockoutEnd,
+                u.TwoFactorEnabled,
+            });
+        var rows = page.Rows.Select(u => new StaffRow(u.Id, u.DisplayName, u.Email ?? "", [.. u.Roles.Order(StringComparer.Ordinal)], u.DisabledAt is not null,
+            u.LockoutEnabled && u.LockoutEnd > now, u.TwoFactorEnabled)).ToList();
+        return View(new StaffList(new KeysetPage<StaffRow>(rows, page.HasPrevious, page.HasNext, page.CursorLost)));
     }
 
     [HttpGet]
@@ -143,6 +160,16 @@ public sealed class StaffController(UserManager<ClinicUser> users, TimeProvider 
 }
 
 public sealed record DisableConfirmation(string Id, string DisplayName, string Email);
+
+/// <summary>Where the staff list starts: the account id a page follows or precedes (see <see cref="Keyset"/>).</summary>
+public sealed class StaffPageRequest : PagedRequest;
+
+public sealed record StaffList(KeysetPage<StaffRow> Page)
+{
+    public IReadOnlyList<StaffRow> Rows => Page.Rows;
+
+    public Pager Pager => Pager.Of(Page, r => r.Id, new Dictionary<string, string>(), post: false);
+}
 
 public sealed record StaffRow(string Id, string DisplayName, string Email, IList<string> Roles, bool IsDisabled, bool IsLockedOut, bool TwoFactor);
 
