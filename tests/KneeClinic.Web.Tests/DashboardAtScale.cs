@@ -29,7 +29,8 @@ public sealed partial class DashboardAtScale(SqlLoggingClinicFactory factory, Xu
                 for (var i = batch; i < batch + 100; i++)
                 {
                     var patient = new Patient(Mrn.Of($"SCALE-{i:D5}"), "Pat", $"Scale-{i:D5}", new DateOnly(1960, 1, 1).AddDays(i), Sex.Female, now);
-                    db.AddRange(patient, new Case(patient.Id, KneeSide.Left, CellSource.BoneMarrow, null, clinician.Id, now));
+                    // Case 2,999 opened last: the dashboard lists the most recently opened first.
+                    db.AddRange(patient, new Case(patient.Id, KneeSide.Left, CellSource.BoneMarrow, null, clinician.Id, now.AddMinutes(i - 3000)));
                 }
                 return await db.SaveChangesAsync();
             });
@@ -45,9 +46,9 @@ public sealed partial class DashboardAtScale(SqlLoggingClinicFactory factory, Xu
             output.WriteLine($"{url} at {System.Diagnostics.Stopwatch.GetElapsedTime(started)}");
 
             Assert.Equal(HttpStatusCode.OK, page.Status);
-            // A page of them, by patient name, and a way on to the rest.
+            // A page of them, the most recently opened first, and a way on to the rest.
             Assert.Equal(Features.Dashboard.DashboardController.PageSize, page.Document.QuerySelectorAll("tr[data-case]").Length);
-            Assert.Contains("Scale-00000", page.Document.QuerySelector("tr[data-case]")!.TextContent);
+            Assert.Contains("Scale-02999", page.Document.QuerySelector("tr[data-case]")!.TextContent);
             Assert.NotNull(page.Document.QuerySelector("a[data-page=Next]"));
             var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand")).ToList();
             Assert.NotEmpty(commands);

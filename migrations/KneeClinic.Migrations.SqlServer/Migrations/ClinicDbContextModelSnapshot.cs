@@ -157,7 +157,11 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssignedClinicianId", "Stage");
 
+                    b.HasIndex("OpenedAt", "Id");
+
                     b.HasIndex("PatientId", "Stage");
+
+                    b.HasIndex("AssignedClinicianId", "OpenedAt", "Id");
 
                     b.ToTable("Cases");
                 });

@@ -148,7 +148,11 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignedClinicianId", "Stage");
 
+                    b.HasIndex("OpenedAt", "Id");
+
                     b.HasIndex("PatientId", "Stage");
+
+                    b.HasIndex("AssignedClinicianId", "OpenedAt", "Id");
 
                     b.ToTable("Cases");
                 });

@@ -17,6 +17,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.Stage).HasConversion<string>().HasMaxLength(24);
         b.Property(c => c.CloseReason).HasMaxLength(2000);
         b.HasIndex(c => new { c.AssignedClinicianId, c.Stage });
+        // The dashboard's case list: a clinician's (or everyone's) cases, the most recently opened first.
+        b.HasIndex(c => new { c.AssignedClinicianId, c.OpenedAt, c.Id });
+        b.HasIndex(c => new { c.OpenedAt, c.Id });
         // A patient's open cases counted from the index alone (the patient list shows the number for each row).
         b.HasIndex(c => new { c.PatientId, c.Stage });
         b.Ignore(c => c.ScreeningIsOpen);

@@ -83,10 +83,12 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var cases = db.Cases.Where(Case.Open);
         if (!all) cases = cases.Where(c => c.AssignedClinicianId == me);
 
-        // The open cases, a page at a time by patient name (then case id, to be unique), each with what its next step
-        // needs (a printed form awaiting signature, its next scheduled visit) looked up for the page's rows alone.
-        var lines = cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.SearchName, p.FamilyName, p.GivenName, p.Mrn });
-        var order = Keyset.OrderBy(lines, x => x.SearchName).ThenBy(x => x.Case.Id);
+        // The open cases, a page at a time, the most recently opened first (then case id, to be unique): an order the
+        // (clinician, opened) index holds, so a page reads about its own rows even when a clinician has thousands of open
+        // cases (by patient name it had to sort them all, 100 ms a page at 50,000 patients). Each row gets what its next
+        // step needs (a printed form awaiting signature, its next scheduled visit) looked up for the page's rows alone.
+        var lines = cases.Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { Case = c, p.FamilyName, p.GivenName, p.Mrn });
+        var order = Keyset.OrderBy(lines, x => x.Case.OpenedAt, descending: true).ThenBy(x => x.Case.Id, descending: true);
         var page = await Keyset.PageAsync(lines.AsNoTracking(), order, x => x.Case.Id, Guid.TryParse, request, PageSize, x => new
         {
             x.Case.Id,
@@ -122,7 +124,8 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             .Take(GroupLimit + 1).ToListAsync();
         var dueNow = await scheduled.Where(x => x.Visit.WindowOpens <= today && today <= x.Visit.WindowCloses).OrderBy(x => x.Visit.WindowCloses)
             .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
-        var dueThisWeek = await scheduled.Where(x => today < x.Visit.WindowOpens && x.Visit.WindowOpens <= weekAhead).OrderBy(x => x.Visit.WindowCloses)
+        // By the day the window opens: the (status, opens) index gives that order, so the query stops at the group's limit.
+        var dueThisWeek = await scheduled.Where(x => today < x.Visit.WindowOpens && x.Visit.WindowOpens <= weekAhead).OrderBy(x => x.Visit.WindowOpens)
             .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
         // A printed form matters until the injection; after it, an unsigned form is only a record.
         var printed = await db.ConsentDocuments
