@@ -211,6 +211,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.FirstOrDefault() == "load") return LoadRun.RunAsync(args[1..]).GetAwaiter().GetResult();
         if (args.FirstOrDefault() == "memory") return MemoryRun.Run(args.Length > 1 ? int.Parse(args[1]) : 1000);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
