@@ -317,20 +317,30 @@ public static class LoadRun
             .Select(a => a.GetAttribute("href")).FirstOrDefault(h => h is not null)
             ?? throw new InvalidOperationException("The patient list has no link to its next page.");
         // The link names the last row of page 1; put the row before the wanted one in its place.
-        var lastOfPage1 = LastRowId(first);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT Id FROM Patients ORDER BY {PatientListOrder} LIMIT 1 OFFSET {row - 2}";
-        var before = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
-        return WebUtility.HtmlDecode(next).Replace(lastOfPage1, before, StringComparison.OrdinalIgnoreCase);
+        var lastOfPage1 = RowIds(first)[^1];
+        string RowId(int offset)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT Id FROM Patients ORDER BY {PatientListOrder} LIMIT 1 OFFSET {offset}";
+            return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
+        }
+        var deep = WebUtility.HtmlDecode(next).Replace(lastOfPage1, RowId(row - 2), StringComparison.OrdinalIgnoreCase);
+        var shown = RowIds(await clinician.GetAsync(deep))[0];
+        if (!string.Equals(shown, RowId(row - 1), StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"The deep page does not start at row {row:N0}: the list's order is not {PatientListOrder}.");
+        return deep;
     }
 
     /// <summary>The list's order, as the app sorts it (checked: the deep page's first row must follow this row).</summary>
     private const string PatientListOrder = "SearchName, Id";
 
-    private static string LastRowId(string html) =>
-        new HtmlParser().ParseDocument(html).QuerySelectorAll("a[href*='/Patients/Details/']")
-            .Select(a => a.GetAttribute("href")!.Split('/').Last()).LastOrDefault()
-        ?? throw new InvalidOperationException("The patient list shows no patient.");
+    /// <summary>The patients a list page shows, by id, in order.</summary>
+    private static List<string> RowIds(string html)
+    {
+        var ids = new HtmlParser().ParseDocument(html).QuerySelectorAll("a[href*='/Patients/Details/']")
+            .Select(a => a.GetAttribute("href")!.Split('/').Last()).ToList();
+        return ids.Count > 0 ? ids : throw new InvalidOperationException("The patient list shows no patient.");
+    }
 
     private static async Task CheckAsync(string baseUrl, Page page)
     {
