@@ -35,6 +35,8 @@ public static class Startup
         services.AddClinicDatabase();
         // Page views and downloads are written to the audit trail together, one transaction for all waiting at once.
         services.AddSingleton<AuditReads>();
+        services.AddMemoryCache();
+        services.AddScoped<Features.Dashboard.Worklists>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();

@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Features.Dashboard;
 
@@ -67,7 +66,7 @@ public sealed class DashboardRequest : PagedRequest
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
+public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, Worklists worklists) : Controller
 {
     public const int PageSize = 50;
 
@@ -113,49 +112,17 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             CasePage.Next(new CaseState(o.Stage, o.CellSource, o.HasCheckup, o.HasImaging, o.Printed,
                 o.NextId is null ? null : new NextVisit(o.NextLabel!, o.NextDue!.Value, o.NextOpens!.Value, o.NextCloses!.Value)), today)));
 
-        // The groups beside it name the open cases by the same filter in each query (EXISTS), never by a list of ids sent
-        // back (SQLite refuses tens of thousands of parameters and SQL Server more than 2,100), and read one row more than
-        // they show, to say when there are more.
-        var scheduled = db.FollowUpVisits.AsNoTracking().Where(v => v.Status == VisitStatus.Scheduled && cases.Any(c => c.Id == v.CaseId))
-            .Join(db.Cases, v => v.CaseId, c => c.Id, (v, c) => new { Visit = v, c.PatientId, c.Knee })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Visit, x.Knee, p.FamilyName, p.GivenName, p.Mrn });
-        var weekAhead = today.AddDays(7);
-        var overdue = await scheduled.Where(x => x.Visit.WindowCloses < today).OrderBy(x => x.Visit.WindowCloses).ThenBy(x => x.Visit.Id)
-            .Take(GroupLimit + 1).ToListAsync();
-        var dueNow = await scheduled.Where(x => x.Visit.WindowOpens <= today && today <= x.Visit.WindowCloses).OrderBy(x => x.Visit.WindowCloses)
-            .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
-        // By the day the window opens: the (status, opens) index gives that order, so the query stops at the group's limit.
-        var dueThisWeek = await scheduled.Where(x => today < x.Visit.WindowOpens && x.Visit.WindowOpens <= weekAhead).OrderBy(x => x.Visit.WindowOpens)
-            .ThenBy(x => x.Visit.Id).Take(GroupLimit + 1).ToListAsync();
-        // A printed form matters until the injection; after it, an unsigned form is only a record.
-        var printed = await db.ConsentDocuments
-            .Where(d => d.Status == ConsentStatus.Generated && cases.Where(Case.BeforeInjection).Any(c => c.Id == d.CaseId))
-            .Join(db.Cases, d => d.CaseId, c => c.Id, (d, c) => new { d.CaseId, d.DocumentNumber, d.GeneratedAt, d.Id, c.PatientId })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.CaseId, x.DocumentNumber, x.GeneratedAt, x.Id, p.FamilyName, p.GivenName, p.Mrn })
-            .OrderBy(d => d.GeneratedAt).ThenBy(d => d.Id).Take(GroupLimit + 1).ToListAsync();
-
-        var events = await db.AdverseEvents.AsNoTracking()
-            .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown) && e.EnteredInErrorAt == null
-                && cases.Any(c => c.Id == e.CaseId))
-            .Join(db.Cases, e => e.CaseId, c => c.Id, (e, c) => new { Event = e, c.PatientId })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
-            .OrderByDescending(e => e.Event.Serious != SeriousCriteria.None).ThenBy(e => e.Event.OnsetOn).ThenBy(e => e.Event.Id)
-            .Take(GroupLimit + 1).ToListAsync();
-
-        static string Name(string family, string given) => Patient.ListName(family, given);
+        var groups = await worklists.ForAsync(all ? null : me, today);
         return View(new DashboardPage
         {
             AllClinicians = all,
             Today = today,
             Cases = new KeysetPage<CaseLine>([.. caseLines], page.HasPrevious, page.HasNext, page.CursorLost),
-            Overdue = [.. overdue.Select(v => new OverdueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label, v.Visit.WindowCloses))],
-            DueNow = [.. dueNow.Select(v => new DueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label,
-                v.Visit.WindowOpens, v.Visit.WindowCloses))],
-            DueThisWeek = [.. dueThisWeek.Select(v => new DueVisit(v.Visit.CaseId, v.Visit.Id, Name(v.FamilyName, v.GivenName), v.Mrn, v.Knee, v.Visit.Label,
-                v.Visit.WindowOpens, v.Visit.WindowCloses))],
-            OpenEvents = [.. events.Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Name(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
-                e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(options.Value.SeriousEventReportingDays, clock.DateOf)))],
-            Awaiting = [.. printed.Select(d => new AwaitingSignature(d.CaseId, Name(d.FamilyName, d.GivenName), d.Mrn, d.DocumentNumber, d.GeneratedAt))],
+            Overdue = groups.Overdue,
+            DueNow = groups.DueNow,
+            DueThisWeek = groups.DueThisWeek,
+            OpenEvents = groups.OpenEvents,
+            Awaiting = groups.Awaiting,
         });
     }
 }
