@@ -127,6 +127,22 @@ public sealed class TemplateRules(Templates templates) : IClassFixture<Templates
         Assert.Contains(message, error.Message);
     }
 
+    public static TheoryData<string> DeeplyNested => new()
+    {
+        string.Concat(Enumerable.Repeat("> ", 5_000)) + "quoted",
+        string.Concat(Enumerable.Repeat("- ", 5_000)) + "listed",
+        new string('[', 20_000) + "linked" + new string(']', 20_000),
+        string.Concat(Enumerable.Repeat("::: study\n", 2_000)) + "boxed" + string.Concat(Enumerable.Repeat("\n:::", 2_000)),
+    };
+
+    [Theory]
+    [MemberData(nameof(DeeplyNested))]
+    public void MarkdownNestedTooDeepIsRefusedWithAMessage(string body)
+    {
+        var error = Assert.Throws<TemplateFormatException>(() => ConsentTemplateText.Parse(MinimalTemplate.With(body)));
+        Assert.Contains("nested too deeply", error.Message);
+    }
+
     [Fact]
     public void RawHtmlStaysLiteralText()
     {

@@ -146,6 +146,10 @@ public sealed class ConsentAdministration(ClinicFactory factory) : IClassFixture
         Assert.Contains(broken.Errors, e => e.StartsWith("Unknown placeholder {{ clinic.fax }}"));
         var wrongVersion = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("version: 3", "version: 2"))));
         Assert.Contains(wrongVersion.Errors, e => e.StartsWith("The header must say code: consent-bone-marrow, version: 3"));
+        var nested = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']",
+            Fields(("Body", body + "\n\n" + string.Concat(Enumerable.Repeat("> ", 1_000)) + "quoted\n")));
+        Assert.Equal(HttpStatusCode.OK, nested.Status);
+        Assert.Contains(nested.Errors, e => e.StartsWith("The text is nested too deeply"));
 
         var saved = await admin.SubmitAsync(draft, "form[action^='/ConsentTemplates/Edit']", Fields(("Body", body.Replace("requires_reconsent: false", "requires_reconsent: true"))));
         Assert.Equal("/ConsentTemplates", saved.Location);

@@ -172,7 +172,17 @@ public sealed partial class ConsentTemplateText
 
     public static ConsentTemplateText Parse(string source)
     {
-        var markdown = Markdown.Parse(source, Pipeline);
+        MarkdownDocument markdown;
+        try
+        {
+            markdown = Markdown.Parse(source, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig stops at a depth limit of its own (quotes in quotes, lists in lists, links in links, boxes in boxes).
+            throw new TemplateFormatException(
+                "The text is nested too deeply: quotes, lists, links or ':::' boxes inside one another. A consent form needs at most a box with a list in it.");
+        }
         var front = markdown.Descendants<YamlFrontMatterBlock>().FirstOrDefault()
             ?? throw new TemplateFormatException("The template must start with a YAML header between --- lines.");
         ConsentTemplateHeader header;
