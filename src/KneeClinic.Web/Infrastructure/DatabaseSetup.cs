@@ -122,17 +122,18 @@ public static class DatabaseSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        // The data folder (scans, and the SQLite database by default) is the app's alone, whatever the provider.
+        var dataFolder = DataDirectory(configuration, scope.ServiceProvider.GetRequiredService<IHostEnvironment>());
+        PrivateFiles.Folder(dataFolder);
         if (db.IsSqlite)
         {
             var connection = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-            if (connection.Mode == SqliteOpenMode.ReadWrite && !File.Exists(connection.DataSource))
+            if (connection.Mode == SqliteOpenMode.ReadWrite)
             {
-                if (Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { } folder) Directory.CreateDirectory(folder);
-                scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup))
-                    .LogWarning("No database file at {File}: creating a new, empty database.", connection.DataSource);
-                connection.Mode = SqliteOpenMode.ReadWriteCreate;
-                await using (var create = new SqliteConnection(connection.ToString()))
-                    await create.OpenAsync();
+                if (!File.Exists(connection.DataSource))
+                    scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup))
+                        .LogWarning("No database file at {File}: creating a new, empty database.", connection.DataSource);
+                PrivateFiles.SqliteDatabase(connection.DataSource, dataFolder);
             }
             await MigrateIfBehindAsync(db);
             // WAL lets readers carry on while one writer commits; the setting is stored in the file.

@@ -44,13 +44,13 @@ public sealed class ScanStore(IConfiguration configuration, IHostEnvironment env
 
     public async Task<StoredScan> SaveAsync(IFormFile file, string contentType, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Folder);
+        PrivateFiles.Folder(Folder);
         var extension = Kinds.First(k => k.Type == contentType).Extension;
         var name = $"{Guid.NewGuid():N}{extension}";
         var path = Path.Combine(Folder, name);
         try
         {
-            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            await using (var target = PrivateFiles.CreateNew(path))
             await using (var source = file.OpenReadStream())
                 await source.CopyToAsync(target, cancellationToken);
             await using var check = File.OpenRead(path);
