@@ -95,6 +95,34 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         Assert.Equal(commonExpected[20..40], Mrns(await session.SubmitAsync(common, "form[data-page=Next]")));
     }
 
+    /// <summary>
+    /// Both ways of reading a name search, and the count, are plain LINQ that SQL Server runs too: the candidates IN a
+    /// subquery of the word index (the other words checked inside it), or each patient checked by EXISTS, paged by TOP.
+    /// </summary>
+    [Fact]
+    public void BothWaysOfANameSearchTranslateForSqlServer()
+    {
+        using var db = new Core.Data.ClinicDbContext(new DbContextOptionsBuilder<Core.Data.ClinicDbContext>().UseSqlServer("Server=.;Database=KneeClinic").Options);
+        var words = Features.Patients.PatientSearch.NameWords("john smi");
+        Assert.Equal(["john", "smi"], words.Select(w => w.From));
+        var patients = db.Patients.AsNoTracking().IgnoreAutoIncludes();
+
+        var count = Features.Patients.PatientSearch.MatchingIds(db, words).Distinct().Take(1001).ToQueryString();
+        var fromWords = Features.Patients.PatientSearch.FromWordIndex(db, patients, words).OrderBy(p => p.SearchName).ThenBy(p => p.Id).Take(21).ToQueryString();
+        var inOrder = Features.Patients.PatientSearch.CheckedInOrder(db, patients, words).OrderBy(p => p.SearchName).ThenBy(p => p.Id).Take(21).ToQueryString();
+        output.WriteLine(count);
+        output.WriteLine(fromWords);
+        output.WriteLine(inOrder);
+
+        Assert.Contains("SELECT DISTINCT TOP(", count);
+        Assert.DoesNotContain("[Patients]", count);
+        Assert.Contains("[p].[Id] IN (", fromWords);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(fromWords, "EXISTS"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(inOrder, "EXISTS").Count);
+        Assert.DoesNotContain(" IN (", inOrder);
+        Assert.All(new[] { count, fromWords, inOrder }, sql => Assert.DoesNotContain("LIKE", sql));
+    }
+
     /// <summary>A search submitted (warmed once: the first compiles its queries), and the SQL of its page.</summary>
     private async Task<(Page Page, string Sql)> SearchAsync(WebSession session, params (string Name, string? Value)[] fields)
     {

@@ -116,8 +116,7 @@ public static class PatientSearch
             // Each typed word, without accents or case, is the start of a word of the name: "lefev" finds "Lefèvre", and
             // "john smi" finds John Smith. A range in the index of name words, never a LIKE '%...%' that reads every patient.
             // The longest word (the likeliest to name few patients) comes first.
-            var words = SearchKey.Words(SearchKey.Of(form.Name)).Distinct().OrderByDescending(w => w.Length)
-                .Select(w => new NameWord(w, SearchKey.After(w) ?? w + char.MaxValue)).ToList();
+            var words = NameWords(form.Name);
             // A name with no letter or digit ("%", "--") names nobody.
             if (words.Count == 0) return new PatientSearchResult(form, KeysetPage.Empty<PatientRow>(), 0);
 
@@ -153,20 +152,24 @@ public static class PatientSearch
     }
 
     /// <summary>A typed word, and the first text after every word that starts with it (see <see cref="SearchKey.After"/>).</summary>
-    private sealed record NameWord(string From, string Before);
+    internal sealed record NameWord(string From, string Before);
+
+    /// <summary>The typed words of a name search, each once, the longest first.</summary>
+    internal static List<NameWord> NameWords(string name) =>
+        [.. SearchKey.Words(SearchKey.Of(name)).Distinct().OrderByDescending(w => w.Length).Select(w => new NameWord(w, SearchKey.After(w) ?? w + char.MaxValue))];
 
     // string.Compare is only how LINQ spells SQL's >= and < on text: the database compares (ordinal in both).
 #pragma warning disable CA1309
 
     /// <summary>The patients with a word starting with the first typed word, from the index of words, each checked for the others.</summary>
-    private static IQueryable<Patient> FromWordIndex(ClinicDbContext db, IQueryable<Patient> query, List<NameWord> words)
+    internal static IQueryable<Patient> FromWordIndex(ClinicDbContext db, IQueryable<Patient> query, List<NameWord> words)
     {
         var ids = MatchingIds(db, words);
         return query.Where(p => ids.Contains(p.Id));
     }
 
     /// <summary>The ids of the patients with a word starting with each typed word (an id once per matching first word).</summary>
-    private static IQueryable<Guid> MatchingIds(ClinicDbContext db, List<NameWord> words)
+    internal static IQueryable<Guid> MatchingIds(ClinicDbContext db, List<NameWord> words)
     {
         var (from, before) = (words[0].From, words[0].Before);
         var ids = db.PatientNameWords.Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0).Select(w => w.PatientId);
@@ -177,7 +180,7 @@ public static class PatientSearch
     }
 
     /// <summary>The patients with a word starting with each typed word, each checked on the (PatientId, Word) key.</summary>
-    private static IQueryable<Patient> CheckedInOrder(ClinicDbContext db, IQueryable<Patient> query, List<NameWord> words)
+    internal static IQueryable<Patient> CheckedInOrder(ClinicDbContext db, IQueryable<Patient> query, List<NameWord> words)
     {
         foreach (var (from, before) in words)
             query = query.Where(p => db.PatientNameWords.Any(w => w.PatientId == p.Id && string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0));
