@@ -36,6 +36,7 @@ public static class Startup
         // Page views and downloads are written to the audit trail together, one transaction for all waiting at once.
         services.AddSingleton<AuditReads>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
+        services.AddSingleton<Features.Audit.AuditRecordTypes>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
