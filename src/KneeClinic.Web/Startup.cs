@@ -38,6 +38,7 @@ public static class Startup
         services.AddMemoryCache();
         services.AddScoped<Features.Dashboard.Worklists>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
+        services.AddSingleton<Features.Audit.AuditRecordTypes>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>

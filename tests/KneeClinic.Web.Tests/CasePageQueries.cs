@@ -38,4 +38,24 @@ public sealed class CasePageQueries(SqlLoggingClinicFactory factory) : IClassFix
         Assert.Contains(commands, c => c.Contains("ScreeningImaging"));
         Assert.DoesNotContain(commands, c => c.Contains("ScreeningMedications") && c.Contains("ScreeningImaging"));
     }
+
+    [Fact]
+    public async Task TheCasePageReadsTheStaffAndThePublishedLanguagesOnceEach()
+    {
+        var (session, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow, eligible: true);
+        while (factory.Logs.Lines.TryDequeue(out _)) { }
+
+        var page = await session.GetAsync($"/Cases/Details/{caseId}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand")).ToList();
+        // The names of the staff mentioned and the clinicians offered: one read of the accounts besides the sign-in check.
+        Assert.Single(commands, c => c.Contains("\"AspNetUserRoles\""));
+        Assert.Equal(2, commands.Count(c => c.Contains("\"AspNetUsers\"")));
+        // The languages of the written form and of the short forms, and the case's consent forms: one read each.
+        Assert.Equal(2, commands.Count(c => c.Contains("\"ConsentTemplateVersions\"")));
+        Assert.DoesNotContain(commands, c => c.Contains("DISTINCT") && c.Contains("\"ConsentTemplateVersions\"") && c.Contains("ShortForm"));
+        // Each statement is a page's read, not one per row: the whole page stays a dozen statements or so.
+        Assert.True(commands.Count <= 14, string.Join(Environment.NewLine, commands));
+    }
 }

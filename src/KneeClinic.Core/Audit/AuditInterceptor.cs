@@ -113,16 +113,24 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
             after is null ? null : JsonSerializer.Serialize(after, Json));
     }
 
+    private static string EntityName(EntityEntry entry) => EntityName(entry.Metadata);
+
     // Identity's join rows have generic CLR names; the trail names them for what they are.
-    private static string EntityName(EntityEntry entry) => entry.Entity switch
+    private static string EntityName(Microsoft.EntityFrameworkCore.Metadata.IReadOnlyEntityType type) => type.ClrType switch
     {
-        IdentityUserRole<string> => "UserRole",
-        IdentityUserToken<string> => "UserToken",
-        IdentityUserClaim<string> => "UserClaim",
-        IdentityUserLogin<string> => "UserLogin",
-        IdentityRoleClaim<string> => "RoleClaim",
-        _ => entry.Metadata.DisplayName(),
+        var t when typeof(IdentityUserRole<string>).IsAssignableFrom(t) => "UserRole",
+        var t when typeof(IdentityUserToken<string>).IsAssignableFrom(t) => "UserToken",
+        var t when typeof(IdentityUserClaim<string>).IsAssignableFrom(t) => "UserClaim",
+        var t when typeof(IdentityUserLogin<string>).IsAssignableFrom(t) => "UserLogin",
+        var t when typeof(IdentityRoleClaim<string>).IsAssignableFrom(t) => "RoleClaim",
+        _ => type.DisplayName(),
     };
+
+    /// <summary>The record names this model's changes are written under in the trail (events add their own, such as "Account").</summary>
+    public static IEnumerable<string> RecordNames(Microsoft.EntityFrameworkCore.Metadata.IModel model) => model.GetEntityTypes()
+        .Where(t => !typeof(AuditEntry).IsAssignableFrom(t.ClrType) && !typeof(Patients.PatientNameWord).IsAssignableFrom(t.ClrType)
+            && !typeof(DataProtectionKey).IsAssignableFrom(t.ClrType))
+        .Select(EntityName);
 
     private static object? Show(Microsoft.EntityFrameworkCore.Metadata.IProperty property, object? value) => value switch
     {

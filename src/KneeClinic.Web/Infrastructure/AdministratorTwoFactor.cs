@@ -28,8 +28,10 @@ public sealed class AdministratorTwoFactorFilter(IOptions<SecurityOptions> optio
         if (principal.Identity?.IsAuthenticated != true || !principal.IsInRole(Roles.Administrator)) return;
         var metadata = context.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutTwoFactorAttribute>().Any()) return;
-        // The security stamp check has loaded this user in the same request, so this is not another query.
-        if (await users.GetUserAsync(principal) is not { } user || await users.GetTwoFactorEnabledAsync(user)) return;
+        // The sign-in check read it with the security stamp in this request; the account is read again only when it did not run.
+        var enabled = SignInCheck.TwoFactorEnabled(context.HttpContext)
+            ?? (await users.GetUserAsync(principal) is { } user ? await users.GetTwoFactorEnabledAsync(user) : (bool?)null);
+        if (enabled != false) return;
 
         // Saved here: the result filters that save TempData do not run when an authorization filter answers.
         var data = tempData.GetTempData(context.HttpContext);

@@ -51,8 +51,19 @@ public static class SignInCheck
             || context.Principal.FindFirst(claims.SecurityStampClaimType)?.Value is not { } stamp)
             return false;
         var db = services.GetRequiredService<ClinicDbContext>();
-        return await db.Users.AnyAsync(u => u.Id == userId && u.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+        // The same read says whether the account has two-factor login, which the administrators' filter needs on every
+        // page of theirs: turning it on or off changes the stamp, so it is as current as the stamp is.
+        var twoFactor = await db.Users.Where(u => u.Id == userId && u.SecurityStamp == stamp).Select(u => (bool?)u.TwoFactorEnabled)
+            .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+        if (twoFactor is null) return false;
+        context.HttpContext.Items[TwoFactorKey] = twoFactor.Value;
+        return true;
     }
+
+    private const string TwoFactorKey = "KneeClinic.SignInCheckTwoFactor";
+
+    /// <summary>Whether the signed-in account has two-factor login, as this request's sign-in check read it; null when it did not run.</summary>
+    public static bool? TwoFactorEnabled(HttpContext context) => context.Items[TwoFactorKey] as bool?;
 
     /// <summary>Goes right after UseAuthentication: throws again a sign-in check that failed, except while the error page is shown.</summary>
     public static IApplicationBuilder UseSignInCheckFailures(this IApplicationBuilder app) => app.Use(async (context, next) =>

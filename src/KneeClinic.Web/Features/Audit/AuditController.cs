@@ -17,10 +17,10 @@ namespace KneeClinic.Web.Features.Audit;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AuditController(ClinicDbContext db, AuditReads reads, ClinicClock clock) : Controller
+public sealed class AuditController(ClinicDbContext db, AuditReads reads, AuditRecordTypes types, ClinicClock clock) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, clock, new AuditFilter(), null));
+    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, types, clock, new AuditFilter(), null));
 
     [HttpPost]
     [ActionName("Index")]
@@ -28,8 +28,8 @@ public sealed class AuditController(ClinicDbContext db, AuditReads reads, Clinic
     {
         var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
         return View(ModelState.IsValid
-            ? await AuditSearch.PageAsync(db, clock, filter, patientId)
-            : await AuditSearch.EmptyAsync(db, filter));
+            ? await AuditSearch.PageAsync(db, types, clock, filter, patientId)
+            : await AuditSearch.EmptyAsync(db, types, filter));
     }
 
     /// <summary>Every entry the filter matches as CSV, oldest first; the export itself is audited with its filter.</summary>
@@ -37,12 +37,12 @@ public sealed class AuditController(ClinicDbContext db, AuditReads reads, Clinic
     public async Task<IActionResult> Export(AuditFilter filter)
     {
         var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
-        if (!ModelState.IsValid) return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
+        if (!ModelState.IsValid) return View(nameof(Index), await AuditSearch.EmptyAsync(db, types, filter));
 
         if (await AuditSearch.AllAsync(db, clock, filter, patientId) is not { } rows)
         {
             ModelState.AddModelError("", $"More than {AuditSearch.ExportLimit:N0} entries match. Narrow the filter, for example to fewer dates, and export again.");
-            return View(nameof(Index), await AuditSearch.EmptyAsync(db, filter));
+            return View(nameof(Index), await AuditSearch.EmptyAsync(db, types, filter));
         }
         await reads.RecordAsync(AuditEntry.Event(AuditAction.Exported, "AuditTrail", "", patientId,
             JsonSerializer.Serialize(new { filter.UserId, PatientId = patientId, filter.Entity, Action = filter.Operation?.ToString(), filter.From, filter.To, Rows = rows.Count })));

@@ -120,7 +120,7 @@ public static class AuditSearch
         return patientId;
     }
 
-    public static async Task<AuditPage> PageAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
+    public static async Task<AuditPage> PageAsync(ClinicDbContext db, AuditRecordTypes types, ClinicClock clinic, AuditFilter filter, Guid? patientId)
     {
         var entries = Filtered(db, clinic, filter, patientId);
         var matches = await Keyset.CountUpToAsync(entries, Pager.CountCap);
@@ -129,11 +129,11 @@ public static class AuditSearch
             (string text, out long sequence) => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sequence),
             filter, AuditPage.PageSize, Row(db));
         var rows = new KeysetPage<AuditRow>([.. page.Rows.Select(e => e.ToRow(clinic))], page.HasPrevious, page.HasNext, page.CursorLost);
-        return new AuditPage(filter, rows, matches, await UsersAsync(db), await EntitiesAsync(db));
+        return new AuditPage(filter, rows, matches, await UsersAsync(db), await types.NamesAsync(db));
     }
 
-    public static async Task<AuditPage> EmptyAsync(ClinicDbContext db, AuditFilter filter) =>
-        new(filter, KeysetPage.Empty<AuditRow>(), 0, await UsersAsync(db), await EntitiesAsync(db));
+    public static async Task<AuditPage> EmptyAsync(ClinicDbContext db, AuditRecordTypes types, AuditFilter filter) =>
+        new(filter, KeysetPage.Empty<AuditRow>(), 0, await UsersAsync(db), await types.NamesAsync(db));
 
     /// <summary>Every matching entry, oldest first; null when more than <see cref="ExportLimit"/> match.</summary>
     public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)
@@ -171,7 +171,4 @@ public static class AuditSearch
     private static async Task<IReadOnlyList<SelectListItem>> UsersAsync(ClinicDbContext db) =>
         await db.Users.AsNoTracking().OrderBy(u => u.DisplayName)
             .Select(u => new SelectListItem($"{u.DisplayName} ({u.Email})", u.Id)).ToListAsync();
-
-    private static async Task<IReadOnlyList<string>> EntitiesAsync(ClinicDbContext db) =>
-        await db.AuditEntries.Select(e => e.Entity).Distinct().OrderBy(e => e).ToListAsync();
 }

@@ -91,23 +91,34 @@ public sealed class CasePage
         var injection = await db.Injections.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == id);
         var visits = await db.FollowUpVisits.AsNoTracking().Where(v => v.CaseId == id).OrderBy(v => v.DueOn).ToListAsync();
         var events = await db.AdverseEvents.AsNoTracking().Where(e => e.CaseId == id).OrderByDescending(e => e.OnsetOn).ToListAsync();
-        var clinicians = await ActiveCliniciansAsync(db);
 
         var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById, injection?.ClinicianId }
             .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId, p.DiscardedById }))
             .Concat(visits.Select(v => v.ClinicianId)).Concat(events.SelectMany(e => new[] { e.ReportedById, e.EnteredInErrorById }))
             .OfType<string>().Distinct().ToList();
-        var staff = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName);
+        // The names of the staff the page mentions and the active clinicians it offers as operator or verifier, in one
+        // read of the staff accounts.
+        var people = await db.Users.AsNoTracking()
+            .Select(u => new
+            {
+                u.Id,
+                u.DisplayName,
+                ActiveClinician = u.DisabledAt == null
+                    && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Clinician)),
+            })
+            .Where(u => u.ActiveClinician || staffIds.Contains(u.Id))
+            .ToListAsync();
+        var staff = people.Where(u => staffIds.Contains(u.Id)).ToDictionary(u => u.Id, u => u.DisplayName);
+        var clinicians = people.Where(u => u.ActiveClinician).OrderBy(u => u.DisplayName).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
         var s = c.Screening;
-        var languages = await db.ConsentTemplateVersions
-            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
-                && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.CellSource == c.CellSource))
-            .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
-        var shortFormLanguages = await db.ConsentTemplateVersions
-            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published
-                && db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Kind == Core.Consent.TemplateKind.ShortForm))
-            .Select(v => v.Language).Distinct().OrderBy(l => l).ToListAsync();
+        // The languages of the published written forms for this case's cell source, and of the published short forms,
+        // from one read of the published versions (a handful of rows).
+        var published = await db.ConsentTemplateVersions
+            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published)
+            .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { v.Language, t.CellSource, t.Kind })
+            .Distinct().ToListAsync();
+        var languages = published.Where(x => x.CellSource == c.CellSource).Select(x => x.Language).Distinct().Order().ToList();
+        var shortFormLanguages = published.Where(x => x.Kind == Core.Consent.TemplateKind.ShortForm).Select(x => x.Language).Distinct().Order().ToList();
         DateOnly Day(DateTimeOffset at) => clock.DateOf(at);
         return new CasePage
         {

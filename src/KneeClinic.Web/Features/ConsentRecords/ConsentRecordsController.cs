@@ -25,21 +25,32 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
         ClinicOptions.CheckFilterDates(ModelState, filter.From, filter.To);
         if (!ModelState.IsValid) return View(new ConsentRecordList(filter, KeysetPage.Empty<ConsentRecordRow>(), 0, await CodesAsync()));
 
-        var rows = db.ConsentDocuments.AsNoTracking()
+        var documents = db.ConsentDocuments.AsNoTracking();
+        if (filter.Status is { } status) documents = documents.Where(d => d.Status == status);
+        if (filter.From is { } from) { var start = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue)); documents = documents.Where(d => d.GeneratedAt >= start); }
+        if (filter.To is { } to) { var end = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); documents = documents.Where(d => d.GeneratedAt < end); }
+        // A signed or withdrawn consent must have its scan; one without is a gap in the record.
+        if (filter.MissingScan) documents = documents.Where(d => d.Status != ConsentStatus.Generated && d.Status != ConsentStatus.Voided && d.Signature == null);
+        // The template's code, version and language are on the template version (the code on its template): read them
+        // only when the filter names one.
+        var language = ConsentLanguage.From(filter.Language);
+        if (!string.IsNullOrEmpty(filter.Template) || filter.Version is not null || language is not null)
+        {
+            var versions = db.ConsentTemplateVersions.AsQueryable();
+            if (filter.Version is { } version) versions = versions.Where(v => v.Version == version);
+            if (language is not null) versions = versions.Where(v => v.Language == language);
+            if (!string.IsNullOrEmpty(filter.Template)) versions = versions.Where(v => db.ConsentTemplates.Any(t => t.Id == v.TemplateId && t.Code == filter.Template));
+            documents = documents.Where(d => versions.Any(v => v.Id == d.TemplateVersionId));
+        }
+
+        // Counted over the documents alone: the page's joins (template version, template, case, patient) follow required
+        // foreign keys, so they never drop a document, and through them the count of 1,001 rows cost four lookups a row.
+        var matches = await Keyset.CountUpToAsync(documents, Pager.CountCap);
+        var rows = documents
             .Join(db.ConsentTemplateVersions, d => d.TemplateVersionId, v => v.Id, (d, v) => new { d, v })
             .Join(db.ConsentTemplates, x => x.v.TemplateId, t => t.Id, (x, t) => new { x.d, x.v, t })
             .Join(db.Cases, x => x.d.CaseId, c => c.Id, (x, c) => new { x.d, x.v, x.t, c.PatientId })
             .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.d, x.v, x.t, p });
-        if (filter.Status is { } status) rows = rows.Where(x => x.d.Status == status);
-        if (!string.IsNullOrEmpty(filter.Template)) rows = rows.Where(x => x.t.Code == filter.Template);
-        if (filter.Version is { } version) rows = rows.Where(x => x.v.Version == version);
-        if (ConsentLanguage.From(filter.Language) is { } language) rows = rows.Where(x => x.v.Language == language);
-        if (filter.From is { } from) { var start = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt >= start); }
-        if (filter.To is { } to) { var end = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue)); rows = rows.Where(x => x.d.GeneratedAt < end); }
-        // A signed or withdrawn consent must have its scan; one without is a gap in the record.
-        if (filter.MissingScan) rows = rows.Where(x => x.d.Status != ConsentStatus.Generated && x.d.Status != ConsentStatus.Voided && x.d.Signature == null);
-
-        var matches = await Keyset.CountUpToAsync(rows, Pager.CountCap);
         // Newest first, then by id so the order is unique; seek from the row a page link names, never OFFSET.
         var order = Keyset.OrderBy(rows, x => x.d.GeneratedAt, descending: true).ThenBy(x => x.d.Id, descending: true);
         // One statement: the patient and the person who obtained consent come in by join, not one query per row.

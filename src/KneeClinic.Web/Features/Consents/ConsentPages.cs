@@ -16,32 +16,32 @@ public static class ConsentRows
 {
     public static async Task<List<ConsentRow>> ForCaseAsync(ClinicDbContext db, Guid caseId)
     {
-        // A case has a handful of consent forms: load them (without their PDF bytes) and their template versions.
+        // A case has a handful of consent forms: read them (without their PDF bytes) with their template versions' code,
+        // version and language in one statement (the joins follow required keys).
         var documents = await db.ConsentDocuments.AsNoTracking().Where(d => d.CaseId == caseId)
-            .Select(d => new
+            .Join(db.ConsentTemplateVersions, d => d.TemplateVersionId, v => v.Id, (d, v) => new { d, v })
+            .Join(db.ConsentTemplates, x => x.v.TemplateId, t => t.Id, (x, t) => new
             {
-                d.Id,
-                d.DocumentNumber,
-                d.Status,
-                d.TemplateVersionId,
-                d.GeneratedAt,
-                d.Signature,
-                d.WithdrawalReason,
-                d.VoidReason,
-                d.Version,
-                d.Route,
-                d.ShortFormLanguage,
-                d.LargePrint,
-                HasHtml = d.AccessibleHtml != null
+                x.d.Id,
+                x.d.DocumentNumber,
+                x.d.Status,
+                t.Code,
+                x.v.Version,
+                x.v.Language,
+                x.d.GeneratedAt,
+                x.d.Signature,
+                x.d.WithdrawalReason,
+                x.d.VoidReason,
+                RowVersion = x.d.Version,
+                x.d.Route,
+                x.d.ShortFormLanguage,
+                x.d.LargePrint,
+                HasHtml = x.d.AccessibleHtml != null
             })
             .ToListAsync();
-        var versionIds = documents.Select(d => d.TemplateVersionId).Distinct().ToList();
-        var versions = await db.ConsentTemplateVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
-            .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { v.Id, t.Code, v.Version, v.Language })
-            .ToDictionaryAsync(v => v.Id);
         return documents
-            .Select(d => new ConsentRow(d.Id, d.DocumentNumber, d.Status, versions[d.TemplateVersionId].Code, versions[d.TemplateVersionId].Version,
-                versions[d.TemplateVersionId].Language, d.GeneratedAt, d.Signature?.SignedAt, d.WithdrawalReason, d.VoidReason, d.Version, d.Signature is not null,
+            .Select(d => new ConsentRow(d.Id, d.DocumentNumber, d.Status, d.Code, d.Version,
+                d.Language, d.GeneratedAt, d.Signature?.SignedAt, d.WithdrawalReason, d.VoidReason, d.RowVersion, d.Signature is not null,
                 d.Route, d.ShortFormLanguage, d.Signature?.RepresentativeName is { Length: > 0 } name
                     ? $"{name} ({d.Signature.RepresentativeRelationship}; {d.Signature.RepresentativeAuthority})" : null, d.LargePrint, d.HasHtml))
             .OrderByDescending(r => r.GeneratedAt)
