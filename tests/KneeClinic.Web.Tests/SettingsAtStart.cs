@@ -49,12 +49,19 @@ public sealed class SettingsAtStart
     public async Task SqliteItselfWaitsForAnotherWritersLockForTheWholeCommandTimeout()
     {
         using var factory = new ClinicFactory();
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Core.Data.ClinicDbContext>();
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout";
-        Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+        // Set once per pooled connection: it must hold on every later use of the same native connection too.
+        var handles = new List<object>();
+        for (var use = 0; use < 3; use++)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Core.Data.ClinicDbContext>();
+            await db.Database.OpenConnectionAsync();
+            handles.Add(((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).Handle!);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        Assert.True(handles.Distinct(ReferenceEqualityComparer.Instance).Count() < handles.Count, "The pool never gave the same connection twice.");
     }
 
     [Fact]
