@@ -10,6 +10,7 @@ using KneeClinic.Web.Features.Consents;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -127,6 +128,14 @@ public static class Startup
         // The app does not start on Clinic settings a consent form would print wrongly; the message names the setting.
         services.AddOptions<ClinicOptions>().BindConfiguration("Clinic").ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClinicOptions>, ClinicOptions.Validator>();
+        // In Production the app answers only for its public address: a request naming another host is refused (400) before
+        // anything can print or link to that name. AllowedHosts set to names of its own (not "*") is kept as it is.
+        if (builder.Environment.IsProduction())
+            services.AddOptions<HostFilteringOptions>().PostConfigure<IOptions<ClinicOptions>>((hosts, clinic) =>
+            {
+                if ((hosts.AllowedHosts is not { Count: > 0 } || hosts.AllowedHosts.Contains("*")) && clinic.Value.PublicHost is { } host)
+                    hosts.AllowedHosts = [host];
+            });
         services.AddSingleton<ConsentTemplateLibrary>();
         services.AddSingleton<ScanStore>();
         services.AddScoped<ConsentGeneration>();

@@ -126,6 +126,8 @@ public static class LoadRun
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
         start.Environment["Clinic__PublicBaseUrl"] = "https://clinic.example";
+        // wrk and the sign-in client name the loopback address, not the clinic's host, which Production alone would allow.
+        start.Environment["AllowedHosts"] = "127.0.0.1";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
     }
 

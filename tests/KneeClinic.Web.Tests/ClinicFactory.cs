@@ -48,6 +48,12 @@ public class ClinicFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Sqlite", "");
         // The clinic's zone defaults to the machine's; the tests type their times in UTC wherever they run.
         builder.UseSetting("Clinic:TimeZone", "UTC");
+        if (Environment == "Production")
+        {
+            // Production requires the public address; the tests' requests name localhost or it.
+            builder.UseSetting("Clinic:PublicBaseUrl", "https://clinic.example");
+            builder.UseSetting("AllowedHosts", "localhost;clinic.example");
+        }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         ConfigureSecurity(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));

@@ -46,6 +46,7 @@ public sealed class ClinicNetworkDeployment
             Assert.Equal(subnet, environment["Network__KnownProxyNetworks__0"].ToString());
             Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"].ToString());
             Assert.Equal("false", environment["Database__MigrateAtStartup"].ToString());
+            Assert.Contains("KNEECLINIC_PUBLIC_URL:?", environment["Clinic__PublicBaseUrl"].ToString());
             Assert.Equal(AppLogin, Login(environment["ConnectionStrings__SqlServer"].ToString()!));
         }
         // Only nginx is published; nobody but the migrator connects as the owner, and nobody as sa.
@@ -137,6 +138,7 @@ public sealed class ClinicNetworkDeployment
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             builder.Configuration["Database:DataDirectory"] = folder;
+            builder.Configuration["Clinic:PublicBaseUrl"] = "https://clinic.example";
             builder.AddKneeClinic();
             await using var app = builder.Build();
             var output = new StringWriter();

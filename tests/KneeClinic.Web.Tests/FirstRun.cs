@@ -81,6 +81,7 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         var folder = Directory.CreateTempSubdirectory("kneeclinic-prod-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["Database:DataDirectory"] = folder;
+        builder.Configuration["Clinic:PublicBaseUrl"] = "https://clinic.example";
         builder.AddKneeClinic();
         await using var app = builder.Build();
         await app.PrepareDatabaseAsync();

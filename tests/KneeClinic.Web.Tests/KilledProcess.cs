@@ -213,6 +213,7 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             ("--Security:RequireTwoFactorForAdministrators", "false"),
             // Production without the TLS proxy in front: plain HTTP on loopback, cookies without Secure.
             ("--Network:RequireHttps", "false"),
+            ("--Clinic:PublicBaseUrl", "https://clinic.example"), ("--AllowedHosts", "127.0.0.1;localhost"),
         })
         {
             start.ArgumentList.Add(name);

@@ -126,8 +126,9 @@ public sealed class ClinicOptions
         : null;
 
     /// <summary>
-    /// The address printed in every form's QR code, e.g. https://clinic.example. Empty: taken from the request,
-    /// which behind a proxy may be an internal name, so production sets it.
+    /// The address printed in every form's QR code, e.g. https://clinic.example. Required in Production, where the app
+    /// also answers requests for this host only (AllowedHosts follows it unless set to names of its own). Outside
+    /// Production it may be left empty on a developer's machine: the request's address is used.
     /// </summary>
     public string PublicBaseUrl { get; set; } = "";
 
@@ -185,11 +186,32 @@ public sealed class ClinicOptions
         return problem.Length == 0;
     }
 
-    public sealed class Validator : Microsoft.Extensions.Options.IValidateOptions<ClinicOptions>
+    /// <summary>
+    /// What is wrong with <see cref="PublicBaseUrl"/>; null when nothing. In Production it is required, over HTTPS:
+    /// the request's own Host header can be forged, and it would end up in the QR code of a permanent consent form.
+    /// </summary>
+    public string? PublicAddressProblem(bool production)
     {
-        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ClinicOptions options) => options.IsValid(out var problem)
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail("The Clinic settings are not valid: " + problem);
+        if (string.IsNullOrWhiteSpace(PublicBaseUrl))
+            return production
+                ? "Clinic:PublicBaseUrl must be set in Production: the address staff and patients use, such as https://clinic.example. "
+                    + "Every consent form's QR code points there, and the app answers requests for that host only."
+                : null;
+        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var address) || address.Scheme is not ("https" or "http")
+            || address.Query.Length > 0 || address.Fragment.Length > 0 || address.UserInfo.Length > 0)
+            return $"Clinic:PublicBaseUrl '{PublicBaseUrl}' must be an address such as https://clinic.example (no query, fragment or user name).";
+        return production && address.Scheme != "https" ? $"Clinic:PublicBaseUrl '{PublicBaseUrl}' must start with https:// in Production." : null;
+    }
+
+    /// <summary>The host name of <see cref="PublicBaseUrl"/> (in its ASCII form), or null when it is not set.</summary>
+    public string? PublicHost => Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var address) ? address.IdnHost : null;
+
+    public sealed class Validator(IHostEnvironment environment) : Microsoft.Extensions.Options.IValidateOptions<ClinicOptions>
+    {
+        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ClinicOptions options) =>
+            (options.IsValid(out var problem) ? options.PublicAddressProblem(environment.IsProduction()) : problem) is { } found
+                ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail("The Clinic settings are not valid: " + found)
+                : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
     }
 }
 
