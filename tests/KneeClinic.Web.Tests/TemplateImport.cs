@@ -4,6 +4,7 @@ using KneeClinic.Core.Screening;
 using KneeClinic.Core.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
@@ -61,5 +62,59 @@ public sealed class TemplateImport(MixedTemplatesFactory factory) : IClassFixtur
 
         Assert.Contains("The form cannot print these characters: 芳 王", refused.Document.QuerySelector("#flash-error")!.TextContent);
         Assert.False(await factory.QueryAsync(db => db.ConsentDocuments.AnyAsync(d => d.CaseId == caseId)));
+    }
+}
+
+/// <summary>The app on a copy of the shipped template files, which a test may change after the start imported them.</summary>
+public sealed class ShippedTemplatesFactory : ClinicFactory
+{
+    public string TemplateFolder { get; } = Directory.CreateTempSubdirectory("kneeclinic-templates-").FullName;
+
+    public ShippedTemplatesFactory()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "KneeClinic.sln"))) repository = repository.Parent!;
+        foreach (var file in Directory.GetFiles(Path.Combine(repository.FullName, "templates", "consent"), "*.md"))
+            File.Copy(file, Path.Combine(TemplateFolder, Path.GetFileName(file)));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Clinic:TemplateDirectory", TemplateFolder);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (Directory.Exists(TemplateFolder)) Directory.Delete(TemplateFolder, recursive: true);
+    }
+}
+
+/// <summary>Later starts: the files already imported add nothing, and published wording changed in place is still reported.</summary>
+public sealed class TemplateImportAtLaterStarts(ShippedTemplatesFactory factory) : IClassFixture<ShippedTemplatesFactory>
+{
+    private async Task<int> ImportAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Features.Consents.ConsentTemplateLibrary>().ImportAsync(
+            scope.ServiceProvider.GetRequiredService<Core.Data.ClinicDbContext>(), factory.Clock);
+    }
+
+    [Fact]
+    public async Task UnchangedFilesAddNothingAndAFileChangedWithoutANewVersionIsReported()
+    {
+        var files = Directory.GetFiles(factory.TemplateFolder, "*.md").Length;
+        Assert.Equal(files, await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync()));
+
+        Assert.Equal(0, await ImportAsync());
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("differs from published"));
+
+        var adipose = Path.Combine(factory.TemplateFolder, "adipose.en.md");
+        File.AppendAllText(adipose, "\nOne more sentence, added without a new version number.\n");
+        Assert.Equal(0, await ImportAsync());
+
+        Assert.Contains(factory.Logs.Lines, l => l.Contains("adipose.en.md differs from published consent-adipose v2 (en)"));
+        Assert.Equal(files, await factory.QueryAsync(db => db.ConsentTemplateVersions.CountAsync()));
     }
 }

@@ -20,6 +20,12 @@ public readonly partial record struct ConsentLanguage : IComparable<ConsentLangu
 
     public string Tag => _tag ?? English.Tag;
 
+    // Equal when they read the same (the default is English, as its tag says): EF Core's compiled model keeps a property's
+    // default as the stored value and reads it back through the converter, and must find it equal to the default.
+    public bool Equals(ConsentLanguage other) => Tag == other.Tag;
+
+    public override int GetHashCode() => Tag.GetHashCode(StringComparison.Ordinal);
+
     /// <summary>"Spanish (español)"; just "English" where both names are the same; the tag where .NET knows no name.</summary>
     public string Name
     {

@@ -15,6 +15,12 @@ public readonly record struct DocumentNumber
 
     public string Value => _value ?? "";
 
+    // Equal when they read the same (the empty default and an empty stored one are one): EF Core's compiled model keeps a property's
+    // default as the stored value and reads it back through the converter, and must find it equal to the default.
+    public bool Equals(DocumentNumber other) => Value == other.Value;
+
+    public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
+
     public static DocumentNumber New(DateTimeOffset now) => new($"KC-{now.Year}-{RandomCode.New(8)}");
 
     /// <summary>A number as typed from the paper or read from its QR code: trimmed, upper case.</summary>

@@ -19,6 +19,12 @@ public readonly partial record struct Mrn : IComparable<Mrn>
 
     public string Value => _value ?? "";
 
+    // Equal when they read the same (the empty default and an empty stored one are one): EF Core's compiled model keeps a property's
+    // default as the stored value and reads it back through the converter, and must find it equal to the default.
+    public bool Equals(Mrn other) => Value == other.Value;
+
+    public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
+
     /// <summary>An MRN as typed (" k-12 " is "K-12"), or null when it is empty, too long, or holds other characters.</summary>
     public static Mrn? From(string? typed) =>
         typed?.Trim().ToUpperInvariant() is { Length: > 0 and <= MaxLength } clean && Allowed().IsMatch(clean) ? new Mrn(clean) : null;

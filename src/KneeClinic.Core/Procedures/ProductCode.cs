@@ -15,6 +15,12 @@ public readonly record struct ProductCode
 
     public string Value => _value ?? "";
 
+    // Equal when they read the same (the empty default and an empty stored one are one): EF Core's compiled model keeps a property's
+    // default as the stored value and reads it back through the converter, and must find it equal to the default.
+    public bool Equals(ProductCode other) => Value == other.Value;
+
+    public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
+
     public static ProductCode New() => new(Prefix + RandomCode.New(10));
 
     /// <summary>A code as typed or scanned: trimmed, upper case.</summary>

@@ -170,6 +170,26 @@ public sealed partial class ConsentTemplateText
         _ => [],
     };
 
+    /// <summary>
+    /// Only the YAML header between the opening --- lines, without reading or checking the wording; null when it cannot be
+    /// read that simply (<see cref="Parse"/> then says why).
+    /// </summary>
+    public static ConsentTemplateHeader? HeaderOf(string source)
+    {
+        var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        if (lines is not ["---", ..]) return null;
+        var end = Array.FindIndex(lines, 1, l => l is "---" or "...");
+        if (end < 0) return null;
+        try
+        {
+            return Yaml.Deserialize<ConsentTemplateHeader>(string.Join('\n', lines[1..end]));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return null;
+        }
+    }
+
     public static ConsentTemplateText Parse(string source)
     {
         MarkdownDocument markdown;
