@@ -31,7 +31,7 @@ public sealed class DashboardPage
     public required bool AllClinicians { get; init; }
     public required DateOnly Today { get; init; }
 
-    /// <summary>One page of the open cases, by patient name; the view groups the page's rows by stage.</summary>
+    /// <summary>One page of the open cases, the most recently opened first; the view groups the page's rows by stage.</summary>
     public required KeysetPage<CaseLine> Cases { get; init; }
     public required IReadOnlyList<OverdueVisit> Overdue { get; init; }
 
@@ -42,6 +42,9 @@ public sealed class DashboardPage
     public IReadOnlyList<DueVisit> DueThisWeek { get; init; } = [];
     public required IReadOnlyList<OpenEvent> OpenEvents { get; init; }
     public required IReadOnlyList<AwaitingSignature> Awaiting { get; init; }
+
+    /// <summary>See <see cref="WorklistGroups.Version"/>.</summary>
+    public string WorklistVersion { get; init; } = "";
 
     public Pager Pager => Pager.Of(Cases, c => c.CaseId.ToString(),
         AllClinicians ? new Dictionary<string, string> { ["all"] = "true" } : new Dictionary<string, string>(), post: false);
@@ -123,6 +126,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             DueThisWeek = groups.DueThisWeek,
             OpenEvents = groups.OpenEvents,
             Awaiting = groups.Awaiting,
+            WorklistVersion = groups.Version,
         });
     }
 }

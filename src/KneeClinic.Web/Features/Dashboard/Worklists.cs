@@ -14,7 +14,11 @@ namespace KneeClinic.Web.Features.Dashboard;
 
 /// <summary>The groups beside the dashboard's cases, each the most urgent <see cref="DashboardController.GroupLimit"/> rows and one more.</summary>
 public sealed record WorklistGroups(IReadOnlyList<OverdueVisit> Overdue, IReadOnlyList<DueVisit> DueNow, IReadOnlyList<DueVisit> DueThisWeek,
-    IReadOnlyList<OpenEvent> OpenEvents, IReadOnlyList<AwaitingSignature> Awaiting);
+    IReadOnlyList<OpenEvent> OpenEvents, IReadOnlyList<AwaitingSignature> Awaiting)
+{
+    /// <summary>Whose lists, for which day, as of which change: the same text for the same lists, so their HTML can be kept too.</summary>
+    public string Version { get; init; } = "";
+}
 
 /// <summary>
 /// A clinician's work lists (or everyone's): visits overdue, due now and opening this week, open adverse events, and
@@ -44,7 +48,7 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
         var key = (typeof(Worklists), clinicianId ?? "");
         if (cache.TryGetValue(key, out Kept? kept) && kept!.LastChange == lastChange && kept.Today == today) return kept.Groups;
 
-        var groups = await ReadAsync(clinicianId, today);
+        var groups = await ReadAsync(clinicianId, today) with { Version = $"{clinicianId ?? "all"}|{today:yyyy-MM-dd}|{lastChange}" };
         cache.Set(key, new Kept(lastChange, today, groups), MostStale);
         return groups;
     }
