@@ -104,16 +104,16 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             HasImaging = x.Case.Screening.Imaging.Any(),
             // (A printed form counts only at the Eligible stage, before the injection: see CasePage.Next.)
             Printed = db.ConsentDocuments.Any(d => d.CaseId == x.Case.Id && d.Status == ConsentStatus.Generated),
-            // The next scheduled visit, by the (CaseId, DueOn) index: a few scalar lookups per row of the page, not the case's whole graph.
+            // The next scheduled visit's id, by the (CaseId, DueOn) index: one scalar lookup per row of the page.
             NextId = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (Guid?)v.Id).FirstOrDefault(),
-            NextLabel = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => v.Label).FirstOrDefault(),
-            NextDue = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.DueOn).FirstOrDefault(),
-            NextOpens = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowOpens).FirstOrDefault(),
-            NextCloses = db.FollowUpVisits.Where(v => v.CaseId == x.Case.Id && v.Status == VisitStatus.Scheduled).OrderBy(v => v.DueOn).Select(v => (DateOnly?)v.WindowCloses).FirstOrDefault(),
         });
+        // Those visits themselves, by primary key: at most a page's worth of ids, sent as one parameter (a JSON array), not one each.
+        var nextIds = page.Rows.Where(o => o.NextId is not null).Select(o => o.NextId!.Value).ToList();
+        var next = nextIds.Count == 0 ? [] : await db.FollowUpVisits.AsNoTracking().Where(v => EF.Parameter(nextIds).Contains(v.Id))
+            .Select(v => new { v.Id, Visit = new NextVisit(v.Label, v.DueOn, v.WindowOpens, v.WindowCloses) }).ToDictionaryAsync(v => v.Id, v => v.Visit);
         var caseLines = page.Rows.Select(o => new CaseLine(o.Id, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Knee, o.CellSource, o.Stage,
             CasePage.Next(new CaseState(o.Stage, o.CellSource, o.HasCheckup, o.HasImaging, o.Printed,
-                o.NextId is null ? null : new NextVisit(o.NextLabel!, o.NextDue!.Value, o.NextOpens!.Value, o.NextCloses!.Value)), today)));
+                o.NextId is { } nextId ? next.GetValueOrDefault(nextId) : null), today)));
 
         var groups = await worklists.ForAsync(all ? null : me, today);
         return View(new DashboardPage

@@ -53,16 +53,19 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
         return groups;
     }
 
-    /// <summary>The sequence number of the last row the app added, changed or deleted (the (Action, Sequence) index gives each at once).</summary>
+    /// <summary>
+    /// The sequence number of the last row the app added, changed or deleted: one statement, whose three maxima the
+    /// (Action, Sequence) index gives each at once.
+    /// </summary>
     private async Task<long?> LastChangeAsync()
     {
-        long? last = null;
-        foreach (var action in new[] { AuditAction.Created, AuditAction.Updated, AuditAction.Deleted })
+        var last = await db.AuditEntries.Select(_ => new
         {
-            var sequence = await db.AuditEntries.Where(e => e.Action == action).MaxAsync(e => (long?)e.Sequence);
-            if (sequence > last || last is null) last = sequence;
-        }
-        return last;
+            Created = db.AuditEntries.Where(e => e.Action == AuditAction.Created).Max(e => (long?)e.Sequence),
+            Updated = db.AuditEntries.Where(e => e.Action == AuditAction.Updated).Max(e => (long?)e.Sequence),
+            Deleted = db.AuditEntries.Where(e => e.Action == AuditAction.Deleted).Max(e => (long?)e.Sequence),
+        }).FirstOrDefaultAsync();
+        return last is null ? null : new[] { last.Created, last.Updated, last.Deleted }.Max();
     }
 
     private async Task<WorklistGroups> ReadAsync(string? clinicianId, DateOnly today)
