@@ -51,4 +51,39 @@ public sealed class PrivateDataFiles
         Assert.Equal(File, System.IO.File.GetUnixFileMode(first.DatabaseFile));
         Assert.Equal(Folder, System.IO.File.GetUnixFileMode(first.DataDirectory));
     }
+
+    [Fact]
+    public async Task AScanIsStoredEncryptedAndServedAsItWasUploaded()
+    {
+        await using var clinic = new ClinicFactory();
+        var store = clinic.Services.GetRequiredService<ScanStore>();
+        var pdf = "%PDF-1.7\nMüller-Øvergård, Zoë: signed 2026-03-14\n%%EOF"u8.ToArray();
+        using var stream = new MemoryStream(pdf);
+        var stored = await store.SaveAsync(new FormFile(stream, 0, pdf.Length, "Scan", "signed.pdf"), "application/pdf");
+
+        // On disk: nothing of the scan, not even its type; its hash is the scan's own.
+        var onDisk = await System.IO.File.ReadAllBytesAsync(Path.Combine(clinic.DataDirectory, "scans", stored.FileName));
+        Assert.False(ScanStore.IsPlainScan(onDisk));
+        Assert.Equal(-1, onDisk.AsSpan().IndexOf("Müller-Øvergård"u8));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf)), stored.Sha256);
+
+        // Served decrypted, by any instance on the same database (the key ring is in it).
+        using (var served = store.Open(stored.FileName)!)
+            Assert.Equal(pdf, ReadAll(served));
+        await using var other = new ClinicInstance(clinic.DataDirectory);
+        using (var served = other.Services.GetRequiredService<ScanStore>().Open(stored.FileName)!)
+            Assert.Equal(pdf, ReadAll(served));
+
+        // A scan stored before scans were encrypted is still served as it is.
+        await System.IO.File.WriteAllBytesAsync(Path.Combine(clinic.DataDirectory, "scans", "earlier.pdf"), pdf);
+        using (var earlier = store.Open("earlier.pdf")!)
+            Assert.Equal(pdf, ReadAll(earlier));
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KneeClinic.Web.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace KneeClinic.Web.Features.Consents;
 
@@ -8,9 +9,17 @@ public sealed record StoredScan(string FileName, string ContentType, string Sha2
 /// <summary>
 /// Keeps scans of signed consent forms in the data folder under names the server chooses. The type is
 /// decided by the file's first bytes (PDF, PNG or JPEG), never by its name or the browser's claim.
+/// <para>
+/// A scan is patient data, so it is stored encrypted with a key of the app's data-protection key ring (kept in the
+/// database, itself encrypted with a certificate where one is configured) and decrypted only when served: a copy of
+/// the data folder alone, or of a backup of it, shows nothing. Its hash is the hash of the scan itself, as signed.
+/// Scans stored before encryption (they start with their own type's bytes) are still served as they are.
+/// </para>
 /// </summary>
-public sealed class ScanStore(IConfiguration configuration, IHostEnvironment environment)
+public sealed class ScanStore(IConfiguration configuration, IHostEnvironment environment, IDataProtectionProvider protection)
 {
+    private readonly IDataProtector _protector = protection.CreateProtector("KneeClinic.ConsentScans.v1");
+
     public const long MaxBytes = 10 * 1024 * 1024;
 
     private static readonly (byte[] Magic, string Type, string Extension)[] Kinds =
@@ -50,11 +59,13 @@ public sealed class ScanStore(IConfiguration configuration, IHostEnvironment env
         var path = Path.Combine(Folder, name);
         try
         {
-            await using (var target = PrivateFiles.CreateNew(path))
+            // At most MaxBytes, checked before: read whole, hashed as it is, written encrypted.
+            using var plain = new MemoryStream((int)file.Length);
             await using (var source = file.OpenReadStream())
-                await source.CopyToAsync(target, cancellationToken);
-            await using var check = File.OpenRead(path);
-            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(check, cancellationToken));
+                await source.CopyToAsync(plain, cancellationToken);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(plain.GetBuffer().AsSpan(0, (int)plain.Length)));
+            await using (var target = PrivateFiles.CreateNew(path))
+                await target.WriteAsync(_protector.Protect(plain.ToArray()), cancellationToken);
             return new StoredScan(name, contentType, hash);
         }
         catch
@@ -70,8 +81,21 @@ public sealed class ScanStore(IConfiguration configuration, IHostEnvironment env
         if (File.Exists(path)) File.Delete(path);
     }
 
-    /// <summary>The stored scan, or null when its file is gone (reported as not found, never as an error page).</summary>
-    public Stream? Open(string fileName) => File.Exists(PathOf(fileName)) ? File.OpenRead(PathOf(fileName)) : null;
+    /// <summary>The stored scan, decrypted, or null when its file is gone (reported as not found, never as an error page).</summary>
+    public Stream? Open(string fileName)
+    {
+        if (!File.Exists(PathOf(fileName))) return null;
+        var stored = File.ReadAllBytes(PathOf(fileName));
+        return new MemoryStream(IsPlainScan(stored) ? stored : _protector.Unprotect(stored), writable: false);
+    }
+
+    /// <summary>Whether the bytes are a scan as uploaded (stored before scans were encrypted), not an encrypted one.</summary>
+    public static bool IsPlainScan(ReadOnlySpan<byte> stored)
+    {
+        foreach (var (magic, _, _) in Kinds)
+            if (stored.StartsWith(magic)) return true;
+        return false;
+    }
 
     // Names come only from our own records, but never let one leave the folder.
     private string PathOf(string fileName) => Path.Combine(Folder, Path.GetFileName(fileName));
