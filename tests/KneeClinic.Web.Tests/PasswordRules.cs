@@ -59,6 +59,22 @@ public sealed class PasswordRules(ClinicFactory factory) : IClassFixture<ClinicF
         Assert.Equal("/", (await again.LogInAsync(email, ClinicFactory.Password)).Location);
     }
 
+    [Fact]
+    public async Task TheChangePasswordFormRefusesTheCurrentPasswordAsTheNewOne()
+    {
+        var email = $"same-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Clinician);
+        using var session = factory.Session();
+        await session.LogInAsync(email, ClinicFactory.Password);
+        var manage = await session.GetAsync("/Manage");
+
+        var page = await session.SubmitAsync(manage, "form[action='/Manage/ChangePassword']", Fields(
+            ("Password.CurrentPassword", ClinicFactory.Password), ("Password.NewPassword", ClinicFactory.Password), ("Password.ConfirmPassword", ClinicFactory.Password)));
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("The new password must differ from the current one.", page.Errors);
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(128)]

@@ -39,10 +39,22 @@ public sealed class PasswordPolicy : IPasswordValidator<ClinicUser>
         return null;
     }
 
-    public Task<IdentityResult> ValidateAsync(UserManager<ClinicUser> manager, ClinicUser user, string? password) =>
-        Task.FromResult(Check(password ?? "", user.Email ?? user.UserName) is { } error
-            ? IdentityResult.Failed(error)
-            : IdentityResult.Success);
+    public const string SameAsCurrentCode = "PasswordSameAsCurrent";
+
+    public Task<IdentityResult> ValidateAsync(UserManager<ClinicUser> manager, ClinicUser user, string? password)
+    {
+        if (Check(password ?? "", user.Email ?? user.UserName) is { } error) return Task.FromResult(IdentityResult.Failed(error));
+        // A change that keeps the password changes nothing: a password someone else may know stays valid. (Identity asks
+        // this before it stores the new hash, so the account's hash is still the current password's.)
+        if (user.PasswordHash is { } current && password is not null
+            && manager.PasswordHasher.VerifyHashedPassword(user, current, password) != PasswordVerificationResult.Failed)
+            return Task.FromResult(IdentityResult.Failed(new IdentityError
+            {
+                Code = SameAsCurrentCode,
+                Description = "The new password must differ from the current one.",
+            }));
+        return Task.FromResult(IdentityResult.Success);
+    }
 
     private static HashSet<string> LoadCommonPasswords()
     {
