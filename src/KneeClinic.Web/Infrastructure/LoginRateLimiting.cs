@@ -38,12 +38,30 @@ public static class LoginRateLimiting
         });
     }
 
-    /// <summary>Reads the sign-in form before the limiter runs, because a partition is chosen synchronously.</summary>
+    /// <summary>The fields that carry a credential: each must come once, in the posted form, never in the address.</summary>
+    public static readonly string[] CredentialFields = [UsernameField, "Password"];
+
+    /// <summary>
+    /// Reads the sign-in form before the limiter runs, because a partition is chosen synchronously. A credential sent
+    /// twice, or in the query string, is refused (400) before it reaches the limiter: model binding would take the query's
+    /// or one of the two values while the limit counted another, a way past the per-username limit.
+    /// </summary>
     public static void UseLoginRateLimiting(this IApplicationBuilder app)
     {
         app.Use(async (context, next) =>
         {
-            if (IsLogin(context) && context.Request.HasFormContentType) await context.Request.ReadFormAsync(context.RequestAborted);
+            if (IsLogin(context))
+            {
+                var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+                if (CredentialFields.Any(field => context.Request.Query.ContainsKey(field) || form is null || form[field].Count > 1))
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync("Sign in with the form: the email and the password once each, in the form, not in the address.",
+                        context.RequestAborted);
+                    return;
+                }
+            }
             await next(context);
         });
         app.UseRateLimiter();
@@ -54,10 +72,13 @@ public static class LoginRateLimiting
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>Normalised the way Identity normalises names, so "Ann@Clinic.test " and "ann@clinic.test" share a limit.</summary>
+    /// <summary>
+    /// Normalised by Identity's own normaliser, the one its lookup uses, so "Ann@Clinic.test ", "ann@clinic.test" and a
+    /// name spelt with look-alike characters Identity folds to the same account ("K", the Kelvin sign, is "K") share a limit.
+    /// </summary>
     private static string PostedUsername(HttpContext context) =>
         context.Request.HasFormContentType && context.Request.Form.TryGetValue(UsernameField, out var value)
-            ? value.ToString().Trim().ToUpperInvariant()
+            ? context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>().NormalizeEmail(value.ToString().Trim()) ?? ""
             : "";
 
     private static FixedWindowRateLimiterOptions Window(LoginRateLimit limit) => new()
