@@ -1,6 +1,6 @@
 using System.Net;
 using KneeClinic.Core.Staff;
-
+using Microsoft.Extensions.DependencyInjection;
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
@@ -87,6 +87,37 @@ public sealed class TwoFactorRules(SecureClinicFactory factory) : IClassFixture<
         // An older code than the last one accepted is no better; the next one is fine.
         Assert.Equal(HttpStatusCode.OK, (await TwoFactorSignInAsync(email, Totp.Code(key, now.AddSeconds(-30)))).Page.Status);
         Assert.Equal("/", (await TwoFactorSignInAsync(email, Totp.Code(key, now.AddSeconds(60)))).Page.Location);
+    }
+
+    [Fact]
+    public async Task WrongRecoveryCodesCountTowardLockoutAndALockedAccountTakesNoRecoveryCode()
+    {
+        var email = $"recovery-{Guid.NewGuid():N}@clinic.test";
+        await factory.CreateUserAsync(email, Roles.Clinician);
+        using var session = factory.Session();
+        await session.LogInAsync(email, ClinicFactory.Password);
+        var setup = await session.GetAsync(SetUpPage);
+        var key = setup.Document.QuerySelector("kbd")!.TextContent;
+        var enrolment = await session.SubmitAsync(setup, $"form[action='{SetUpPage}']", Fields(("Code", Totp.Code(key, DateTimeOffset.UtcNow))));
+        var recoveryCode = enrolment.Document.QuerySelector("ul.font-monospace li")!.TextContent.Trim();
+        var attempts = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Identity.IdentityOptions>>()
+            .Value.Lockout.MaxFailedAccessAttempts;
+
+        using var guesser = factory.Session();
+        var step = await guesser.LogInAsync(email, ClinicFactory.Password);
+        Assert.StartsWith("/Account/LoginWith2fa", step.Location);
+        Page last = step;
+        for (var i = 0; i < attempts; i++)
+        {
+            var form = await guesser.GetAsync("/Account/LoginWithRecoveryCode");
+            last = await guesser.SubmitAsync(form, "form[action^='/Account/LoginWithRecoveryCode']", Fields(("RecoveryCode", $"WRONG-{i:D4}")));
+        }
+        Assert.Equal("/Account/Lockout", last.Location);
+
+        // Locked: even the right recovery code is not taken, and it stays unused.
+        var again = await guesser.GetAsync("/Account/LoginWithRecoveryCode");
+        Assert.Equal("/Account/Lockout", (await guesser.SubmitAsync(again, "form[action^='/Account/LoginWithRecoveryCode']", Fields(("RecoveryCode", recoveryCode)))).Location);
+        Assert.Equal(HttpStatusCode.Redirect, (await guesser.GetAsync("/Patients")).Status);
     }
 
     private async Task<(WebSession Session, Page Page)> TwoFactorSignInAsync(string email, string code)

@@ -14,6 +14,8 @@ namespace KneeClinic.Web.Features.Account;
 [AllowAnonymous]
 public sealed class AccountController(SignInManager<ClinicUser> signIn, ClinicDbContext db, ILogger<AccountController> logger) : Controller
 {
+    private UserManager<ClinicUser> Users => signIn.UserManager;
+
     [HttpGet]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
 
@@ -79,14 +81,24 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ClinicDb
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user) return RedirectToAction(nameof(Login));
         if (!ModelState.IsValid) return View(form);
 
+        // Identity's recovery-code sign-in neither checks the lockout nor counts a wrong code toward it, so ten codes could
+        // be tried for each password the lockout allows: a recovery code is a second factor like the authenticator's.
+        if (await Users.IsLockedOutAsync(user))
+        {
+            await AuditSignInAsync(AuditAction.LockedOut, user, "recovery code", user.Email);
+            return RedirectToAction(nameof(Lockout));
+        }
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync(form.RecoveryCode.Replace(" ", ""));
         if (result.Succeeded)
         {
+            await Users.ResetAccessFailedCountAsync(user);
             await AuditSignInAsync(AuditAction.SignedIn, user, "password and recovery code");
             return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
         }
-        await AuditSignInAsync(result.IsLockedOut ? AuditAction.LockedOut : AuditAction.SignInFailed, user, "recovery code", user.Email);
-        if (result.IsLockedOut) return RedirectToAction(nameof(Lockout));
+        await Users.AccessFailedAsync(user);
+        var lockedOut = await Users.IsLockedOutAsync(user);
+        await AuditSignInAsync(lockedOut ? AuditAction.LockedOut : AuditAction.SignInFailed, user, "recovery code", user.Email);
+        if (lockedOut) return RedirectToAction(nameof(Lockout));
         ModelState.AddModelError(nameof(form.RecoveryCode), "That recovery code is not right or has been used.");
         return View(form);
     }
