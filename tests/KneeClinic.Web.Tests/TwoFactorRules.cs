@@ -71,6 +71,13 @@ public sealed class TwoFactorRules(SecureClinicFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, enrolment.Status);
         // The enrolling session itself carries on after turning two-factor on.
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/Patients")).Status);
+        // The key is shown during enrolment only: asked for again, the set-up page sends to the account page without it.
+        var shownAgain = await session.GetAsync(SetUpPage);
+        Assert.Equal("/Manage", shownAgain.Location);
+        var account = await session.FollowAsync(shownAgain);
+        Assert.Contains("already on", account.Text);
+        Assert.DoesNotContain(key, account.Text);
+        Assert.DoesNotContain(key.Replace(" ", ""), account.Text.Replace(" ", ""));
 
         // The enrolment code has been used: it does not sign in.
         Assert.Contains("has been used already", string.Join(" ", (await TwoFactorSignInAsync(email, Totp.Code(key, now))).Page.Errors));

@@ -52,13 +52,22 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
     public IActionResult KeepAlive() => Json(new { secondsLeft = SessionLimits.SecondsLeft(HttpContext) });
 
+    /// <summary>
+    /// The authenticator's secret is shown while it is being set up, never once two-factor login is on: a stolen session
+    /// or an unattended desk must not be able to copy the second factor.
+    /// </summary>
     [HttpGet, AllowWithoutTwoFactor]
-    public async Task<IActionResult> EnableAuthenticator() => View(await SetupAsync(await CurrentUserAsync(), new VerifyCodeForm()));
+    public async Task<IActionResult> EnableAuthenticator()
+    {
+        var user = await CurrentUserAsync();
+        return await users.GetTwoFactorEnabledAsync(user) ? AlreadyOn() : View(await SetupAsync(user, new VerifyCodeForm()));
+    }
 
     [HttpPost, AllowWithoutTwoFactor]
     public async Task<IActionResult> EnableAuthenticator(VerifyCodeForm form)
     {
         var user = await CurrentUserAsync();
+        if (await users.GetTwoFactorEnabledAsync(user)) return AlreadyOn();
         if (!ModelState.IsValid) return View(await SetupAsync(user, form));
 
         var code = form.Code.Replace(" ", "").Replace("-", "");
@@ -73,6 +82,12 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
         await signIn.RefreshSignInAsync(user);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? [];
         return View("RecoveryCodes", codes.ToArray());
+    }
+
+    private RedirectToActionResult AlreadyOn()
+    {
+        TempData["Message"] = "Two-factor login is already on. Its key is shown only while it is set up: to use another phone, turn two-factor login off and set it up again.";
+        return RedirectToAction(nameof(Index));
     }
 
     [HttpPost]
