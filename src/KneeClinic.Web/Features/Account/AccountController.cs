@@ -129,6 +129,10 @@ public sealed class AccountController(SignInManager<ClinicUser> signIn, ClinicDb
     private Task AuditSignInAsync(AuditAction action, ClinicUser? user, string step, string? typedEmail = null)
     {
         var own = action is AuditAction.SignedIn or AuditAction.SignedOut;
+        // Identity saves its own changes to the account at once; what is still pending here is a change it could not save
+        // (a wrong code counted by two requests for one account at the same moment: the second loses on the account's
+        // concurrency stamp). The event is recorded on its own, never with that change saved blind.
+        db.ChangeTracker.Clear();
         var details = JsonSerializer.Serialize(new { Step = step, Email = typedEmail }, DetailsJson);
         return db.RecordAsync(AuditEntry.Event(action, "Account", user?.Id ?? "", details: details,
             userId: own ? user?.Id : null, userName: own ? user?.UserName : "anonymous"));
