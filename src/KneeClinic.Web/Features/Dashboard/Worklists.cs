@@ -78,18 +78,26 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
         // of thousands of parameters and SQL Server more than 2,100), and reads one row more than it shows, to say when
         // there are more. Only the columns a row shows are read.
         var scheduled = db.FollowUpVisits.Where(v => v.Status == VisitStatus.Scheduled && cases.Any(c => c.Id == v.CaseId))
-            .Join(db.Cases, v => v.CaseId, c => c.Id, (v, c) => new { v.Id, v.CaseId, v.Label, v.WindowOpens, v.WindowCloses, c.PatientId, c.Knee })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { Visit = x, p.FamilyName, p.GivenName, p.Mrn });
+            .Join(db.Cases, v => v.CaseId, c => c.Id, (v, c) => new { Visit = v, c.PatientId, c.Knee })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new VisitRow
+            {
+                CaseId = x.Visit.CaseId,
+                VisitId = x.Visit.Id,
+                FamilyName = p.FamilyName,
+                GivenName = p.GivenName,
+                Mrn = p.Mrn,
+                Knee = x.Knee,
+                Label = x.Visit.Label,
+                WindowOpens = x.Visit.WindowOpens,
+                WindowCloses = x.Visit.WindowCloses,
+            });
         var weekAhead = today.AddDays(7);
-        var overdue = await scheduled.Where(x => x.Visit.WindowCloses < today).OrderBy(x => x.Visit.WindowCloses).ThenBy(x => x.Visit.Id)
-            .Take(limit).ToListAsync();
-        var dueNow = await scheduled.Where(x => x.Visit.WindowOpens <= today && today <= x.Visit.WindowCloses).OrderBy(x => x.Visit.WindowCloses)
-            .ThenBy(x => x.Visit.Id).Take(limit).ToListAsync();
+        var overdue = await scheduled.Where(x => x.WindowCloses < today).OrderBy(x => x.WindowCloses).ThenBy(x => x.VisitId).Take(limit).ToListAsync();
+        var dueNow = await scheduled.Where(x => x.WindowOpens <= today && today <= x.WindowCloses).OrderBy(x => x.WindowCloses)
+            .ThenBy(x => x.VisitId).Take(limit).ToListAsync();
         // By the day the window opens: the (status, opens) index gives that order, so the query stops at the group's limit.
-        var dueThisWeek = await scheduled.Where(x => today < x.Visit.WindowOpens && x.Visit.WindowOpens <= weekAhead).OrderBy(x => x.Visit.WindowOpens)
-            .ThenBy(x => x.Visit.Id).Take(limit).ToListAsync();
-        DueVisit Due(string family, string given, Mrn mrn, Guid caseId, Guid visitId, KneeSide knee, string label, DateOnly opens, DateOnly closes) =>
-            new(caseId, visitId, Name(family, given), mrn, knee, label, opens, closes);
+        var dueThisWeek = await scheduled.Where(x => today < x.WindowOpens && x.WindowOpens <= weekAhead).OrderBy(x => x.WindowOpens)
+            .ThenBy(x => x.VisitId).Take(limit).ToListAsync();
 
         // A printed form matters until the injection; after it, an unsigned form is only a record.
         var printed = await db.ConsentDocuments
@@ -110,13 +118,29 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
         static string Name(string family, string given) => Patient.ListName(family, given);
         var reportingDays = options.Value.SeriousEventReportingDays;
         return new WorklistGroups(
-            [.. overdue.Select(x => new OverdueVisit(x.Visit.CaseId, x.Visit.Id, Name(x.FamilyName, x.GivenName), x.Mrn, x.Visit.Knee, x.Visit.Label,
-                x.Visit.WindowCloses))],
-            [.. dueNow.Select(x => Due(x.FamilyName, x.GivenName, x.Mrn, x.Visit.CaseId, x.Visit.Id, x.Visit.Knee, x.Visit.Label, x.Visit.WindowOpens, x.Visit.WindowCloses))],
-            [.. dueThisWeek.Select(x => Due(x.FamilyName, x.GivenName, x.Mrn, x.Visit.CaseId, x.Visit.Id, x.Visit.Knee, x.Visit.Label, x.Visit.WindowOpens,
-                x.Visit.WindowCloses))],
+            [.. overdue.Select(x => new OverdueVisit(x.CaseId, x.VisitId, x.Patient, x.Mrn, x.Knee, x.Label, x.WindowCloses))],
+            [.. dueNow.Select(x => x.Due())],
+            [.. dueThisWeek.Select(x => x.Due())],
             [.. events.Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Name(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
                 e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(reportingDays, clock.DateOf)))],
             [.. printed.Select(d => new AwaitingSignature(d.CaseId, Name(d.FamilyName, d.GivenName), d.Mrn, d.DocumentNumber, d.GeneratedAt))]);
+    }
+
+    /// <summary>A scheduled visit as the lists read it (a class with settable members: EF Core composes filters on it).</summary>
+    private sealed class VisitRow
+    {
+        public Guid CaseId { get; init; }
+        public Guid VisitId { get; init; }
+        public string FamilyName { get; init; } = "";
+        public string GivenName { get; init; } = "";
+        public Mrn Mrn { get; init; }
+        public KneeSide Knee { get; init; }
+        public string Label { get; init; } = "";
+        public DateOnly WindowOpens { get; init; }
+        public DateOnly WindowCloses { get; init; }
+
+        public string Patient => Core.Patients.Patient.ListName(FamilyName, GivenName);
+
+        public DueVisit Due() => new(CaseId, VisitId, Patient, Mrn, Knee, Label, WindowOpens, WindowCloses);
     }
 }
