@@ -38,6 +38,7 @@ public static class Startup
         services.AddSingleton<AuditReads>();
         services.AddMemoryCache();
         services.AddScoped<Features.Dashboard.Worklists>();
+        services.AddScoped<Features.Outcomes.OutcomeFigures>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddSingleton<Features.Audit.AuditRecordTypes>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();

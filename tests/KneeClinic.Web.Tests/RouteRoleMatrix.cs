@@ -29,6 +29,7 @@ public sealed class RouteRoleMatrix(ClinicFactory factory, ITestOutputHelper out
         ["ConsentTemplates"] = Access.Administrator,
         ["Staff"] = Access.Administrator,
         ["Audit"] = Access.Administrator,
+        ["Outcomes"] = Access.Staff,
     };
 
     private static readonly Dictionary<string, Access> Actions = new()

@@ -40,7 +40,7 @@ public sealed class AccessibilityInBrowser(BrowserClinicFactory factory, ITestOu
             $"/Cases/Product/{caseId}", $"/Cases/TimeOut/{caseId}", $"/Cases/FollowUp/{caseId}", $"/Cases/AdverseEvents/{caseId}",
             $"/Cases/Close/{caseId}", $"/Procedures/BaselineKoos/{caseId}", "/Staff", "/Staff/Create", "/ConsentTemplates",
             $"/ConsentTemplates/Edit/{template}", $"/ConsentTemplates/Preview/{template}", "/ConsentRecords", "/Audit",
-            "/Consents/Verify", "/Manage",
+            "/Consents/Verify", "/Manage", "/Outcomes",
         ];
         foreach (var path in pages) await CheckAsync(path, signedIn: true);
 

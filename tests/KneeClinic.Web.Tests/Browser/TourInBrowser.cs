@@ -86,6 +86,13 @@ public sealed class TourInBrowser(BrowserClinicFactory factory, ITestOutputHelpe
         await PhotographAsync("consent-records");
         await GoAsync("/Audit");
         await PhotographAsync("audit-trail");
+
+        // The outcome report: every group's responder rates drawn, one row per measure, visit and way of counting.
+        await ClickAndWaitAsync(Page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Outcomes" }));
+        var rateCharts = await Page.EvaluateAsync<int[]>(
+            "() => [...document.querySelectorAll('canvas.outcome-rates')].map(c => c.chart ? c.chart.data.labels.length : -1)");
+        Assert.Equal([8, 8, 8, 8], rateCharts);
+        await PhotographAsync("outcomes");
         AssertTheBrowserStayedClean();
 
         if (Environment.GetEnvironmentVariable("KNEECLINIC_SCREENSHOTS") == "1")

@@ -44,28 +44,13 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
     public async Task<WorklistGroups> ForAsync(string? clinicianId, DateOnly today)
     {
         // Read before the lists: a change committed in between is then in the lists already, never missing from them.
-        var lastChange = await LastChangeAsync();
+        var lastChange = await LastChange.ReadAsync(db);
         var key = (typeof(Worklists), clinicianId ?? "");
         if (cache.TryGetValue(key, out Kept? kept) && kept!.LastChange == lastChange && kept.Today == today) return kept.Groups;
 
         var groups = await ReadAsync(clinicianId, today) with { Version = $"{clinicianId ?? "all"}|{today:yyyy-MM-dd}|{lastChange}" };
         cache.Set(key, new Kept(lastChange, today, groups), MostStale);
         return groups;
-    }
-
-    /// <summary>
-    /// The sequence number of the last row the app added, changed or deleted: one statement, whose three maxima the
-    /// (Action, Sequence) index gives each at once.
-    /// </summary>
-    private async Task<long?> LastChangeAsync()
-    {
-        var last = await db.AuditEntries.Select(_ => new
-        {
-            Created = db.AuditEntries.Where(e => e.Action == AuditAction.Created).Max(e => (long?)e.Sequence),
-            Updated = db.AuditEntries.Where(e => e.Action == AuditAction.Updated).Max(e => (long?)e.Sequence),
-            Deleted = db.AuditEntries.Where(e => e.Action == AuditAction.Deleted).Max(e => (long?)e.Sequence),
-        }).FirstOrDefaultAsync();
-        return last is null ? null : new[] { last.Created, last.Updated, last.Deleted }.Max();
     }
 
     private async Task<WorklistGroups> ReadAsync(string? clinicianId, DateOnly today)
