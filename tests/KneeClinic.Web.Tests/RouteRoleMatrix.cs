@@ -30,6 +30,7 @@ public sealed class RouteRoleMatrix(ClinicFactory factory, ITestOutputHelper out
         ["Staff"] = Access.Administrator,
         ["Audit"] = Access.Administrator,
         ["Outcomes"] = Access.Staff,
+        ["Exports"] = Access.Staff,
     };
 
     private static readonly Dictionary<string, Access> Actions = new()
