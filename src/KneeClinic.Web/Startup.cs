@@ -40,6 +40,7 @@ public static class Startup
         services.AddScoped<Features.Dashboard.Worklists>();
         services.AddScoped<Features.Outcomes.OutcomeFigures>();
         services.AddScoped<Features.Exports.FhirExport>();
+        services.AddScoped<Features.Research.ResearchExport>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddSingleton<Features.Audit.AuditRecordTypes>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();

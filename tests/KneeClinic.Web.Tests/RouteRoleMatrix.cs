@@ -31,6 +31,7 @@ public sealed class RouteRoleMatrix(ClinicFactory factory, ITestOutputHelper out
         ["Audit"] = Access.Administrator,
         ["Outcomes"] = Access.Staff,
         ["Exports"] = Access.Staff,
+        ["Research"] = Access.Administrator,
     };
 
     private static readonly Dictionary<string, Access> Actions = new()

@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fee23548-5431-40b2-bff3-950df6fcfc44"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("c28ff41b-0ead-42a1-a4fa-93a514277923"), entityTypeCount: 30)
         {
         }
 
@@ -33,6 +33,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
             var injection = InjectionEntityType.Create(this);
             var processingRecord = ProcessingRecordEntityType.Create(this);
             var productReceipt = ProductReceiptEntityType.Create(this);
+            var studyCode = StudyCodeEntityType.Create(this);
             var caseScreening = CaseScreeningEntityType.Create(this);
             var koosScores0 = KoosScores0EntityType.Create(this);
             var contraindicationFinding = ContraindicationFindingEntityType.Create(this);
@@ -64,6 +65,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
             InjectionEntityType.CreateForeignKey2(injection, cellProduct);
             ProcessingRecordEntityType.CreateForeignKey1(processingRecord, cellProduct);
             ProductReceiptEntityType.CreateForeignKey1(productReceipt, cellProduct);
+            StudyCodeEntityType.CreateForeignKey1(studyCode, @case);
             CaseScreeningEntityType.CreateForeignKey1(caseScreening, @case);
             KoosScores0EntityType.CreateForeignKey1(koosScores0, caseScreening);
             ContraindicationFindingEntityType.CreateForeignKey1(contraindicationFinding, caseScreening);
@@ -92,6 +94,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
             InjectionEntityType.CreateAnnotations(injection);
             ProcessingRecordEntityType.CreateAnnotations(processingRecord);
             ProductReceiptEntityType.CreateAnnotations(productReceipt);
+            StudyCodeEntityType.CreateAnnotations(studyCode);
             CaseScreeningEntityType.CreateAnnotations(caseScreening);
             KoosScores0EntityType.CreateAnnotations(koosScores0);
             ContraindicationFindingEntityType.CreateAnnotations(contraindicationFinding);

@@ -728,6 +728,27 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.ToTable("Injections");
                 });
 
+            modelBuilder.Entity("KneeClinic.Core.Research.StudyCode", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("nvarchar(12)");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("StudyCodes");
+                });
+
             modelBuilder.Entity("KneeClinic.Core.Staff.ClinicUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1521,6 +1542,15 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                     b.HasOne("KneeClinic.Core.Procedures.CellProduct", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Research.StudyCode", b =>
+                {
+                    b.HasOne("KneeClinic.Core.Cases.Case", null)
+                        .WithOne()
+                        .HasForeignKey("KneeClinic.Core.Research.StudyCode", "CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8978cb38-cb9f-4084-8a7a-7deb0aa10955"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("c5294d28-2660-4c3c-b664-0b6c6a92a275"), entityTypeCount: 30)
         {
         }
 
@@ -33,6 +33,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
             var injection = InjectionEntityType.Create(this);
             var processingRecord = ProcessingRecordEntityType.Create(this);
             var productReceipt = ProductReceiptEntityType.Create(this);
+            var studyCode = StudyCodeEntityType.Create(this);
             var caseScreening = CaseScreeningEntityType.Create(this);
             var koosScores0 = KoosScores0EntityType.Create(this);
             var contraindicationFinding = ContraindicationFindingEntityType.Create(this);
@@ -64,6 +65,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
             InjectionEntityType.CreateForeignKey2(injection, cellProduct);
             ProcessingRecordEntityType.CreateForeignKey1(processingRecord, cellProduct);
             ProductReceiptEntityType.CreateForeignKey1(productReceipt, cellProduct);
+            StudyCodeEntityType.CreateForeignKey1(studyCode, @case);
             CaseScreeningEntityType.CreateForeignKey1(caseScreening, @case);
             KoosScores0EntityType.CreateForeignKey1(koosScores0, caseScreening);
             ContraindicationFindingEntityType.CreateForeignKey1(contraindicationFinding, caseScreening);
@@ -92,6 +94,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
             InjectionEntityType.CreateAnnotations(injection);
             ProcessingRecordEntityType.CreateAnnotations(processingRecord);
             ProductReceiptEntityType.CreateAnnotations(productReceipt);
+            StudyCodeEntityType.CreateAnnotations(studyCode);
             CaseScreeningEntityType.CreateAnnotations(caseScreening);
             KoosScores0EntityType.CreateAnnotations(koosScores0);
             ContraindicationFindingEntityType.CreateAnnotations(contraindicationFinding);

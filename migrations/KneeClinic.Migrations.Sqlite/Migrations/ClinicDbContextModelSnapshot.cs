@@ -717,6 +717,27 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.ToTable("Injections");
                 });
 
+            modelBuilder.Entity("KneeClinic.Core.Research.StudyCode", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("StudyCodes");
+                });
+
             modelBuilder.Entity("KneeClinic.Core.Staff.ClinicUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1500,6 +1521,15 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                     b.HasOne("KneeClinic.Core.Procedures.CellProduct", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KneeClinic.Core.Research.StudyCode", b =>
+                {
+                    b.HasOne("KneeClinic.Core.Cases.Case", null)
+                        .WithOne()
+                        .HasForeignKey("KneeClinic.Core.Research.StudyCode", "CaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

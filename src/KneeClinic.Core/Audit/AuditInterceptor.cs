@@ -61,7 +61,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         var at = AuditChain.Truncate(clock.GetUtcNow());
         var patients = new PatientLookup(context);
         foreach (var entry in context.ChangeTracker.Entries()
-                     .Where(e => e.Entity is not (AuditEntry or Patients.PatientNameWord) && !IsKeyRing(e) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                     .Where(e => e.Entity is not (AuditEntry or Patients.PatientNameWord or Research.StudyCode) && !IsKeyRing(e) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
                      .ToList())
         {
             if (Describe(entry) is not { } audit) continue;
@@ -129,6 +129,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
     /// <summary>The record names this model's changes are written under in the trail (events add their own, such as "Account").</summary>
     public static IEnumerable<string> RecordNames(Microsoft.EntityFrameworkCore.Metadata.IModel model) => model.GetEntityTypes()
         .Where(t => !typeof(AuditEntry).IsAssignableFrom(t.ClrType) && !typeof(Patients.PatientNameWord).IsAssignableFrom(t.ClrType)
+            && !typeof(Research.StudyCode).IsAssignableFrom(t.ClrType)
             && !typeof(DataProtectionKey).IsAssignableFrom(t.ClrType))
         .Select(EntityName);
 

@@ -26,6 +26,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<FollowUpVisit> FollowUpVisits => Set<FollowUpVisit>();
     public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Research.StudyCode> StudyCodes => Set<Research.StudyCode>();
 
     /// <summary>
     /// The key ring that protects sign-in cookies, antiforgery tokens and TempData, shared by every instance of the app
