@@ -109,6 +109,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     {
         var page = await VisitPage.LoadAsync(db, id);
         if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(FollowUpVisit), id.ToString(), page.Heading.PatientId);
         if (page.Visit.Status != VisitStatus.Scheduled || page.Heading.Stage == Core.Cases.CaseStage.Closed)
         {
             TempData["Error"] = page.Heading.Stage == Core.Cases.CaseStage.Closed
@@ -146,7 +147,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     public async Task<IActionResult> BaselineKoos(Guid id)
     {
         var page = await BaselineKoosPage.LoadAsync(db, id);
-        return page is null ? NotFound() : View(page);
+        if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(Core.Cases.Case), id.ToString(), page.Heading.PatientId, """{"Page":"baseline KOOS"}""");
+        return View(page);
     }
 
     [HttpPost]
@@ -173,7 +176,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     public async Task<IActionResult> UpdateAdverseEvent(Guid id)
     {
         var page = await AdverseEventPage.LoadAsync(db, id);
-        return page is null ? NotFound() : View(page);
+        if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(AdverseEvent), id.ToString(), page.Heading.PatientId);
+        return View(page);
     }
 
     [HttpPost]
