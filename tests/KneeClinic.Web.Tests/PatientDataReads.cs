@@ -99,6 +99,33 @@ public sealed class PatientDataReads(ClinicFactory factory, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task AFormThatComesBackWithAProblemRecordsItsPageOnceMore()
+    {
+        var (clinician, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose);
+        using var _ = clinician;
+        var patientId = await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.PatientId).SingleAsync());
+
+        // Its own page: the questionnaire sent empty comes back with the message.
+        var koos = await clinician.GetAsync($"/Procedures/BaselineKoos/{caseId}");
+        var before = await CountAsync();
+        var refused = await clinician.SubmitAsync(koos, "#baseline-koos-form");
+        Assert.Equal(HttpStatusCode.OK, refused.Status);
+        Assert.NotEmpty(refused.Errors);
+        Assert.Equal(before + 1, await CountAsync());
+        Assert.Equal((AuditAction.Viewed, patientId), ((await NewestAsync()).Action, (await NewestAsync()).PatientId));
+
+        // A step of the case page: the case page again, read afresh.
+        var screening = await clinician.GetAsync($"/Cases/Screening/{caseId}");
+        before = await CountAsync();
+        var again = await clinician.SubmitAsync(screening, $"form[action$='/Screening/Checkup/{caseId}']", Fields(("Checkup.BaselinePainNrs", "11")));
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.NotEmpty(again.Errors);
+        Assert.Equal(before + 1, await CountAsync());
+        var entry = await NewestAsync();
+        Assert.Equal((AuditAction.Viewed, nameof(Case), patientId), (entry.Action, entry.Entity, entry.PatientId));
+    }
+
+    [Fact]
     public async Task ASearchRecordsThePatientsItFoundNotTheWordsSearchedFor()
     {
         var (clinician, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.Adipose, givenName: "Quentin", familyName: "Searchable");

@@ -210,6 +210,7 @@ public sealed class ConsentsController(ClinicDbContext db, AuditReads reads, Cas
         db.ChangeTracker.Clear();
         var page = await SignPage.LoadAsync(db, id, Clinic);
         if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(ConsentDocument), id.ToString(), page.PatientId, """{"Page":"sign"}""");
         page.Form = form;
         return View(nameof(Sign), page);
     }

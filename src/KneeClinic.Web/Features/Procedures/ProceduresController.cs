@@ -134,6 +134,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
             {
                 var page = await VisitPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
+                await reads.ViewedAsync(nameof(FollowUpVisit), id.ToString(), page.Heading.PatientId);
                 page.Form = form;
                 return View(nameof(Visit), page);
             });
@@ -162,6 +163,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
             {
                 var page = await BaselineKoosPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
+                await reads.ViewedAsync(nameof(Core.Cases.Case), id.ToString(), page.Heading.PatientId, """{"Page":"baseline KOOS"}""");
                 page.Form = form;
                 return View(nameof(BaselineKoos), page);
             });
@@ -191,6 +193,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
         {
             var page = await AdverseEventPage.LoadAsync(db, id);
             if (page is null) return NotFound();
+            await reads.ViewedAsync(nameof(AdverseEvent), id.ToString(), page.Heading.PatientId);
             page.Form = form;
             return View(nameof(UpdateAdverseEvent), page);
         });
