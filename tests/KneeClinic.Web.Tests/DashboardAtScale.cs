@@ -50,7 +50,8 @@ public sealed partial class DashboardAtScale(SqlLoggingClinicFactory factory, Xu
             Assert.Equal(Features.Dashboard.DashboardController.PageSize, page.Document.QuerySelectorAll("tr[data-case]").Length);
             Assert.Contains("Scale-02999", page.Document.QuerySelector("tr[data-case]")!.TextContent);
             Assert.NotNull(page.Document.QuerySelector("a[data-page=Next]"));
-            var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand")).ToList();
+            // (The page's view is recorded in the trail by one row of its own, whatever the number of cases.)
+            var commands = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand") && !l.Contains("INSERT INTO \"AuditEntries\"")).ToList();
             Assert.NotEmpty(commands);
             var most = commands.Max(c => Parameter().Matches(c[..c.IndexOf("CommandType", StringComparison.Ordinal)]).Count);
             Assert.True(most <= 5, $"{url}: a command with {most} parameters:\n{string.Join("\n", commands)}");

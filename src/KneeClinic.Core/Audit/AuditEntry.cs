@@ -18,6 +18,8 @@ public enum AuditAction
     TwoFactorEnabled,
     TwoFactorDisabled,
     ChainVerified,
+    /// <summary>An administrator revealed the patient data an entry holds, giving a reason (break-the-glass).</summary>
+    Revealed,
 }
 
 /// <summary>

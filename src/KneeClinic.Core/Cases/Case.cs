@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Consent;
 using KneeClinic.Core.FollowUp;
 using KneeClinic.Core.Procedures;
@@ -44,6 +45,7 @@ public sealed class Case : Aggregate
     public string AssignedClinicianId { get; private set; } = "";
     public DateTimeOffset OpenedAt { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
+    [PatientData]
     public string? CloseReason { get; private set; }
 
     public CaseScreening Screening { get; private set; } = null!;

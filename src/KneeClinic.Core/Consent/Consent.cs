@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Consent;
@@ -247,6 +248,7 @@ public sealed class ConsentDocument : Aggregate
     public bool LargePrint { get; private set; }
 
     /// <summary>The same form as an HTML page for screen-reader users, made with the PDF from the same data.</summary>
+    [PatientData]
     public string? AccessibleHtml { get; private set; }
 
     public ConsentRoute Route { get; private set; }
@@ -264,10 +266,12 @@ public sealed class ConsentDocument : Aggregate
     public ConsentSignature? Signature { get; private set; }
 
     public DateTimeOffset? WithdrawnAt { get; private set; }
+    [PatientData]
     public string? WithdrawalReason { get; private set; }
     public string? WithdrawnById { get; private set; }
 
     public DateTimeOffset? VoidedAt { get; private set; }
+    [PatientData]
     public string? VoidReason { get; private set; }
     public string? VoidedById { get; private set; }
 
@@ -416,14 +420,19 @@ public sealed class ConsentSignature
 
     /// <summary>The clinician whose signature means "obtained consent".</summary>
     public string ObtainedById { get; private set; } = "";
+    [PatientData]
     public string? WitnessName { get; private set; }
+    [PatientData]
     public string? InterpreterName { get; private set; }
     public string? InterpreterLanguage { get; private set; }
     public bool TeachBackConfirmed { get; private set; }
 
     /// <summary>Who signed for a patient who cannot consent, their relationship to the patient and their legal authority.</summary>
+    [PatientData]
     public string? RepresentativeName { get; private set; }
+    [PatientData]
     public string? RepresentativeRelationship { get; private set; }
+    [PatientData]
     public string? RepresentativeAuthority { get; private set; }
 
     /// <summary>Server-chosen storage name of the scanned signed paper.</summary>

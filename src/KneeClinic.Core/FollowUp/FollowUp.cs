@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.FollowUp;
@@ -46,8 +47,10 @@ public sealed class FollowUpVisit : Aggregate
     public string? KoosAnswers { get; private set; }
     public KoosScores? Koos { get; private set; }
     public RehabilitationStage? RehabilitationStage { get; private set; }
+    [PatientData]
     public string? Notes { get; private set; }
     public DateOnly? MarkedMissedOn { get; private set; }
+    [PatientData]
     public string? MissedReason { get; private set; }
 
     public const int MissedReasonMaxLength = 500;
@@ -199,7 +202,9 @@ public sealed class AdverseEvent : Aggregate
     public SeriousCriteria Serious { get; private set; }
     public bool IsSerious => Serious != SeriousCriteria.None;
     public Relatedness Relatedness { get; private set; }
+    [PatientData]
     public string Description { get; private set; } = "";
+    [PatientData]
     public string? ActionTaken { get; private set; }
     public AdverseEventOutcome Outcome { get; private set; }
     public DateOnly? ResolvedOn { get; private set; }
@@ -213,6 +218,7 @@ public sealed class AdverseEvent : Aggregate
     /// <summary>An entry made by mistake (wrong patient, duplicate) is marked, never deleted: the record of it stays.</summary>
     public DateTimeOffset? EnteredInErrorAt { get; private set; }
     public string? EnteredInErrorById { get; private set; }
+    [PatientData]
     public string? EnteredInErrorReason { get; private set; }
     public bool EnteredInError => EnteredInErrorAt is not null;
 

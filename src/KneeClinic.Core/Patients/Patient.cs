@@ -1,3 +1,5 @@
+using KneeClinic.Core.Audit;
+
 namespace KneeClinic.Core.Patients;
 
 public enum Sex
@@ -42,7 +44,9 @@ public sealed class Patient : Aggregate
 
     /// <summary>The clinic's medical record number; unique.</summary>
     public Mrn Mrn { get; private set; }
+    [PatientData]
     public string GivenName { get; private set; } = "";
+    [PatientData]
     public string FamilyName { get; private set; } = "";
 
     /// <summary>"family given" without accents or case, for the patient search (<see cref="Patients.SearchKey"/>).</summary>
@@ -57,13 +61,18 @@ public sealed class Patient : Aggregate
     /// in an index rather than a LIKE '%smi%' that reads every patient.
     /// </summary>
     public IReadOnlyCollection<PatientNameWord> NameWords => _nameWords;
+    [PatientData]
     public DateOnly DateOfBirth { get; private set; }
+    [PatientData]
     public Sex Sex { get; private set; }
+    [PatientData]
     public string? Phone { get; private set; }
 
     /// <summary>The phone's digits reversed, for the patient search (<see cref="Patients.PhoneKey"/>); empty without a phone.</summary>
     public string PhoneSearch { get; private set; } = "";
+    [PatientData]
     public string? Email { get; private set; }
+    [PatientData]
     public string? Notes { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 

@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Procedures;
@@ -40,6 +41,7 @@ public sealed class CellProduct : Aggregate
     /// <summary>A released product that can no longer be used (past its use-by time, damaged, lost) is discarded, never deleted.</summary>
     public DateTimeOffset? DiscardedAt { get; private set; }
     public string? DiscardedById { get; private set; }
+    [PatientData]
     public string? DiscardReason { get; private set; }
 
     /// <summary>
@@ -113,7 +115,7 @@ public sealed record HarvestRecord(
     string? AnticoagulantLot,
     DateOnly? AnticoagulantExpiry,
     string OperatorId,
-    string? Complications);
+    [property: PatientData] string? Complications);
 
 public sealed record ProductReceipt(
     string Supplier,

@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Procedures;
@@ -36,6 +37,7 @@ public sealed class Injection
     public bool UltrasoundGuided { get; private set; }
     public string ClinicianId { get; private set; } = "";
     public DateTimeOffset PerformedAt { get; private set; }
+    [PatientData]
     public string? ImmediateReaction { get; private set; }
     public bool DischargeInstructionsGiven { get; private set; }
 }

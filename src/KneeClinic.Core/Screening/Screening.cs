@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Cases;
 
 namespace KneeClinic.Core.Screening;
@@ -49,7 +50,9 @@ public sealed class CaseScreening
 
     public Guid CaseId { get; private set; }
     public DateOnly? CheckupDate { get; private set; }
+    [PatientData]
     public string? MedicalHistory { get; private set; }
+    [PatientData]
     public string? CheckupNotes { get; private set; }
 
     /// <summary>Baseline knee pain on the 0-10 numeric rating scale.</summary>
@@ -60,6 +63,7 @@ public sealed class CaseScreening
     public IReadOnlyList<ContraindicationFinding> Contraindications => _contraindications;
 
     public EligibilityOutcome? Decision { get; private set; }
+    [PatientData]
     public string? DecisionReason { get; private set; }
     /// <summary>The contraindications a clinician chose to override, with <see cref="DecisionReason"/> as the justification.</summary>
     public IReadOnlyList<Contraindication> OverriddenContraindications { get; private set; } = [];
@@ -144,6 +148,7 @@ public sealed class ContraindicationFinding
     }
 
     public Contraindication Kind { get; private set; }
+    [PatientData]
     public string? Notes { get; private set; }
 }
 
@@ -161,7 +166,9 @@ public sealed class Medication
     }
 
     public Guid Id { get; private set; } = Guid.CreateVersion7();
+    [PatientData]
     public string Name { get; private set; } = "";
+    [PatientData]
     public string? Dose { get; private set; }
     public MedicationKind Kind { get; private set; }
 
@@ -188,6 +195,7 @@ public sealed class ImagingStudy
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public ImagingModality Modality { get; private set; }
     public DateOnly PerformedOn { get; private set; }
+    [PatientData]
     public string Findings { get; private set; } = "";
     public KlGrade? KellgrenLawrenceGrade { get; private set; }
 }

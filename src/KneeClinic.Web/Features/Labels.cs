@@ -80,6 +80,7 @@ public static class Labels
         AuditAction.TwoFactorEnabled => "Two-factor login turned on",
         AuditAction.TwoFactorDisabled => "Two-factor login turned off",
         AuditAction.ChainVerified => "Chain verified",
+        AuditAction.Revealed => "Patient data revealed",
     };
 
     public static string Badge(this TemplateVersionStatus status) => status switch

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
@@ -38,6 +39,39 @@ public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, I
         if (!_queue.Writer.TryWrite(pending))
             throw new InvalidOperationException("The app is stopping: the view could not be recorded in the audit trail.");
         return pending.Done.Task;
+    }
+
+    /// <summary>A page about one patient, viewed: one entry naming the record it shows and its patient.</summary>
+    public Task ViewedAsync(string entity, string entityId, Guid patientId, string? details = null) =>
+        RecordAsync(AuditEntry.Event(AuditAction.Viewed, entity, entityId, patientId, details));
+
+    /// <summary>
+    /// A page that lists patients (a list, search results, a work list), viewed: one entry under the page's record name
+    /// (<see cref="ListPages"/>) with the ids of the patients it listed, never a name or the words searched for (a search
+    /// is described, if at all, by ids in <paramref name="filter"/>). The entry names no one patient, even when the list
+    /// holds one: a list is not a look at one patient's record.
+    /// </summary>
+    public Task ListedAsync(string page, IEnumerable<Guid> patients, object? filter = null)
+    {
+        var ids = patients.Distinct().ToList();
+        var details = filter is null
+            ? JsonSerializer.Serialize(new { Patients = ids })
+            : JsonSerializer.Serialize(new { Patients = ids, Filter = filter });
+        return RecordAsync(AuditEntry.Event(AuditAction.Viewed, page, "", details: details));
+    }
+
+    /// <summary>The record names under which list pages record their views (<see cref="ListedAsync"/>).</summary>
+    public static class ListPages
+    {
+        public const string Patients = "PatientList";
+        public const string Dashboard = "Dashboard";
+        public const string ConsentRecords = "ConsentRecordList";
+        public const string AuditTrail = "AuditTrail";
+
+        /// <summary>One entry of the trail, opened in the viewer (its values revealed or not).</summary>
+        public const string AuditEntry = "AuditTrailEntry";
+
+        public static readonly IReadOnlyList<string> All = [Patients, Dashboard, ConsentRecords, AuditTrail, AuditEntry];
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

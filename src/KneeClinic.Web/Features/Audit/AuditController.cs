@@ -20,17 +20,58 @@ namespace KneeClinic.Web.Features.Audit;
 public sealed class AuditController(ClinicDbContext db, AuditReads reads, AuditRecordTypes types, ClinicClock clock) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index() => View(await AuditSearch.PageAsync(db, types, clock, new AuditFilter(), null));
+    public async Task<IActionResult> Index() => await ListedAsync(await AuditSearch.PageAsync(db, types, clock, new AuditFilter(), null), null);
 
     [HttpPost]
     [ActionName("Index")]
     public async Task<IActionResult> Search(AuditFilter filter)
     {
         var patientId = await AuditSearch.CheckAsync(db, filter, ModelState);
-        return View(ModelState.IsValid
-            ? await AuditSearch.PageAsync(db, types, clock, filter, patientId)
-            : await AuditSearch.EmptyAsync(db, types, filter));
+        return ModelState.IsValid
+            ? await ListedAsync(await AuditSearch.PageAsync(db, types, clock, filter, patientId), patientId)
+            : View(await AuditSearch.EmptyAsync(db, types, filter));
     }
+
+    /// <summary>A page of the trail, its view recorded with the patients on it and the filter by ids (the MRN typed is not kept).</summary>
+    private async Task<IActionResult> ListedAsync(AuditPage page, Guid? patientId)
+    {
+        var f = page.Filter;
+        await reads.ListedAsync(AuditReads.ListPages.AuditTrail, page.Rows.Where(r => r.PatientId is not null).Select(r => r.PatientId!.Value),
+            new { f.UserId, PatientId = patientId, f.Entity, Action = f.Operation?.ToString(), f.From, f.To });
+        return View(nameof(Index), page);
+    }
+
+    /// <summary>One entry on its own page: its fields of patient data show only that they changed, with a form to reveal them.</summary>
+    [HttpGet]
+    public async Task<IActionResult> Entry(long id)
+    {
+        if (await AuditSearch.EntryAsync(db, clock, id) is not { } row) return NotFound();
+        await RecordEntryAsync(AuditAction.Viewed, row);
+        return View(new AuditEntryPage(row, new RevealForm(), Revealed: false));
+    }
+
+    /// <summary>
+    /// Break-the-glass: the values of one entry's patient data, shown once the administrator gives a reason. The reveal is
+    /// recorded first (who, which entry, the reason), so values are never shown without it.
+    /// </summary>
+    [HttpPost]
+    public async Task<IActionResult> Reveal(long id, [Bind(Prefix = nameof(AuditEntryPage.Reveal))] RevealForm form)
+    {
+        if (await AuditSearch.EntryAsync(db, clock, id) is not { } row) return NotFound();
+        var reason = form.Reason?.Trim() ?? "";
+        if (ModelState.IsValid && reason.Length < RevealForm.MinimumLength)
+            ModelState.AddModelError("Reveal.Reason", $"Write the reason in a few words: at least {RevealForm.MinimumLength} characters.");
+        if (!ModelState.IsValid)
+        {
+            await RecordEntryAsync(AuditAction.Viewed, row);
+            return View(nameof(Entry), new AuditEntryPage(row, form, Revealed: false));
+        }
+        await RecordEntryAsync(AuditAction.Revealed, row, JsonSerializer.Serialize(new { Reason = reason }));
+        return View(nameof(Entry), new AuditEntryPage(row, form, Revealed: true));
+    }
+
+    private Task RecordEntryAsync(AuditAction action, AuditRow row, string? details = null) =>
+        reads.RecordAsync(AuditEntry.Event(action, AuditReads.ListPages.AuditEntry, row.Sequence.ToString(CultureInfo.InvariantCulture), row.PatientId, details));
 
     /// <summary>Every entry the filter matches as CSV, oldest first; the export itself is audited with its filter.</summary>
     [HttpPost]
@@ -60,8 +101,9 @@ public sealed class AuditController(ClinicDbContext db, AuditReads reads, AuditR
                 r.Entity,
                 r.EntityId,
                 r.PatientMrn,
-                r.OldValues,
-                r.NewValues,
+                // Patient data stays hidden in the export too: its values are revealed one entry at a time, with a reason.
+                OldValues = r.Masked(r.OldValues),
+                NewValues = r.Masked(r.NewValues),
                 r.Hash,
             }));
         var name = $"audit-trail-{clock.Today:yyyy-MM-dd}.csv";

@@ -38,6 +38,10 @@ public static partial class AuditNames
         ["UserLogin"] = "External login",
         ["RoleClaim"] = "Role claim",
         ["AuditTrail"] = "Audit trail",
+        ["AuditTrailEntry"] = "Audit entry",
+        ["PatientList"] = "Patient list",
+        ["Dashboard"] = "Dashboard",
+        ["ConsentRecordList"] = "Consent records",
     };
 
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
@@ -79,6 +83,7 @@ public static partial class AuditNames
         ["UserToken"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
         ["UserClaim"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
         ["UserLogin"] = ("/Staff/Edit/{0}", Startup.AdministrationPolicy),
+        ["AuditTrailEntry"] = ("/Audit/Entry/{0}", Startup.AdministrationPolicy),
     };
 
     /// <summary>The patient page, which the MRN column links to.</summary>
@@ -110,7 +115,7 @@ public static partial class AuditNames
     }
 
     /// <summary>The CLR type of an owned part ("…#ConsentSignature", "… (KoosScores)"), or the name as it is.</summary>
-    private static string TypeOf(string entity)
+    public static string TypeOf(string entity)
     {
         var name = entity.IndexOf(" (", StringComparison.Ordinal) is > 0 and var paren ? entity[..paren] : entity;
         name = name[(name.LastIndexOf('#') + 1)..];

@@ -18,7 +18,7 @@ public sealed class AuditRecordTypes : IDisposable
     public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
 
     /// <summary>Events recorded under a name of their own rather than a record type of the model.</summary>
-    private static readonly string[] EventNames = ["Account", "AuditTrail", "DemoData"];
+    private static readonly string[] EventNames = ["Account", "DemoData", .. Infrastructure.AuditReads.ListPages.All];
 
     private readonly SemaphoreSlim _reading = new(1, 1);
     private volatile Snapshot? _stored;

@@ -64,13 +64,46 @@ public sealed record AuditRow(long Sequence, DateTime At, string? UserName, stri
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
-    /// <summary>The changed fields with their values before and after, read from the two JSON objects.</summary>
-    public IEnumerable<(string Field, string? Before, string? After)> Changes()
+    /// <summary>
+    /// The changed fields with their values before and after, read from the two JSON objects. A field that holds patient
+    /// data (<see cref="PatientData"/>) is marked, for the page to show its name and <see cref="Hidden"/> in place of its
+    /// values until an administrator reveals them with a reason.
+    /// </summary>
+    public IEnumerable<AuditChange> Changes()
     {
         var before = Read(OldValues);
         var after = Read(NewValues);
-        return before.Keys.Union(after.Keys).Select(k => (k, before.GetValueOrDefault(k), after.GetValueOrDefault(k)));
+        return before.Keys.Union(after.Keys).Select(k => new AuditChange(k, before.GetValueOrDefault(k), after.GetValueOrDefault(k), HoldsPatientData(k)));
     }
+
+    /// <summary>What a hidden value says in its place.</summary>
+    public string Hidden => Action switch
+    {
+        AuditAction.Created => "recorded",
+        AuditAction.Deleted => "removed",
+        _ => "changed",
+    };
+
+    /// <summary>Whether the entry holds patient data the viewer hides.</summary>
+    public bool HidesPatientData => Changes().Any(c => c.PatientData);
+
+    /// <summary>The entry's values as JSON again, with each value of patient data replaced by <see cref="Hidden"/> (for the export).</summary>
+    public string? Masked(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return json;
+        var values = Read(json);
+        if (!values.Keys.Any(HoldsPatientData)) return json;
+        return JsonSerializer.Serialize(values.ToDictionary(kv => kv.Key, kv => HoldsPatientData(kv.Key) ? $"({Hidden})" : kv.Value), MaskedJson);
+    }
+
+    // Values not stored as the app's JSON are shown as they are: hidden too when the record has fields of patient data.
+    private bool HoldsPatientData(string field) => field == Unreadable
+        ? PatientData.AnyIn(AuditNames.TypeOf(Entity))
+        : PatientData.Holds(AuditNames.TypeOf(Entity), field);
+
+    private const string Unreadable = "(as stored)";
+
+    private static readonly JsonSerializerOptions MaskedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Dictionary<string, string?> Read(string? json)
     {
@@ -86,8 +119,25 @@ public sealed record AuditRow(long Sequence, DateTime At, string? UserName, stri
         {
             // Not written by the app (the chain check will say so); show it as it is rather than fail the page.
         }
-        return new() { ["(as stored)"] = json };
+        return new() { [Unreadable] = json };
     }
+}
+
+/// <summary>One field of an entry: its values before and after, and whether it holds patient data.</summary>
+public sealed record AuditChange(string Field, string? Before, string? After, bool PatientData);
+
+/// <summary>One entry opened on its own page, its patient data hidden until revealed with a reason.</summary>
+public sealed record AuditEntryPage(AuditRow Row, RevealForm Reveal, bool Revealed);
+
+/// <summary>Why an administrator needs to see the patient data in an entry; recorded in the trail with who asked.</summary>
+public sealed class RevealForm
+{
+    public const int MinimumLength = 10;
+
+    [Required(ErrorMessage = "Give the reason you need to see these values.")]
+    [StringLength(500, ErrorMessage = "Keep the reason under 500 characters.")]
+    [Display(Name = "Reason")]
+    public string? Reason { get; set; }
 }
 
 public sealed record AuditPage(AuditFilter Filter, KeysetPage<AuditRow> Page, int Matches, IReadOnlyList<SelectListItem> Users,
@@ -134,6 +184,10 @@ public static class AuditSearch
 
     public static async Task<AuditPage> EmptyAsync(ClinicDbContext db, AuditRecordTypes types, AuditFilter filter) =>
         new(filter, KeysetPage.Empty<AuditRow>(), 0, await UsersAsync(db), await types.NamesAsync(db));
+
+    /// <summary>One entry by its place in the chain, as the list shows it; null when there is none.</summary>
+    public static async Task<AuditRow?> EntryAsync(ClinicDbContext db, ClinicClock clinic, long sequence) =>
+        (await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == sequence).Select(Row(db)).FirstOrDefaultAsync())?.ToRow(clinic);
 
     /// <summary>Every matching entry, oldest first; null when more than <see cref="ExportLimit"/> match.</summary>
     public static async Task<IReadOnlyList<AuditRow>?> AllAsync(ClinicDbContext db, ClinicClock clinic, AuditFilter filter, Guid? patientId)

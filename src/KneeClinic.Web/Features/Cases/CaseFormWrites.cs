@@ -31,6 +31,8 @@ public static class CaseFormWrites
         var found = await CasePage.LoadAsync(services.GetRequiredService<ClinicDbContext>(), caseId,
             services.GetRequiredService<IOptions<ClinicOptions>>().Value, services.GetRequiredService<ClinicClock>());
         if (found is null) return page.NotFound();
+        // The page shows the case again, read afresh: a view like any other.
+        await services.GetRequiredService<AuditReads>().ViewedAsync(nameof(Case), caseId.ToString(), found.Case.PatientId);
         found.Step = step;
         keepForm(found);
         page.ViewData["FailedForm"] = failedForm;

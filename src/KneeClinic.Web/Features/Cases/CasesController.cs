@@ -22,6 +22,8 @@ public sealed class CasesController(ClinicDbContext db, AuditReads reads, UserMa
     public async Task<IActionResult> Create(Guid patientId)
     {
         if (!await db.Patients.AnyAsync(p => p.Id == patientId)) return NotFound();
+        // The form names the patient it opens a case for.
+        await reads.ViewedAsync(nameof(Patient), patientId.ToString(), patientId, """{"Page":"new case"}""");
         return await CreateView(new NewCaseForm { PatientId = patientId, AssignedClinicianId = users.GetUserId(User) });
     }
 

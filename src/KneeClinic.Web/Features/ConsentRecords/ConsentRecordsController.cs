@@ -15,7 +15,7 @@ namespace KneeClinic.Web.Features.ConsentRecords;
 /// </summary>
 [Authorize(Policy = Startup.AdministrationPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
+public sealed class ConsentRecordsController(ClinicDbContext db, AuditReads reads, ClinicClock clock, IOptions<ClinicOptions> options) : Controller
 {
     public const int PageSize = 25;
 
@@ -63,6 +63,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
                 x.p.FamilyName,
                 x.p.GivenName,
                 x.p.Mrn,
+                PatientId = x.p.Id,
                 ObtainedBy = db.Users.Where(u => u.Id == x.d.Signature!.ObtainedById).Select(u => u.DisplayName).FirstOrDefault(),
             });
         var found = page.Rows;
@@ -75,6 +76,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, ClinicClock clo
             ValidUntil = x.Row.SignedAt is { } signed ? ConsentDocument.ValidUntil(signed, options.Value.ConsentValidityDays) : null,
             Now = now,
         }).ToList();
+        await reads.ListedAsync(AuditReads.ListPages.ConsentRecords, found.Select(x => x.PatientId));
         return View(new ConsentRecordList(filter, new KeysetPage<ConsentRecordRow>(list, page.HasPrevious, page.HasNext, page.CursorLost), matches, await CodesAsync()));
     }
 

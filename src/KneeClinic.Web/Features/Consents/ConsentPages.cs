@@ -54,6 +54,7 @@ public sealed class SignPage
     public required ConsentRow Consent { get; init; }
     public required string PatientName { get; init; }
     public required Guid CaseId { get; init; }
+    public required Guid PatientId { get; init; }
     public SignatureForm Form { get; set; } = new();
 
     public static async Task<SignPage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic)
@@ -61,8 +62,8 @@ public sealed class SignPage
         var caseId = await db.ConsentDocuments.Where(d => d.Id == id).Select(d => (Guid?)d.CaseId).FirstOrDefaultAsync();
         if (caseId is null) return null;
         var row = (await ConsentRows.ForCaseAsync(db, caseId.Value)).Single(r => r.Id == id);
-        var patient = await db.Cases.Where(c => c.Id == caseId).Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.FamilyName, p.GivenName }).SingleAsync();
-        return new SignPage { Consent = row, PatientName = Patient.ListName(patient.FamilyName, patient.GivenName), CaseId = caseId.Value, Form = new SignatureForm { Version = row.Version } };
+        var patient = await db.Cases.Where(c => c.Id == caseId).Join(db.Patients, c => c.PatientId, p => p.Id, (c, p) => new { p.Id, p.FamilyName, p.GivenName }).SingleAsync();
+        return new SignPage { Consent = row, PatientName = Patient.ListName(patient.FamilyName, patient.GivenName), CaseId = caseId.Value, PatientId = patient.Id, Form = new SignatureForm { Version = row.Version } };
     }
 }
 

@@ -122,6 +122,7 @@ public sealed class ConsentsController(ClinicDbContext db, AuditReads reads, Cas
     {
         var page = await SignPage.LoadAsync(db, id, Clinic);
         if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(ConsentDocument), id.ToString(), page.PatientId, """{"Page":"sign"}""");
         var local = clock.ToLocal(clock.Now);
         page.Form.SignedAt = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
         return View(page);
@@ -209,6 +210,7 @@ public sealed class ConsentsController(ClinicDbContext db, AuditReads reads, Cas
         db.ChangeTracker.Clear();
         var page = await SignPage.LoadAsync(db, id, Clinic);
         if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(ConsentDocument), id.ToString(), page.PatientId, """{"Page":"sign"}""");
         page.Form = form;
         return View(nameof(Sign), page);
     }

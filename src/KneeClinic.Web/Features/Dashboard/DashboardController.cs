@@ -14,17 +14,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Web.Features.Dashboard;
 
-public sealed record CaseLine(Guid CaseId, string Patient, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, string NextAction);
+public sealed record CaseLine(Guid CaseId, Guid PatientId, string Patient, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, string NextAction);
 
-public sealed record OverdueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
+public sealed record OverdueVisit(Guid CaseId, Guid PatientId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowCloses);
 
-public sealed record OpenEvent(Guid CaseId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious,
+public sealed record OpenEvent(Guid CaseId, Guid PatientId, Guid EventId, string Patient, Mrn Mrn, DateOnly OnsetOn, AdverseEventCategory Category, int Grade, bool Serious,
     DateOnly? ReportDueOn);
 
 /// <summary>A scheduled visit whose window is open now, or opens within the week.</summary>
-public sealed record DueVisit(Guid CaseId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowOpens, DateOnly WindowCloses);
+public sealed record DueVisit(Guid CaseId, Guid PatientId, Guid VisitId, string Patient, Mrn Mrn, KneeSide Knee, string Visit, DateOnly WindowOpens, DateOnly WindowCloses);
 
-public sealed record AwaitingSignature(Guid CaseId, string Patient, Mrn Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
+public sealed record AwaitingSignature(Guid CaseId, Guid PatientId, string Patient, Mrn Mrn, string DocumentNumber, DateTimeOffset PrintedAt);
 
 public sealed class DashboardPage
 {
@@ -45,6 +45,12 @@ public sealed class DashboardPage
 
     /// <summary>See <see cref="WorklistGroups.Version"/>.</summary>
     public string WorklistVersion { get; init; } = "";
+
+    /// <summary>The patients the page lists, in every group.</summary>
+    public IEnumerable<Guid> PatientIds() => Cases.Rows.Select(c => c.PatientId)
+        .Concat(Shown(Overdue).Select(v => v.PatientId)).Concat(Shown(DueNow).Select(v => v.PatientId))
+        .Concat(Shown(DueThisWeek).Select(v => v.PatientId)).Concat(Shown(OpenEvents).Select(e => e.PatientId))
+        .Concat(Shown(Awaiting).Select(a => a.PatientId));
 
     public Pager Pager => Pager.Of(Cases, c => c.CaseId.ToString(),
         AllClinicians ? new Dictionary<string, string> { ["all"] = "true" } : new Dictionary<string, string>(), post: false);
@@ -69,7 +75,7 @@ public sealed class DashboardRequest : PagedRequest
 /// </summary>
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, Worklists worklists) : Controller
+public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUser> users, ClinicClock clock, Worklists worklists, AuditReads reads) : Controller
 {
     public const int PageSize = 50;
 
@@ -94,6 +100,7 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var page = await Keyset.PageAsync(lines.AsNoTracking(), order, x => x.Case.Id, Guid.TryParse, request, PageSize, x => new
         {
             x.Case.Id,
+            x.Case.PatientId,
             x.FamilyName,
             x.GivenName,
             x.Mrn,
@@ -111,12 +118,12 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
         var nextIds = page.Rows.Where(o => o.NextId is not null).Select(o => o.NextId!.Value).ToList();
         var next = nextIds.Count == 0 ? [] : await db.FollowUpVisits.AsNoTracking().Where(v => EF.Parameter(nextIds).Contains(v.Id))
             .Select(v => new { v.Id, Visit = new NextVisit(v.Label, v.DueOn, v.WindowOpens, v.WindowCloses) }).ToDictionaryAsync(v => v.Id, v => v.Visit);
-        var caseLines = page.Rows.Select(o => new CaseLine(o.Id, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Knee, o.CellSource, o.Stage,
+        var caseLines = page.Rows.Select(o => new CaseLine(o.Id, o.PatientId, Patient.ListName(o.FamilyName, o.GivenName), o.Mrn, o.Knee, o.CellSource, o.Stage,
             CasePage.Next(new CaseState(o.Stage, o.CellSource, o.HasCheckup, o.HasImaging, o.Printed,
                 o.NextId is { } nextId ? next.GetValueOrDefault(nextId) : null), today)));
 
         var groups = await worklists.ForAsync(all ? null : me, today);
-        return View(new DashboardPage
+        var dashboard = new DashboardPage
         {
             AllClinicians = all,
             Today = today,
@@ -127,6 +134,9 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             OpenEvents = groups.OpenEvents,
             Awaiting = groups.Awaiting,
             WorklistVersion = groups.Version,
-        });
+        };
+        // Every view is recorded, with every patient on the page, though the work lists' HTML may come from the cache.
+        await reads.ListedAsync(AuditReads.ListPages.Dashboard, dashboard.PatientIds());
+        return View(dashboard);
     }
 }

@@ -67,6 +67,7 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
             .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new VisitRow
             {
                 CaseId = x.Visit.CaseId,
+                PatientId = p.Id,
                 VisitId = x.Visit.Id,
                 FamilyName = p.FamilyName,
                 GivenName = p.GivenName,
@@ -88,7 +89,7 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
         var printed = await db.ConsentDocuments
             .Where(d => d.Status == ConsentStatus.Generated && cases.Where(Case.BeforeInjection).Any(c => c.Id == d.CaseId))
             .Join(db.Cases, d => d.CaseId, c => c.Id, (d, c) => new { d.CaseId, d.DocumentNumber, d.GeneratedAt, d.Id, c.PatientId })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.CaseId, x.DocumentNumber, x.GeneratedAt, x.Id, p.FamilyName, p.GivenName, p.Mrn })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.CaseId, PatientId = p.Id, x.DocumentNumber, x.GeneratedAt, x.Id, p.FamilyName, p.GivenName, p.Mrn })
             .OrderBy(d => d.GeneratedAt).ThenBy(d => d.Id).Take(limit).ToListAsync();
 
         // (Whole events: when a report is due is the event's own rule.)
@@ -96,25 +97,26 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
             .Where(e => (e.Outcome == AdverseEventOutcome.Ongoing || e.Outcome == AdverseEventOutcome.Unknown) && e.EnteredInErrorAt == null
                 && cases.Any(c => c.Id == e.CaseId))
             .Join(db.Cases, e => e.CaseId, c => c.Id, (e, c) => new { Event = e, c.PatientId })
-            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, p.FamilyName, p.GivenName, p.Mrn })
+            .Join(db.Patients, x => x.PatientId, p => p.Id, (x, p) => new { x.Event, PatientId = p.Id, p.FamilyName, p.GivenName, p.Mrn })
             .OrderByDescending(e => e.Event.Serious != SeriousCriteria.None).ThenBy(e => e.Event.OnsetOn).ThenBy(e => e.Event.Id)
             .Take(limit).ToListAsync();
 
         static string Name(string family, string given) => Patient.ListName(family, given);
         var reportingDays = options.Value.SeriousEventReportingDays;
         return new WorklistGroups(
-            [.. overdue.Select(x => new OverdueVisit(x.CaseId, x.VisitId, x.Patient, x.Mrn, x.Knee, x.Label, x.WindowCloses))],
+            [.. overdue.Select(x => new OverdueVisit(x.CaseId, x.PatientId, x.VisitId, x.Patient, x.Mrn, x.Knee, x.Label, x.WindowCloses))],
             [.. dueNow.Select(x => x.Due())],
             [.. dueThisWeek.Select(x => x.Due())],
-            [.. events.Select(e => new OpenEvent(e.Event.CaseId, e.Event.Id, Name(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
+            [.. events.Select(e => new OpenEvent(e.Event.CaseId, e.PatientId, e.Event.Id, Name(e.FamilyName, e.GivenName), e.Mrn, e.Event.OnsetOn, e.Event.Category,
                 e.Event.CtcaeGrade, e.Event.IsSerious, e.Event.ReportDueOn(reportingDays, clock.DateOf)))],
-            [.. printed.Select(d => new AwaitingSignature(d.CaseId, Name(d.FamilyName, d.GivenName), d.Mrn, d.DocumentNumber, d.GeneratedAt))]);
+            [.. printed.Select(d => new AwaitingSignature(d.CaseId, d.PatientId, Name(d.FamilyName, d.GivenName), d.Mrn, d.DocumentNumber, d.GeneratedAt))]);
     }
 
     /// <summary>A scheduled visit as the lists read it (a class with settable members: EF Core composes filters on it).</summary>
     private sealed class VisitRow
     {
         public Guid CaseId { get; init; }
+        public Guid PatientId { get; init; }
         public Guid VisitId { get; init; }
         public string FamilyName { get; init; } = "";
         public string GivenName { get; init; } = "";
@@ -126,6 +128,6 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
 
         public string Patient => Core.Patients.Patient.ListName(FamilyName, GivenName);
 
-        public DueVisit Due() => new(CaseId, VisitId, Patient, Mrn, Knee, Label, WindowOpens, WindowCloses);
+        public DueVisit Due() => new(CaseId, PatientId, VisitId, Patient, Mrn, Knee, Label, WindowOpens, WindowCloses);
     }
 }

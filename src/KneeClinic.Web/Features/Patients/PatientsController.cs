@@ -20,7 +20,7 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
     /// </summary>
     [HttpGet]
     public async Task<IActionResult> Index(string? after, string? before, bool last = false) =>
-        View(await PatientSearch.RunAsync(db, new PatientSearchForm { After = after, Before = before, Last = last }));
+        await ListedAsync(await PatientSearch.RunAsync(db, new PatientSearchForm { After = after, Before = before, Last = last }));
 
     [HttpPost]
     [ActionName("Index")]
@@ -33,7 +33,14 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
                 $"To search by phone, type at least the last {PhoneKey.MinimumDigits} digits of the number. To search by name, type letters.");
         if (!ModelState.IsValid)
             return View(new PatientSearchResult(form, KeysetPage.Empty<PatientRow>(), 0));
-        return View(await PatientSearch.RunAsync(db, form));
+        return await ListedAsync(await PatientSearch.RunAsync(db, form));
+    }
+
+    /// <summary>The list shown, its view recorded with the patients on it (not what was searched for).</summary>
+    private async Task<IActionResult> ListedAsync(PatientSearchResult result)
+    {
+        await reads.ListedAsync(AuditReads.ListPages.Patients, result.Rows.Select(r => r.Id));
+        return View(result);
     }
 
     [HttpGet]
@@ -77,7 +84,9 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
     public async Task<IActionResult> Edit(Guid id)
     {
         var patient = await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
-        return patient is null ? NotFound() : View(PatientForm.From(patient));
+        if (patient is null) return NotFound();
+        await reads.ViewedAsync(nameof(Patient), id.ToString(), id, """{"Page":"edit"}""");
+        return View(PatientForm.From(patient));
     }
 
     [HttpPost]

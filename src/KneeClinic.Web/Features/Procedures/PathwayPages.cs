@@ -7,12 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace KneeClinic.Web.Features.Procedures;
 
 /// <summary>Who and which knee a page about one case is for, shown at its top.</summary>
-public sealed record CaseHeading(Guid CaseId, string PatientName, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, Guid CaseVersion)
+public sealed record CaseHeading(Guid CaseId, string PatientName, Mrn Mrn, KneeSide Knee, CellSource Source, CaseStage Stage, Guid CaseVersion, Guid PatientId)
 {
     public static Task<CaseHeading?> LoadAsync(ClinicDbContext db, Guid caseId) =>
         db.Cases.AsNoTracking().Where(c => c.Id == caseId)
             .Join(db.Patients, c => c.PatientId, p => p.Id,
-                (c, p) => new CaseHeading(c.Id, Patient.ListName(p.FamilyName, p.GivenName), p.Mrn, c.Knee, c.CellSource, c.Stage, c.Version))
+                (c, p) => new CaseHeading(c.Id, Patient.ListName(p.FamilyName, p.GivenName), p.Mrn, c.Knee, c.CellSource, c.Stage, c.Version, p.Id))
             .FirstOrDefaultAsync();
 }
 

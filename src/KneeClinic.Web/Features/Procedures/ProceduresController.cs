@@ -109,6 +109,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     {
         var page = await VisitPage.LoadAsync(db, id);
         if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(FollowUpVisit), id.ToString(), page.Heading.PatientId);
         if (page.Visit.Status != VisitStatus.Scheduled || page.Heading.Stage == Core.Cases.CaseStage.Closed)
         {
             TempData["Error"] = page.Heading.Stage == Core.Cases.CaseStage.Closed
@@ -133,6 +134,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
             {
                 var page = await VisitPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
+                await reads.ViewedAsync(nameof(FollowUpVisit), id.ToString(), page.Heading.PatientId);
                 page.Form = form;
                 return View(nameof(Visit), page);
             });
@@ -146,7 +148,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     public async Task<IActionResult> BaselineKoos(Guid id)
     {
         var page = await BaselineKoosPage.LoadAsync(db, id);
-        return page is null ? NotFound() : View(page);
+        if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(Core.Cases.Case), id.ToString(), page.Heading.PatientId, """{"Page":"baseline KOOS"}""");
+        return View(page);
     }
 
     [HttpPost]
@@ -159,6 +163,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
             {
                 var page = await BaselineKoosPage.LoadAsync(db, id);
                 if (page is null) return NotFound();
+                await reads.ViewedAsync(nameof(Core.Cases.Case), id.ToString(), page.Heading.PatientId, """{"Page":"baseline KOOS"}""");
                 page.Form = form;
                 return View(nameof(BaselineKoos), page);
             });
@@ -173,7 +178,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     public async Task<IActionResult> UpdateAdverseEvent(Guid id)
     {
         var page = await AdverseEventPage.LoadAsync(db, id);
-        return page is null ? NotFound() : View(page);
+        if (page is null) return NotFound();
+        await reads.ViewedAsync(nameof(AdverseEvent), id.ToString(), page.Heading.PatientId);
+        return View(page);
     }
 
     [HttpPost]
@@ -186,6 +193,7 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
         {
             var page = await AdverseEventPage.LoadAsync(db, id);
             if (page is null) return NotFound();
+            await reads.ViewedAsync(nameof(AdverseEvent), id.ToString(), page.Heading.PatientId);
             page.Form = form;
             return View(nameof(UpdateAdverseEvent), page);
         });
