@@ -40,6 +40,13 @@ public static class Startup
         services.AddScoped<Features.Dashboard.Worklists>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddSingleton<Features.Audit.AuditRecordTypes>();
+        // The audit trail is signed with keys kept outside the database, and its signed heads written outside it too.
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value.KeyRing(sp.GetRequiredService<IHostEnvironment>(),
+            DatabaseSetup.DataDirectory(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>())));
+        services.AddSingleton<AuditHeads>();
+        services.AddHostedService<AuditHeadWriter>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>

@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fee23548-5431-40b2-bff3-950df6fcfc44"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("e264e891-0ce7-47e5-b356-ff5916fdd248"), entityTypeCount: 29)
         {
         }
 

@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8978cb38-cb9f-4084-8a7a-7deb0aa10955"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("c31c7060-c429-445f-ad6a-d8fb70d48d41"), entityTypeCount: 29)
         {
         }
 

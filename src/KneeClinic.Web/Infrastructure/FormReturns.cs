@@ -53,6 +53,7 @@ public static class FormReturns
         ["ConsentTemplates/Retire"] = To("/ConsentTemplates"),
         ["Audit/Export"] = To("/Audit"),
         ["Audit/Verify"] = To("/Audit"),
+        ["Audit/WriteHead"] = To("/Audit"),
         ["Manage/ChangePassword"] = To("/Manage"),
         ["Manage/DisableTwoFactor"] = To("/Manage"),
         ["Manage/NewRecoveryCodes"] = To("/Manage"),
