@@ -42,6 +42,9 @@ public class ClinicFactory : WebApplicationFactory<Program>
 
     public string HeadsFile => Path.Combine(HeadsFolder, Infrastructure.AuditHeads.FileName);
 
+    /// <summary>False for a test of Production without an audit chain key.</summary>
+    public bool ChainKeyInProduction { get; init; } = true;
+
     /// <summary>The audit chain key Production tests are given (outside Production the app makes one in the data folder).</summary>
     public const string ProductionChainKey = "q3Zk0m6Jc8f0o2x7Qb1rVt4yLw9eHs5uNd3gKa6pRz0=";
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -63,7 +66,7 @@ public class ClinicFactory : WebApplicationFactory<Program>
             builder.UseSetting("Clinic:PublicBaseUrl", "https://clinic.example");
             builder.UseSetting("AllowedHosts", "localhost;clinic.example");
             // And a key for the audit chain, kept outside the database.
-            builder.UseSetting("Audit:ChainKeys:production-test", ProductionChainKey);
+            if (ChainKeyInProduction) builder.UseSetting("Audit:ChainKeys:production-test", ProductionChainKey);
         }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         ConfigureSecurity(builder);
