@@ -292,4 +292,46 @@ public sealed class AuditChainTampering(ClinicFactory factory, ITestOutputHelper
             Assert.Equal(PrivateFiles.FolderMode, File.GetUnixFileMode(clinic.HeadsFolder));
         }
     }
+
+    [Fact]
+    public async Task TheCommandWritesAHeadAndItsCheckExitsWithOneWhenTheEndWasCutOff()
+    {
+        var folder = Directory.CreateTempSubdirectory("kneeclinic-audit-command-").FullName;
+        try
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
+            builder.Configuration["Database:DataDirectory"] = folder;
+            builder.Configuration["Clinic:PublicBaseUrl"] = "https://clinic.example";
+            builder.Configuration["Audit:ChainKeyFile"] = Path.Combine(folder, "chain.keys");
+            builder.Configuration["Audit:HeadsFolder"] = Path.Combine(folder, "heads");
+            await File.WriteAllTextAsync(Path.Combine(folder, "chain.keys"), $"# rotated yearly\n2025 {Convert.ToBase64String(AuditKeyRing.NewKey())}\n2026 {Convert.ToBase64String(AuditKeyRing.NewKey())}\n");
+            builder.AddKneeClinic();
+            await using var app = builder.Build();
+            await app.PrepareDatabaseAsync();
+
+            var console = new StringWriter();
+            Assert.Equal(0, await AuditChainCommand.RunAsync(app, ["head"], console));
+            Assert.Equal(0, await AuditChainCommand.RunAsync(app, ["verify"], console));
+            Assert.Equal(2, await AuditChainCommand.RunAsync(app, [], console));
+            output.WriteLine(console.ToString());
+            Assert.Contains("key '2026'", console.ToString());
+            Assert.Contains("The chain is intact.", console.ToString());
+
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+                var last = await db.AuditEntries.MaxAsync(e => e.Sequence);
+                await db.Database.ExecuteSqlRawAsync("DROP TRIGGER AuditEntries_RefuseDelete;");
+                await db.Database.ExecuteSqlAsync($"DELETE FROM AuditEntries WHERE Sequence = {last}");
+            }
+            var check = new StringWriter();
+            Assert.Equal(1, await AuditChainCommand.RunAsync(app, ["verify"], check));
+            Assert.Contains("missing from the end of the trail", check.ToString());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
