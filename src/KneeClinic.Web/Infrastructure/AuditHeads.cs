@@ -98,9 +98,12 @@ public sealed class AuditHeads(AuditKeyRing keys, IOptions<AuditOptions> options
     }
 }
 
-/// <summary>Writes a signed head of the audit trail at start and then every <see cref="AuditOptions.HeadInterval"/>.</summary>
-public sealed class AuditHeadWriter(IServiceScopeFactory scopes, AuditHeads heads, IOptions<AuditOptions> options, TimeProvider clock,
-    ILogger<AuditHeadWriter> logger) : BackgroundService
+/// <summary>
+/// Writes a signed head of the audit trail at start and then every <see cref="AuditOptions.HeadInterval"/> of real time
+/// (the wait is on the system clock: the app's clock, which the tests move by days, only stamps the head).
+/// </summary>
+public sealed class AuditHeadWriter(IServiceScopeFactory scopes, AuditHeads heads, IOptions<AuditOptions> options, ILogger<AuditHeadWriter> logger)
+    : BackgroundService
 {
     /// <summary>After a failed write (the database or the folder not reachable), the next try comes this soon.</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromMinutes(5);
@@ -128,7 +131,7 @@ public sealed class AuditHeadWriter(IServiceScopeFactory scopes, AuditHeads head
             }
             try
             {
-                await Task.Delay(next, clock, stoppingToken);
+                await Task.Delay(next, TimeProvider.System, stoppingToken);
             }
             catch (OperationCanceledException)
             {
