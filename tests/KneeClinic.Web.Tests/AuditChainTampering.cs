@@ -334,4 +334,28 @@ public sealed class AuditChainTampering(ClinicFactory factory, ITestOutputHelper
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AHeadsFolderTheAppCannotWriteToIsAMessageOnTheVerifyPageNotAnError()
+    {
+        var blocked = Path.Combine(Path.GetTempPath(), $"kneeclinic-not-a-folder-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(blocked, "a file where the heads folder should be");
+        try
+        {
+            await using var clinic = new KeyedClinic(null, ("Audit:HeadsFolder", blocked));
+            using var admin = await clinic.SignedInAsync(Roles.Administrator);
+            var verified = await admin.SubmitAsync(await admin.GetAsync("/Audit"), "#verify-chain");
+            Assert.Contains("No signed head was found", verified.Document.QuerySelector("#chain-anchor")!.TextContent);
+
+            var page = await admin.SubmitAsync(verified, "#write-head");
+
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.Contains("The signed head could not be written", page.Document.QuerySelector("#head-not-written")!.TextContent);
+            Assert.Contains("The chain is intact", page.Document.QuerySelector("#chain-result")!.TextContent);
+        }
+        finally
+        {
+            File.Delete(blocked);
+        }
+    }
 }
