@@ -12,6 +12,8 @@ if (args.FirstOrDefault() == CreateAdminCommand.Name)
     return await CreateAdminCommand.RunAsync(app, args.Skip(1).ToArray(), Console.In, Console.Out);
 if (args.FirstOrDefault() == MigrateCommand.Name)
     return await MigrateCommand.RunAsync(app, Console.Out);
+if (args.FirstOrDefault() == AuditChainCommand.Name)
+    return await AuditChainCommand.RunAsync(app, args.Skip(1).ToArray(), Console.Out);
 if (args.FirstOrDefault() == SeedDemoCommand.Name)
     return await SeedDemoCommand.RunAsync(app.Services, app.Configuration, args.Skip(1).ToArray(), Console.Out, redrawProgress: !Console.IsOutputRedirected,
         Environment.GetEnvironmentVariable(SeedDemoCommand.PasswordVariable));

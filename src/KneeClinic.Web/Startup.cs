@@ -43,6 +43,16 @@ public static class Startup
         services.AddScoped<Features.Research.ResearchExport>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
         services.AddSingleton<Features.Audit.AuditRecordTypes>();
+        // The audit trail is signed with keys kept outside the database, and its signed heads written outside it too.
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        // (The database settings are checked first: a key is never made in a data folder that is not a valid setting.)
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value is not null
+            ? sp.GetRequiredService<IOptions<AuditOptions>>().Value.KeyRing(sp.GetRequiredService<IHostEnvironment>(),
+                DatabaseSetup.DataDirectory(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()))
+            : throw new InvalidOperationException("The Database settings could not be read."));
+        services.AddSingleton<AuditHeads>();
+        services.AddHostedService<AuditHeadWriter>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptions.Validator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>

@@ -126,6 +126,9 @@ public static class LoadRun
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
         start.Environment["Clinic__PublicBaseUrl"] = "https://clinic.example";
+        // Production needs a key for the audit chain; heads go beside the database.
+        start.Environment["Audit__ChainKeys__load"] = "q3Zk0m6Jc8f0o2x7Qb1rVt4yLw9eHs5uNd3gKa6pRz0=";
+        start.Environment["Audit__HeadsFolder"] = Path.Combine(Path.GetDirectoryName(database)!, "audit-heads");
         // wrk and the sign-in client name the loopback address, not the clinic's host, which Production alone would allow.
         start.Environment["AllowedHosts"] = "127.0.0.1";
         start.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -56,7 +56,7 @@ public sealed class AuditGroupCommit(ClinicFactory factory, Xunit.Abstractions.I
         output.WriteLine($"50 views written in {Reads.Transactions - transactionsBefore} transactions");
         Assert.Equal(50, Reads.Written - writtenBefore);
         Assert.InRange(Reads.Transactions - transactionsBefore, 1, 49);
-        Assert.True((await factory.QueryAsync(db => AuditChain.VerifyAsync(db))).Intact);
+        Assert.True((await factory.QueryAsync(db => factory.Services.GetRequiredService<AuditHeads>().VerifyAsync(db))).Intact);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class AuditGroupCommit(ClinicFactory factory, Xunit.Abstractions.I
 
         var sequences = await factory.QueryAsync(db => db.AuditEntries.Where(e => e.EntityId.StartsWith(marker)).Select(e => e.Sequence).ToListAsync());
         Assert.Equal(50, sequences.Distinct().Count());
-        Assert.True((await factory.QueryAsync(db => AuditChain.VerifyAsync(db))).Intact);
+        Assert.True((await factory.QueryAsync(db => factory.Services.GetRequiredService<AuditHeads>().VerifyAsync(db))).Intact);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class AuditGroupCommit(ClinicFactory factory, Xunit.Abstractions.I
 
         Assert.Equal(20, await factory.QueryAsync(db => db.AuditEntries.CountAsync(e => e.EntityId.StartsWith(marker + "-ok-"))));
         Assert.Equal(0, await factory.QueryAsync(db => db.AuditEntries.CountAsync(e => e.EntityId.StartsWith(marker + "-refused-"))));
-        Assert.True((await factory.QueryAsync(db => AuditChain.VerifyAsync(db))).Intact);
+        Assert.True((await factory.QueryAsync(db => factory.Services.GetRequiredService<AuditHeads>().VerifyAsync(db))).Intact);
     }
 
     [Fact]

@@ -36,6 +36,17 @@ public class ClinicFactory : WebApplicationFactory<Program>
     public string Environment { get; }
     public string DataDirectory { get; }
     public string DatabaseFile => Path.Combine(DataDirectory, "kneeclinic.db");
+
+    /// <summary>The audit trail's signed heads: in the data folder, so each test clinic (and the instances sharing its database) has its own.</summary>
+    public string HeadsFolder => Path.Combine(DataDirectory, "audit-heads");
+
+    public string HeadsFile => Path.Combine(HeadsFolder, Infrastructure.AuditHeads.FileName);
+
+    /// <summary>False for a test of Production without an audit chain key.</summary>
+    public bool ChainKeyInProduction { get; init; } = true;
+
+    /// <summary>The audit chain key Production tests are given (outside Production the app makes one in the data folder).</summary>
+    public const string ProductionChainKey = "q3Zk0m6Jc8f0o2x7Qb1rVt4yLw9eHs5uNd3gKa6pRz0=";
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public CapturedLogs Logs { get; } = new();
 
@@ -48,11 +59,14 @@ public class ClinicFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Sqlite", "");
         // The clinic's zone defaults to the machine's; the tests type their times in UTC wherever they run.
         builder.UseSetting("Clinic:TimeZone", "UTC");
+        builder.UseSetting("Audit:HeadsFolder", HeadsFolder);
         if (Environment == "Production")
         {
             // Production requires the public address; the tests' requests name localhost or it.
             builder.UseSetting("Clinic:PublicBaseUrl", "https://clinic.example");
             builder.UseSetting("AllowedHosts", "localhost;clinic.example");
+            // And a key for the audit chain, kept outside the database.
+            if (ChainKeyInProduction) builder.UseSetting("Audit:ChainKeys:production-test", ProductionChainKey);
         }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         ConfigureSecurity(builder);

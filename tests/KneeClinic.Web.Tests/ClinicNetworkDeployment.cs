@@ -139,6 +139,8 @@ public sealed class ClinicNetworkDeployment
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             builder.Configuration["Database:DataDirectory"] = folder;
             builder.Configuration["Clinic:PublicBaseUrl"] = "https://clinic.example";
+            builder.Configuration["Audit:ChainKeys:production-test"] = ClinicFactory.ProductionChainKey;
+            builder.Configuration["Audit:HeadsFolder"] = Path.Combine(folder, "audit-heads");
             builder.AddKneeClinic();
             await using var app = builder.Build();
             var output = new StringWriter();

@@ -82,6 +82,8 @@ public sealed class FirstRun(DevelopmentClinicFactory factory, ITestOutputHelper
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["Database:DataDirectory"] = folder;
         builder.Configuration["Clinic:PublicBaseUrl"] = "https://clinic.example";
+        builder.Configuration["Audit:ChainKeys:production-test"] = ClinicFactory.ProductionChainKey;
+        builder.Configuration["Audit:HeadsFolder"] = Path.Combine(folder, "audit-heads");
         builder.AddKneeClinic();
         await using var app = builder.Build();
         await app.PrepareDatabaseAsync();

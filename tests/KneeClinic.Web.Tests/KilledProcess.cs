@@ -214,6 +214,7 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             // Production without the TLS proxy in front: plain HTTP on loopback, cookies without Secure.
             ("--Network:RequireHttps", "false"),
             ("--Clinic:PublicBaseUrl", "https://clinic.example"), ("--AllowedHosts", "127.0.0.1;localhost"),
+            ("--Audit:ChainKeys:production-test", ClinicFactory.ProductionChainKey), ("--Audit:HeadsFolder", Path.Combine(_data, "audit-heads")),
         })
         {
             start.ArgumentList.Add(name);

@@ -19,7 +19,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
                 "KneeClinic.Core.Audit.AuditEntry",
                 typeof(AuditEntry),
                 baseEntityType,
-                propertyCount: 14,
+                propertyCount: 15,
                 unnamedIndexCount: 7,
                 keyCount: 1,
                 triggerCount: 2);
@@ -86,6 +86,16 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
                 maxLength: 64,
                 unicode: false);
             hash.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var keyId = runtimeEntityType.AddProperty(
+                "KeyId",
+                typeof(string),
+                propertyInfo: typeof(AuditEntry).GetProperty("KeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AuditEntry).GetField("<KeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32,
+                unicode: false);
+            keyId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var newValues = runtimeEntityType.AddProperty(
                 "NewValues",

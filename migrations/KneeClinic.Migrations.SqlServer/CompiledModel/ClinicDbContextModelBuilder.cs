@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c28ff41b-0ead-42a1-a4fa-93a514277923"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("59e985b5-760c-4a06-9442-385b13222336"), entityTypeCount: 30)
         {
         }
 

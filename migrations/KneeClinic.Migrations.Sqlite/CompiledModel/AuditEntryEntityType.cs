@@ -20,7 +20,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
                 "KneeClinic.Core.Audit.AuditEntry",
                 typeof(AuditEntry),
                 baseEntityType,
-                propertyCount: 14,
+                propertyCount: 15,
                 unnamedIndexCount: 7,
                 keyCount: 1,
                 triggerCount: 2);
@@ -80,6 +80,15 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
                 fieldInfo: typeof(AuditEntry).GetField("<Hash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 64,
+                unicode: false);
+
+            var keyId = runtimeEntityType.AddProperty(
+                "KeyId",
+                typeof(string),
+                propertyInfo: typeof(AuditEntry).GetProperty("KeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AuditEntry).GetField("<KeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32,
                 unicode: false);
 
             var newValues = runtimeEntityType.AddProperty(

@@ -5,21 +5,36 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KneeClinic.Core.Audit;
 
-/// <summary>What a walk along the audit chain found.</summary>
+/// <summary>Something wrong found by a check of the chain, at the entry where it is.</summary>
+/// <param name="Sequence">The entry concerned (for a head line that cannot be read: 0).</param>
+/// <param name="Text">What is wrong there, in words.</param>
+public sealed record ChainProblem(long Sequence, string Text);
+
+/// <summary>What a walk along the audit chain, checked against the signed heads, found.</summary>
 /// <param name="Entries">Entries read.</param>
-/// <param name="BeforeChain">Entries written before the chain began (kept, but not covered by it).</param>
-/// <param name="BrokenAt">The sequence number of the first entry that is missing, changed or out of place; null when intact.</param>
-/// <param name="Problem">What is wrong there, in words.</param>
-/// <param name="HeadSequence">The last entry's sequence number (0 when empty).</param>
-/// <param name="HeadHash">The last entry's hash: written down elsewhere, it lets a later check see entries cut off the end.</param>
-public sealed record ChainReport(long Entries, long BeforeChain, long? BrokenAt, string? Problem, long HeadSequence, string? HeadHash)
+/// <param name="Legacy">Entries written before the keyed chain began (a database from an earlier version), checked by the old rules.</param>
+/// <param name="Unhashed">Of those, the ones written before any chain began: kept, but covered by nothing.</param>
+/// <param name="Problems">Every problem found, in sequence order: the first break of the chain and each head the trail does not match.</param>
+/// <param name="IntactThrough">The chain is unbroken from the first entry to this one.</param>
+/// <param name="LastSequence">The last entry's sequence number (0 when empty).</param>
+/// <param name="LastHash">The last entry's hash.</param>
+/// <param name="LatestHead">The latest valid signed head, or null when there is none.</param>
+/// <param name="HeadLines">Lines read from the heads file.</param>
+public sealed record ChainReport(long Entries, long Legacy, long Unhashed, IReadOnlyList<ChainProblem> Problems, long IntactThrough,
+    long LastSequence, string? LastHash, AuditHead? LatestHead, int HeadLines)
 {
-    public bool Intact => BrokenAt is null;
+    public bool Intact => Problems.Count == 0;
+
+    /// <summary>The first entry where something is wrong; null when intact.</summary>
+    public long? BrokenAt => Problems.Count == 0 ? null : Problems[0].Sequence;
+
+    public string? Problem => Problems.Count == 0 ? null : Problems[0].Text;
 }
 
 /// <summary>
-/// The audit trail's hash chain: entry n holds SHA-256 over its own fields and the hash of entry n-1, so
-/// changing or deleting an entry in the database breaks the link at that entry.
+/// The audit trail's hash chain: entry n holds HMAC-SHA256, under a key kept outside the database, over its own fields
+/// and the hash of entry n-1, so changing, deleting or re-hashing an entry in the database breaks the link at that entry;
+/// signed heads written outside the database show entries cut off the end.
 /// </summary>
 public static class AuditChain
 {
@@ -47,8 +62,14 @@ public static class AuditChain
     public static DateTimeOffset Truncate(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
-    /// <summary>SHA-256 (lower-case hex) of the entry's fields in a fixed order, as a JSON array so no two entries encode alike.</summary>
-    public static string HashOf(AuditEntry entry)
+    /// <summary>HMAC-SHA256 (lower-case hex), under <paramref name="key"/>, of the entry's fields and its key id.</summary>
+    public static string HashOf(AuditEntry entry, byte[] key) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Fields(entry, keyed: true)));
+
+    /// <summary>The plain SHA-256 of an entry from before the keyed chain (no key id): kept only to check such entries.</summary>
+    public static string LegacyHashOf(AuditEntry entry) => Convert.ToHexStringLower(SHA256.HashData(Fields(entry, keyed: false)));
+
+    /// <summary>The entry's fields in a fixed order, as a JSON array so no two entries encode alike.</summary>
+    private static ReadOnlySpan<byte> Fields(AuditEntry entry, bool keyed)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -66,42 +87,108 @@ public static class AuditChain
             json.WriteStringValue(entry.OldValues);
             json.WriteStringValue(entry.NewValues);
             json.WriteStringValue(entry.PreviousHash);
+            if (keyed) json.WriteStringValue(entry.KeyId);
             json.WriteEndArray();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        return buffer.WrittenSpan;
     }
 
-    /// <summary>Walks the whole trail in sequence order and reports the first entry that is missing, changed or out of place.</summary>
-    public static async Task<ChainReport> VerifyAsync(ClinicDbContext db, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Where the keyed chain begins when no signed head says so: after the entries before the first keyed one (a
+    /// database upgraded from an earlier version), or after the last entry when none is keyed yet.
+    /// </summary>
+    public static async Task<long> LegacyThroughAsync(ClinicDbContext db, CancellationToken cancellationToken = default)
     {
-        long entries = 0, beforeChain = 0, previousSequence = 0;
-        string? previousHash = null;
-        var chained = false;
+        var firstKeyed = await db.AuditEntries.Where(e => e.KeyId != null).MinAsync(e => (long?)e.Sequence, cancellationToken);
+        return firstKeyed is { } first ? first - 1 : await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+    }
+
+    /// <summary>
+    /// Walks the whole trail in sequence order, reports the first entry that is missing, changed, re-hashed or out of
+    /// place, and checks the trail against every valid signed head in <paramref name="heads"/> (and reports each line
+    /// that is not one). Entries up to the heads' <see cref="AuditHead.LegacyThrough"/> are checked by the rules of the
+    /// plain chain; with no valid head, none are: every entry must then carry a keyed hash.
+    /// </summary>
+    public static async Task<ChainReport> VerifyAsync(ClinicDbContext db, AuditKeyRing keys, IReadOnlyList<HeadLine> heads,
+        CancellationToken cancellationToken = default)
+    {
+        var problems = new List<ChainProblem>();
+        problems.AddRange(heads.Where(h => !h.Valid).Select(h => new ChainProblem(h.Head?.Sequence ?? 0, h.Problem!)));
+        var valid = heads.Where(h => h.Valid).Select(h => h.Head!).ToList();
+        var legacyThrough = valid.Count > 0 ? valid[0].LegacyThrough : 0;
+        // The hashes at the heads' sequence numbers, found on the way.
+        var anchored = valid.Select(h => h.Sequence).Where(s => s > 0).ToHashSet();
+        var found = new Dictionary<long, string?>();
+
+        long entries = 0, legacy = 0, unhashed = 0, previousSequence = 0, intactThrough = 0;
+        string? previousHash = null, lastHash = null;
+        var legacyChained = false;
+        ChainProblem? broken = null;
         await foreach (var entry in db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             entries++;
-            if (entry.Hash is null)
+            lastHash = entry.Hash;
+            if (anchored.Contains(entry.Sequence)) found[entry.Sequence] = entry.Hash;
+            if (entry.Sequence <= legacyThrough) legacy++;
+            if (broken is null)
             {
-                if (chained) return Broken(entry.Sequence, $"Entry {entry.Sequence} has no hash: it was not written by the app.");
-                beforeChain++;
-                previousSequence = entry.Sequence;
-                continue;
+                broken = Check(entry);
+                if (broken is null) intactThrough = entry.Sequence;
             }
-            var expected = chained || beforeChain > 0 ? previousSequence + 1 : 1;
-            if (entry.Sequence != expected)
-                return Broken(expected, entry.Sequence > expected
-                    ? $"Entries {expected} to {entry.Sequence - 1} are missing: they were deleted."
-                    : $"Entry {entry.Sequence} is out of place: expected entry {expected}.");
-            if (entry.PreviousHash != previousHash)
-                return Broken(entry.Sequence, $"Entry {entry.Sequence} does not follow the entry before it: that entry was changed or replaced.");
-            if (HashOf(entry) != entry.Hash)
-                return Broken(entry.Sequence, $"Entry {entry.Sequence} was changed after it was written: its contents no longer match its hash.");
-            chained = true;
             previousSequence = entry.Sequence;
-            previousHash = entry.Hash;
+            if (entry.Hash is not null) previousHash = entry.Hash;
         }
-        return new ChainReport(entries, beforeChain, null, null, previousSequence, previousHash);
+        if (broken is not null) problems.Add(broken);
 
-        ChainReport Broken(long at, string problem) => new(entries, beforeChain, at, problem, previousSequence, previousHash);
+        var last = valid.Count == 0 ? null : valid.MaxBy(h => (h.Sequence, h.At));
+        if (valid.Where(h => h.Sequence > previousSequence).MaxBy(h => h.Sequence) is { } beyond)
+            problems.Add(new ChainProblem(previousSequence + 1, previousSequence + 1 == beyond.Sequence
+                ? $"Entry {beyond.Sequence} is missing from the end of the trail: the signed head of {beyond.At:yyyy-MM-dd HH:mm} UTC records it, and the trail now ends at entry {previousSequence}. It was cut off."
+                : $"Entries {previousSequence + 1} to {beyond.Sequence} are missing from the end of the trail: the signed head of {beyond.At:yyyy-MM-dd HH:mm} UTC records entry {beyond.Sequence}, and the trail now ends at entry {previousSequence}. They were cut off."));
+        foreach (var head in valid.Where(h => h.Sequence > 0 && found.TryGetValue(h.Sequence, out var hash) && hash != h.Hash).DistinctBy(h => h.Sequence))
+            problems.Add(new ChainProblem(head.Sequence,
+                $"Entry {head.Sequence} is not the entry the signed head of {head.At:yyyy-MM-dd HH:mm} UTC records: its hash differs. It was replaced, or the trail was rewritten from there."));
+        foreach (var head in valid.Where(h => h.Sequence > 0 && h.Sequence <= previousSequence && !found.ContainsKey(h.Sequence)).DistinctBy(h => h.Sequence))
+            problems.Add(new ChainProblem(head.Sequence, $"Entry {head.Sequence}, recorded by the signed head of {head.At:yyyy-MM-dd HH:mm} UTC, is missing: it was deleted."));
+
+        return new ChainReport(entries, legacy, unhashed, [.. problems.OrderBy(p => p.Sequence).DistinctBy(p => p.Text)], intactThrough,
+            previousSequence, lastHash, last, heads.Count);
+
+        ChainProblem? Check(AuditEntry entry)
+        {
+            var expected = previousSequence + 1;
+            if (entry.Sequence != expected)
+                return new ChainProblem(expected, entry.Sequence > expected
+                    ? expected == entry.Sequence - 1 ? $"Entry {expected} is missing: it was deleted." : $"Entries {expected} to {entry.Sequence - 1} are missing: they were deleted."
+                    : $"Entry {entry.Sequence} is out of place: expected entry {expected}.");
+            if (entry.Sequence <= legacyThrough)
+            {
+                // An entry from before the keyed chain: checked as the plain chain was. Its end is held by the first keyed entry,
+                // whose keyed hash covers the last plain one's hash.
+                if (entry.Hash is null)
+                {
+                    if (legacyChained) return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} has no hash: it was not written by the app.");
+                    unhashed++;
+                    return null;
+                }
+                legacyChained = true;
+                if (entry.PreviousHash != previousHash)
+                    return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} does not follow the entry before it: that entry was changed or replaced.");
+                return LegacyHashOf(entry) != entry.Hash
+                    ? new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} was changed after it was written: its contents no longer match its hash.")
+                    : null;
+            }
+            if (entry.Hash is null)
+                return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} has no hash: every entry of the keyed chain (from entry {legacyThrough + 1}) must have one. It was blanked or written outside the app.");
+            if (entry.KeyId is null)
+                return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} has a hash made without the chain key: it was written or re-hashed outside the app.");
+            if (keys.Find(entry.KeyId) is not { } key)
+                return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} is signed with key '{entry.KeyId}', which is not configured: it cannot be checked. Add that key to Audit:ChainKeys, or the entry was not written by the app.");
+            if (entry.PreviousHash != previousHash)
+                return new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} does not follow the entry before it: that entry was changed or replaced.");
+            return HashOf(entry, key) != entry.Hash
+                ? new ChainProblem(entry.Sequence, $"Entry {entry.Sequence} was changed after it was written: its contents no longer match its keyed hash.")
+                : null;
+        }
     }
 }

@@ -79,8 +79,14 @@ public sealed class AuditEntry
     /// <summary>The <see cref="Hash"/> of the entry before this one; null for the first entry.</summary>
     public string? PreviousHash { get; private set; }
 
-    /// <summary>SHA-256 (hex) of this entry's fields and <see cref="PreviousHash"/>; null only for entries written before the chain began.</summary>
+    /// <summary>
+    /// HMAC-SHA256 (hex), under the chain key <see cref="KeyId"/>, of this entry's fields and <see cref="PreviousHash"/>.
+    /// Entries from before the keyed chain hold plain SHA-256 and no key id, and the oldest no hash at all.
+    /// </summary>
     public string? Hash { get; private set; }
+
+    /// <summary>The id of the chain key <see cref="Hash"/> was made with (the key itself is never in the database).</summary>
+    public string? KeyId { get; private set; }
 
     /// <summary>Made from a row change by the interceptor (not stored): a save that is tried again makes these afresh.</summary>
     internal bool DescribesRowChange { get; }
@@ -126,11 +132,12 @@ public sealed class AuditEntry
         PatientId ??= patientId;
     }
 
-    internal void Seal(long sequence, string? previousHash)
+    internal void Seal(long sequence, string? previousHash, AuditKeyRing keys)
     {
         Sequence = sequence;
         PreviousHash = previousHash;
-        Hash = AuditChain.HashOf(this);
+        KeyId = keys.CurrentKeyId;
+        Hash = AuditChain.HashOf(this, keys.Current);
     }
 }
 

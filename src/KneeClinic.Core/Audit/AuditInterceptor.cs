@@ -13,10 +13,10 @@ namespace KneeClinic.Core.Audit;
 /// <summary>
 /// Adds an <see cref="AuditEntry"/> for every created, updated or deleted row to the same SaveChanges, stamps
 /// every new entry (these and the events the app adds) with the time, the user and the client address, and
-/// links them into the hash chain. <see cref="Data.ClinicDbContext"/> saves inside a transaction, so the change
+/// links them into the hash chain, keyed with the ring's current key. <see cref="Data.ClinicDbContext"/> saves inside a transaction, so the change
 /// and its entries commit or roll back together, and the chain's tail is read under that transaction's lock.
 /// </summary>
-public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : SaveChangesInterceptor
+public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock, AuditKeyRing keys) : SaveChangesInterceptor
 {
     // Secrets and bookkeeping that must never be copied into the audit trail.
     private static readonly HashSet<string> Redacted = ["PasswordHash", "SecurityStamp", "Value"];
@@ -77,7 +77,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock) : Sa
         foreach (var audit in pending)
         {
             if (!audit.DescribesRowChange) audit.Stamp(at, actor, null);
-            audit.Seal(++sequence, hash);
+            audit.Seal(++sequence, hash, keys);
             hash = audit.Hash;
         }
     }

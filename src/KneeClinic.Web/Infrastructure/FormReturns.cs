@@ -54,6 +54,7 @@ public static class FormReturns
         ["Audit/Export"] = To("/Audit"),
         ["Audit/Verify"] = To("/Audit"),
         ["Audit/Reveal"] = (id, db) => Task.FromResult<string?>(long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var _) ? $"/Audit/Entry/{id}" : "/Audit"),
+        ["Audit/WriteHead"] = To("/Audit"),
         ["Manage/ChangePassword"] = To("/Manage"),
         ["Manage/DisableTwoFactor"] = To("/Manage"),
         ["Manage/NewRecoveryCodes"] = To("/Manage"),

@@ -19,6 +19,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(e => e.ClientAddress).HasMaxLength(64);
         b.Property(e => e.PreviousHash).HasMaxLength(64).IsUnicode(false);
         b.Property(e => e.Hash).HasMaxLength(64).IsUnicode(false);
+        b.Property(e => e.KeyId).HasMaxLength(32).IsUnicode(false);
         // One entry per place in the chain: two saves that somehow read the same tail cannot both commit.
         b.HasIndex(e => e.Sequence).IsUnique();
         b.HasIndex(e => new { e.Entity, e.EntityId });

@@ -110,13 +110,37 @@ public sealed class AuditController(ClinicDbContext db, AuditReads reads, AuditR
         return File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv", name);
     }
 
-    /// <summary>Walks the whole chain and shows the first entry that is missing or changed; the check is itself audited.</summary>
+    /// <summary>
+    /// Walks the whole chain, checks it against every signed head, and shows each entry that is missing or changed; the
+    /// check is itself audited.
+    /// </summary>
     [HttpPost]
-    public async Task<IActionResult> Verify()
+    public async Task<IActionResult> Verify([FromServices] AuditHeads heads) => await CheckAsync(heads, null);
+
+    /// <summary>Writes a signed head of the trail now (before shipping the heads file off-site, say), then checks the chain.</summary>
+    [HttpPost]
+    public async Task<IActionResult> WriteHead([FromServices] AuditHeads heads, [FromServices] ILogger<AuditController> logger)
     {
-        var report = await AuditChain.VerifyAsync(db, HttpContext.RequestAborted);
+        try
+        {
+            return await CheckAsync(heads, await heads.WriteAsync(db, HttpContext.RequestAborted));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(e, "The signed head of the audit trail could not be written to {Folder}.", heads.Folder);
+            return await CheckAsync(heads, null, "The signed head could not be written: the app may not write to the heads folder (Audit:HeadsFolder). "
+                + "Ask whoever runs the server to check that folder; the error is in the app's log.");
+        }
+    }
+
+    private async Task<IActionResult> CheckAsync(AuditHeads heads, AuditHead? written, string? writeProblem = null)
+    {
+        var report = await heads.VerifyAsync(db, HttpContext.RequestAborted);
         await reads.RecordAsync(AuditEntry.Event(AuditAction.ChainVerified, "AuditTrail", "",
-            details: JsonSerializer.Serialize(new { report.Entries, report.Intact, report.BrokenAt, report.HeadSequence, report.HeadHash })));
-        return View(report);
+            details: JsonSerializer.Serialize(new { report.Entries, report.Intact, report.BrokenAt, Problems = report.Problems.Count, report.LastSequence, report.LastHash, LatestHead = report.LatestHead?.Sequence })));
+        return View(nameof(Verify), new ChainCheck(report, written, writeProblem));
     }
 }
+
+/// <summary>The Verify page: what the check found, and the head written just before it (or why not) when one was asked for.</summary>
+public sealed record ChainCheck(ChainReport Report, AuditHead? Written, string? WriteProblem = null);
