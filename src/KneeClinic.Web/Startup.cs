@@ -105,6 +105,7 @@ public static class Startup
         services.AddControllersWithViews(o =>
         {
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            o.Filters.Add<PasswordChangeRequiredFilter>();
             o.Filters.Add<RequiredTwoFactorFilter>();
             o.ModelBinderProviders.Insert(0, new CheckBoxBinderProvider());
         });

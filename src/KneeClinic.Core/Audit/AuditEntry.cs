@@ -17,6 +17,7 @@ public enum AuditAction
     SignedOut,
     TwoFactorEnabled,
     TwoFactorDisabled,
+    PasswordReset,
     ChainVerified,
 }
 

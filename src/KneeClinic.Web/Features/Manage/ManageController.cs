@@ -43,12 +43,42 @@ public sealed class ManageController(UserManager<ClinicUser> users, SignInManage
             await users.CountRecoveryCodesAsync(user), form));
     }
 
+    /// <summary>After an administrator's reset: the temporary password, then a new one of the person's own.</summary>
+    [HttpGet, AllowWithoutTwoFactor, AllowWhilePasswordChangeRequired]
+    public async Task<IActionResult> NewPassword()
+    {
+        if (!await PasswordChange.IsRequiredAsync(users, await CurrentUserAsync())) return RedirectToAction(nameof(Index));
+        return View(new ChangePasswordForm());
+    }
+
+    [HttpPost, AllowWithoutTwoFactor, AllowWhilePasswordChangeRequired]
+    public async Task<IActionResult> NewPassword([Bind(Prefix = "Password")] ChangePasswordForm form)
+    {
+        var user = await CurrentUserAsync();
+        if (!await PasswordChange.IsRequiredAsync(users, user)) return RedirectToAction(nameof(Index));
+        if (ModelState.IsValid)
+        {
+            // The password policy refuses a new password equal to the current, temporary one.
+            var result = await users.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
+            if (result.Succeeded) result = await PasswordChange.ClearAsync(users, user);
+            if (result.Succeeded)
+            {
+                await signIn.RefreshSignInAsync(user);
+                TempData["Message"] = "Your new password is set.";
+                return LocalRedirect("/");
+            }
+            foreach (var error in result.Errors)
+                ModelState.AddModelError("Password." + (error.Code.Contains("Mismatch") ? nameof(form.CurrentPassword) : nameof(form.NewPassword)), error.Description);
+        }
+        return View(new ChangePasswordForm());
+    }
+
     /// <summary>
     /// Keeps a session alive while someone is typing, and says how long it has left. The page's script calls it at
     /// most once a minute, and when "Stay signed in" is pressed; the sign-in cookie is renewed like on any request.
     /// Signed out (or the session over), the sign-in cookie's handler answers the script's request with 401.
     /// </summary>
-    [HttpGet, AllowWithoutTwoFactor]
+    [HttpGet, AllowWithoutTwoFactor, AllowWhilePasswordChangeRequired]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
     public IActionResult KeepAlive() => Json(new { secondsLeft = SessionLimits.SecondsLeft(HttpContext) });
 
