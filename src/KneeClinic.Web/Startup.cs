@@ -37,6 +37,7 @@ public static class Startup
         // Page views and downloads are written to the audit trail together, one transaction for all waiting at once.
         services.AddSingleton<AuditReads>();
         services.AddMemoryCache();
+        services.AddSingleton<UnknownAccounts>();
         services.AddScoped<Features.Dashboard.Worklists>();
         services.AddScoped<Features.Outcomes.OutcomeFigures>();
         services.AddScoped<Features.Exports.FhirExport>();
@@ -118,7 +119,8 @@ public static class Startup
         services.AddControllersWithViews(o =>
         {
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
-            o.Filters.Add<AdministratorTwoFactorFilter>();
+            o.Filters.Add<PasswordChangeRequiredFilter>();
+            o.Filters.Add<RequiredTwoFactorFilter>();
             o.ModelBinderProviders.Insert(0, new CheckBoxBinderProvider());
         });
         services.Configure<RazorViewEngineOptions>(o =>

@@ -132,6 +132,8 @@ public static class LoadRun
         // wrk and the sign-in client name the loopback address, not the clinic's host, which Production alone would allow.
         start.Environment["AllowedHosts"] = "127.0.0.1";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The load run signs clinicians in with the password alone; their two-factor enrolment is tested in TwoFactorRules.
+        start.Environment["Security__RequireTwoFactorForClinicians"] = "false";
     }
 
     private static Process StartApp(string app, string database, int port)

@@ -132,6 +132,8 @@ public sealed class AuditTrail(ClinicFactory factory, ITestOutputHelper output) 
         var setup = await own.GetAsync("/Manage/EnableAuthenticator");
         var key = setup.Document.QuerySelector("kbd")!.TextContent;
         await own.SubmitAsync(setup, "form[action='/Manage/EnableAuthenticator']", Fields(("Code", Totp.Code(key, DateTimeOffset.UtcNow))));
+        var confirm = await own.GetAsync("/Manage/Confirm");
+        await own.SubmitAsync(confirm, "form[action='/Manage/Confirm']", Fields(("Password", ClinicFactory.Password)));
         await own.SubmitAsync(await own.GetAsync("/Manage"), "form[action='/Manage/DisableTwoFactor']");
 
         var roles = await EntriesAsync(e => e.Entity == "UserRole" && e.EntityId.StartsWith(user.Id));

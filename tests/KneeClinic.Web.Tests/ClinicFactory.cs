@@ -81,6 +81,7 @@ public class ClinicFactory : WebApplicationFactory<Program>
     protected virtual void ConfigureSecurity(IWebHostBuilder builder)
     {
         builder.UseSetting("Security:RequireTwoFactorForAdministrators", "false");
+        builder.UseSetting("Security:RequireTwoFactorForClinicians", "false");
         builder.UseSetting("Security:LoginRateLimitPerClient:PermitLimit", "100000");
         builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
     }

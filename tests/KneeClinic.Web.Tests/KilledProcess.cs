@@ -210,7 +210,7 @@ public sealed class KilledProcess(ITestOutputHelper output) : IDisposable
             ("--Database:Provider", "Sqlite"), ("--Database:DataDirectory", _data), ("--ConnectionStrings:Sqlite", ""),
             ("--Seed:Demo", "false"), ("--Clinic:TemplateDirectory", Path.Combine(repository, "templates", "consent")),
             // This test is about writes and kills; two-factor sign-in of administrators is tested in SignIn and TwoFactorRules.
-            ("--Security:RequireTwoFactorForAdministrators", "false"),
+            ("--Security:RequireTwoFactorForAdministrators", "false"), ("--Security:RequireTwoFactorForClinicians", "false"),
             // Production without the TLS proxy in front: plain HTTP on loopback, cookies without Secure.
             ("--Network:RequireHttps", "false"),
             ("--Clinic:PublicBaseUrl", "https://clinic.example"), ("--AllowedHosts", "127.0.0.1;localhost"),

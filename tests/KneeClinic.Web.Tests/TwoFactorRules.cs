@@ -1,13 +1,14 @@
 using System.Net;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static KneeClinic.Web.Tests.WebSession;
 
 namespace KneeClinic.Web.Tests;
 
 /// <summary>
-/// With the shipped setting (Security:RequireTwoFactorForAdministrators true) an administrator must enrol an
-/// authenticator before anything else; and an authenticator code is accepted once only.
+/// With the shipped settings (Security:RequireTwoFactorForAdministrators and Security:RequireTwoFactorForClinicians
+/// true) an administrator or a clinician must enrol an authenticator before anything else; and an authenticator code is accepted once only.
 /// </summary>
 public sealed class TwoFactorRules(SecureClinicFactory factory) : IClassFixture<SecureClinicFactory>
 {
@@ -49,9 +50,26 @@ public sealed class TwoFactorRules(SecureClinicFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task AClinicianIsNotMadeToSetUpTwoFactor()
+    public async Task AClinicianWithoutTwoFactorIsSentToSetItUpAndThenReachesThePatients()
     {
+        Assert.True(factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireTwoFactorForClinicians);
         using var clinician = await factory.SignedInAsync(Roles.Clinician);
+
+        foreach (var url in new[] { "/", "/Patients", "/Patients/Create", "/Manage" })
+            Assert.Equal(SetUpPage, (await clinician.GetAsync(url)).Location);
+        var setup = await clinician.GetAsync(SetUpPage);
+        Assert.Contains("Clinicians must use two-factor login", setup.Document.Body!.TextContent);
+        var key = setup.Document.QuerySelector("kbd")!.TextContent;
+        await clinician.SubmitAsync(setup, $"form[action='{SetUpPage}']", Fields(("Code", Totp.Code(key, DateTimeOffset.UtcNow))));
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/Patients")).Status);
+    }
+
+    [Fact]
+    public async Task WithTheSettingOffAClinicianIsNotMadeToSetUpTwoFactor()
+    {
+        await using var clinic = new SettingsClinicFactory();
+        Assert.False(clinic.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireTwoFactorForClinicians);
+        using var clinician = await clinic.SignedInAsync(Roles.Clinician);
 
         Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/Patients")).Status);
         Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/Manage")).Status);

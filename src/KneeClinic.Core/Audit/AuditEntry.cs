@@ -17,6 +17,7 @@ public enum AuditAction
     SignedOut,
     TwoFactorEnabled,
     TwoFactorDisabled,
+    PasswordReset,
     ChainVerified,
     /// <summary>An administrator revealed the patient data an entry holds, giving a reason (break-the-glass).</summary>
     Revealed,

@@ -79,6 +79,7 @@ public static class Labels
         AuditAction.SignedOut => "Signed out",
         AuditAction.TwoFactorEnabled => "Two-factor login turned on",
         AuditAction.TwoFactorDisabled => "Two-factor login turned off",
+        AuditAction.PasswordReset => "Password reset by an administrator",
         AuditAction.ChainVerified => "Chain verified",
         AuditAction.Revealed => "Patient data revealed",
     };

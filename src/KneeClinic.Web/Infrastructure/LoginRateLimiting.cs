@@ -22,17 +22,15 @@ public static class LoginRateLimiting
     public static void AddLoginRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
+        services.AddSingleton<UsernameAttempts>();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>, UsernameAttempts>((options, security, usernames) =>
         {
             var perClient = security.Value.LoginRateLimitPerClient;
-            var perUsername = security.Value.LoginRateLimitPerUsername;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => IsLogin(context)
                     ? RateLimitPartition.GetFixedWindowLimiter("client:" + ClientAddress(context), _ => Window(perClient))
                     : RateLimitPartition.GetNoLimiter("")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => IsLogin(context)
-                    ? RateLimitPartition.GetFixedWindowLimiter("user:" + PostedUsername(context), _ => Window(perUsername))
-                    : RateLimitPartition.GetNoLimiter("")));
+                usernames.Limiter.WithTranslatedKey<HttpContext>(context => IsLogin(context) ? PostedUsername(context) : "", leaveOpen: true));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = RejectAsync;
         });
@@ -81,7 +79,7 @@ public static class LoginRateLimiting
             ? context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>().NormalizeEmail(value.ToString().Trim()) ?? ""
             : "";
 
-    private static FixedWindowRateLimiterOptions Window(LoginRateLimit limit) => new()
+    internal static FixedWindowRateLimiterOptions Window(LoginRateLimit limit) => new()
     {
         PermitLimit = limit.PermitLimit,
         Window = limit.Window,
@@ -106,4 +104,27 @@ public static class LoginRateLimiting
             <p><a href="/Account/Login">Back to sign-in</a></p></body></html>
             """, cancellationToken);
     }
+}
+
+/// <summary>
+/// The per-username limit (Security:LoginRateLimitPerUsername), one fixed window per normalised user name, shared by every
+/// place a password is tried: the sign-in post (through the rate limiter's chain) and a colleague's confirmation as
+/// second verifier, so a form that takes a colleague's password is no way around the sign-in limit.
+/// </summary>
+public sealed class UsernameAttempts(IOptions<SecurityOptions> security) : IDisposable
+{
+    /// <summary>Keyed on the normalised user name; the empty key (a request that tries no password) is not limited.</summary>
+    public PartitionedRateLimiter<string> Limiter { get; } = PartitionedRateLimiter.Create<string, string>(name => name.Length == 0
+        ? RateLimitPartition.GetNoLimiter("")
+        : RateLimitPartition.GetFixedWindowLimiter("user:" + name, _ => LoginRateLimiting.Window(security.Value.LoginRateLimitPerUsername)));
+
+    /// <summary>One attempt for <paramref name="normalizedName"/>: null when allowed, else how long to wait.</summary>
+    public TimeSpan? TryAttempt(string normalizedName)
+    {
+        using var lease = Limiter.AttemptAcquire(normalizedName);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : security.Value.LoginRateLimitPerUsername.Window;
+    }
+
+    public void Dispose() => Limiter.Dispose();
 }

@@ -25,6 +25,12 @@ public sealed class SecurityOptions
     /// <summary>An administrator without an authenticator is sent to set one up and can reach no other page until done.</summary>
     public bool RequireTwoFactorForAdministrators { get; set; } = true;
 
+    /// <summary>
+    /// The same for clinicians, who open every patient record. On unless configured off (appsettings.Development.json turns
+    /// it off so the demo accounts sign in with the password alone).
+    /// </summary>
+    public bool RequireTwoFactorForClinicians { get; set; } = true;
+
     /// <summary>A session ends this long after sign-in, however active it is.</summary>
     public TimeSpan AbsoluteSessionLimit { get; set; } = TimeSpan.FromHours(12);
 

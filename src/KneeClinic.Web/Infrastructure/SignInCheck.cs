@@ -53,14 +53,27 @@ public static class SignInCheck
         var db = services.GetRequiredService<ClinicDbContext>();
         // The same read says whether the account has two-factor login, which the administrators' filter needs on every
         // page of theirs: turning it on or off changes the stamp, so it is as current as the stamp is.
-        var twoFactor = await db.Users.Where(u => u.Id == userId && u.SecurityStamp == stamp).Select(u => (bool?)u.TwoFactorEnabled)
+        // So does whether an administrator has reset the password, which must then be changed before anything else.
+        var account = await db.Users.Where(u => u.Id == userId && u.SecurityStamp == stamp)
+            .Select(u => new
+            {
+                u.TwoFactorEnabled,
+                MustChangePassword = db.UserTokens.Any(t => t.UserId == u.Id && t.LoginProvider == SingleUseAuthenticatorTokenProvider.TokenLoginProvider
+                    && t.Name == PasswordChange.TokenName),
+            })
             .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (twoFactor is null) return false;
-        context.HttpContext.Items[TwoFactorKey] = twoFactor.Value;
+        if (account is null) return false;
+        context.HttpContext.Items[TwoFactorKey] = account.TwoFactorEnabled;
+        context.HttpContext.Items[MustChangePasswordKey] = account.MustChangePassword;
         return true;
     }
 
     private const string TwoFactorKey = "KneeClinic.SignInCheckTwoFactor";
+
+    private const string MustChangePasswordKey = "KneeClinic.SignInCheckMustChangePassword";
+
+    /// <summary>Whether the signed-in account must change its password, as this request's sign-in check read it; null when it did not run.</summary>
+    public static bool? MustChangePassword(HttpContext context) => context.Items[MustChangePasswordKey] as bool?;
 
     /// <summary>Whether the signed-in account has two-factor login, as this request's sign-in check read it; null when it did not run.</summary>
     public static bool? TwoFactorEnabled(HttpContext context) => context.Items[TwoFactorKey] as bool?;

@@ -77,7 +77,7 @@ public sealed class ReceiptForm : CaseFormBase
 
 /// <summary>
 /// Processing, or thawing and preparation of a donor product, with the release decision. The operator is the
-/// signed-in user; the second verifier confirms with their own password, so nobody can name a colleague who was not there.
+/// signed-in user; the second verifier confirms with their own password (and authenticator code, if they have one), so nobody can name a colleague who was not there.
 /// </summary>
 public sealed class ProcessingForm : CaseFormBase
 {
@@ -114,6 +114,10 @@ public sealed class ProcessingForm : CaseFormBase
 
     [Required(ErrorMessage = "The second verifier types their own password to confirm."), DataType(DataType.Password), Display(Name = "Verifier's password")]
     public string? VerifierPassword { get; set; }
+
+    /// <summary>The current code from the verifier's authenticator app, when their account has two-factor login.</summary>
+    [StringLength(12), Display(Name = "Verifier's code (if they use two-factor login)")]
+    public string? VerifierCode { get; set; }
 
     [Required(ErrorMessage = "Choose release or reject."), Display(Name = "Release decision")]
     public ReleaseDecision? Release { get; set; }

@@ -22,7 +22,7 @@ namespace KneeClinic.Web.Features.Procedures;
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, CaseWrites writes, UserManager<ClinicUser> users,
-    SignInManager<ClinicUser> signIn, IOptions<ClinicOptions> options, ClinicClock clock) : Controller
+    SignInManager<ClinicUser> signIn, UsernameAttempts attempts, IOptions<ClinicOptions> options, ClinicClock clock) : Controller
 {
     private ClinicOptions Clinic => options.Value;
     private string Me => users.GetUserId(User)!;
@@ -54,7 +54,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
         // cannot be used to guess passwords or lock a colleague out.
         var awaiting = await db.Cases.AnyAsync(c => c.Id == id && c.Stage == Core.Cases.CaseStage.ProductObtained);
         var verifierId = ModelState.IsValid && awaiting ? await VerifierIdAsync(form) : null;
-        form.VerifierPassword = null; // never sent back to the page
+        // Never sent back to the page: the code's field would otherwise show what was posted, as ModelState holds it.
+        form.VerifierPassword = form.VerifierCode = null;
+        if (ModelState.TryGetValue("Processing.VerifierCode", out var typedCode)) typedCode.RawValue = typedCode.AttemptedValue = null;
         return await writes.OnStepPage(this, id, CaseStep.Product, form, p => p.Processing = form, (c, terms) => c.RecordProcessing(
             new ProcessingRecord(form.Method.Trim(), form.Device.Trim(), form.KitLot.Trim(), form.KitExpiry!.Value,
                 clock.ToUtc(form.StartedAt!.Value), clock.ToUtc(form.EndedAt!.Value), form.OutputVolumeMl!.Value,
@@ -233,8 +235,9 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
     }
 
     /// <summary>
-    /// The second verifier proves they are there by typing their password; wrong passwords count towards their
-    /// lockout like a failed login.
+    /// The second verifier proves they are there by typing their password and, when their account has two-factor login,
+    /// the current code from their authenticator app. It is a sign-in in all but name: each try counts toward the
+    /// per-username sign-in limit, a wrong password or code toward their lockout, and a locked account is refused.
     /// </summary>
     private async Task<string?> VerifierIdAsync(ProcessingForm form)
     {
@@ -249,11 +252,33 @@ public sealed class ProceduresController(ClinicDbContext db, AuditReads reads, C
             ModelState.AddModelError("Processing.VerifierId", PathwayRules.SecondVerifierMustDiffer.Message);
             return null;
         }
+        var twoFactor = await users.GetTwoFactorEnabledAsync(verifier);
+        var code = form.VerifierCode?.Replace(" ", "").Replace("-", "");
+        if (twoFactor && string.IsNullOrEmpty(code))
+        {
+            ModelState.AddModelError("Processing.VerifierCode", "The second verifier uses two-factor login: they also type the current code from their authenticator app.");
+            return null;
+        }
+        if (attempts.TryAttempt(verifier.NormalizedUserName ?? verifier.Id) is { } wait)
+        {
+            ModelState.AddModelError("Processing.VerifierPassword",
+                $"Too many tries to confirm this colleague in a short time. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes, or ask another colleague to verify.");
+            return null;
+        }
         var check = await signIn.CheckPasswordSignInAsync(verifier, form.VerifierPassword!, lockoutOnFailure: true);
-        if (!check.Succeeded)
-            ModelState.AddModelError("Processing.VerifierPassword", check.IsLockedOut
-                ? "The second verifier's account is locked for a while after too many wrong passwords. Ask another colleague to verify."
-                : "The second verifier's password is not right. They type it themselves.");
+        var confirmed = check.Succeeded;
+        if (confirmed && twoFactor)
+        {
+            confirmed = await users.VerifyTwoFactorTokenAsync(verifier, users.Options.Tokens.AuthenticatorTokenProvider, code!);
+            if (confirmed) await users.ResetAccessFailedCountAsync(verifier);
+            else await users.AccessFailedAsync(verifier);
+        }
+        if (!confirmed)
+            ModelState.AddModelError("Processing.VerifierPassword", check.IsLockedOut || await users.IsLockedOutAsync(verifier)
+                ? "The second verifier's account is locked for a while after too many wrong passwords or codes. Ask another colleague to verify."
+                : twoFactor
+                    ? "The second verifier's password or code is not right. They type both themselves; codes change every 30 seconds."
+                    : "The second verifier's password is not right. They type it themselves.");
         return verifier.Id;
     }
 

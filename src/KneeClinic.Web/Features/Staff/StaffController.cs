@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
@@ -140,6 +142,40 @@ public sealed class StaffController(UserManager<ClinicUser> users, ClinicDbConte
         return RedirectToAction(nameof(Index));
     }
 
+    /// <summary>
+    /// A temporary password for someone who cannot sign in: asked first (a post without <paramref name="confirmed"/>
+    /// shows what will happen), then set, shown once on the answer and never stored readable. It ends the person's
+    /// sessions, lifts a lockout, must be changed at their next sign-in, and is audited without the password.
+    /// </summary>
+    [HttpPost]
+    [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+    public async Task<IActionResult> ResetPassword(string id, bool confirmed = false)
+    {
+        if (await users.FindByIdAsync(id) is not { } user) return NotFound();
+        if (user.Id == users.GetUserId(User))
+        {
+            TempData["Message"] = "You cannot reset your own password here. Change it under My account.";
+            return RedirectToAction(nameof(Edit), new { id });
+        }
+        var who = new DisableConfirmation(user.Id, user.DisplayName, user.Email ?? "");
+        if (!confirmed) return View("ConfirmResetPassword", who);
+
+        var temporary = PasswordChange.NewTemporaryPassword();
+        // Identity's reset sets the password through the password rules and renews the security stamp, ending every session.
+        var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), temporary);
+        if (result.Succeeded) result = await PasswordChange.RequireAsync(users, user);
+        if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, null);
+        if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+        if (!result.Succeeded)
+        {
+            TempData["Message"] = "The password could not be reset: " + string.Join(" ", result.Errors.Select(e => e.Description));
+            return RedirectToAction(nameof(Edit), new { id });
+        }
+        await db.RecordAsync(AuditEntry.Event(AuditAction.PasswordReset, "Account", user.Id,
+            details: JsonSerializer.Serialize(new { Account = user.Email, How = "temporary password" })));
+        return View("TemporaryPassword", new TemporaryPasswordShown(who, temporary));
+    }
+
     [HttpPost]
     public async Task<IActionResult> Enable(string id)
     {
@@ -160,6 +196,8 @@ public sealed class StaffController(UserManager<ClinicUser> users, ClinicDbConte
 }
 
 public sealed record DisableConfirmation(string Id, string DisplayName, string Email);
+
+public sealed record TemporaryPasswordShown(DisableConfirmation Account, string Password);
 
 /// <summary>Where the staff list starts: the account id a page follows or precedes (see <see cref="Keyset"/>).</summary>
 public sealed class StaffPageRequest : PagedRequest;

@@ -8,24 +8,29 @@ using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Infrastructure;
 
-/// <summary>An action an administrator without two-factor login may still use: the authenticator set-up itself.</summary>
+/// <summary>An action a person without two-factor login may still use where it is required: the authenticator set-up itself.</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 public sealed class AllowWithoutTwoFactorAttribute : Attribute;
 
 /// <summary>
-/// With Security:RequireTwoFactorForAdministrators on, a signed-in administrator whose account has no authenticator
-/// is sent to set one up, from every page but the set-up, sign-in and error pages.
+/// With Security:RequireTwoFactorForAdministrators (or Security:RequireTwoFactorForClinicians) on, a signed-in
+/// administrator (or clinician) whose account has no authenticator is sent to set one up, from every page but the
+/// set-up, sign-in and error pages.
 /// </summary>
-public sealed class AdministratorTwoFactorFilter(IOptions<SecurityOptions> options, UserManager<ClinicUser> users,
+public sealed class RequiredTwoFactorFilter(IOptions<SecurityOptions> options, UserManager<ClinicUser> users,
     ITempDataDictionaryFactory tempData) : IAsyncAuthorizationFilter
 {
-    public const string Message = "Administrators must use two-factor login. Set up an authenticator app to continue.";
+    public const string AdministratorMessage = "Administrators must use two-factor login. Set up an authenticator app to continue.";
+    public const string ClinicianMessage = "Clinicians must use two-factor login: your account opens patient records. Set up an authenticator app to continue.";
 
     public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
     {
-        if (!options.Value.RequireTwoFactorForAdministrators) return;
         var principal = context.HttpContext.User;
-        if (principal.Identity?.IsAuthenticated != true || !principal.IsInRole(Roles.Administrator)) return;
+        if (principal.Identity?.IsAuthenticated != true) return;
+        var message = options.Value.RequireTwoFactorForAdministrators && principal.IsInRole(Roles.Administrator) ? AdministratorMessage
+            : options.Value.RequireTwoFactorForClinicians && principal.IsInRole(Roles.Clinician) ? ClinicianMessage
+            : null;
+        if (message is null) return;
         var metadata = context.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutTwoFactorAttribute>().Any()) return;
         // The sign-in check read it with the security stamp in this request; the account is read again only when it did not run.
@@ -35,7 +40,7 @@ public sealed class AdministratorTwoFactorFilter(IOptions<SecurityOptions> optio
 
         // Saved here: the result filters that save TempData do not run when an authorization filter answers.
         var data = tempData.GetTempData(context.HttpContext);
-        data["Message"] = Message;
+        data["Message"] = message;
         data.Save();
         context.Result = new RedirectToActionResult("EnableAuthenticator", "Manage", null);
     }
