@@ -28,12 +28,19 @@ public sealed class FormReturnsOverHttp(ClinicFactory factory) : IClassFixture<C
         var (clinician, caseId) = await factory.ClinicianWithScreenedCaseAsync(CellSource.BoneMarrow);
         using var administrator = await factory.SignedInAsync(Roles.Administrator);
         var staffId = (await factory.CreateUserAsync($"nurse-{Guid.NewGuid():N}@clinic.test", Roles.Clinician)).Id;
-        var adminFeatures = new[] { "Staff", "ConsentTemplates", "Audit" };
+        var patientId = (await factory.QueryAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.PatientId).SingleAsync())).ToString();
+        var adminFeatures = new[] { "Staff", "ConsentTemplates", "Audit", "Research" };
         foreach (var action in postOnly.Where(a => a != "Account/Logout"))
         {
             var feature = action.Split('/')[0];
             var session = adminFeatures.Contains(feature) ? administrator : clinician;
-            var id = feature == "Staff" ? staffId : feature is "Manage" or "Audit" or "ConsentTemplates" ? "" : caseId.ToString();
+            var id = feature switch
+            {
+                "Staff" => staffId,
+                "Exports" => patientId,
+                "Manage" or "Audit" or "ConsentTemplates" or "Research" => "",
+                _ => caseId.ToString(),
+            };
             var answer = await session.GetAsync($"/{action}/{id}".TrimEnd('/'));
             if (action is "Consents/Withdraw" or "Consents/Void" or "Procedures/EnteredInError")
             {

@@ -49,8 +49,12 @@ public static class FormReturns
         ["Procedures/EnteredInError"] = With("/Procedures/UpdateAdverseEvent"),
         ["Staff/Disable"] = With("/Staff/Edit"),
         ["Staff/Enable"] = With("/Staff/Edit"),
+        ["Staff/ResetPassword"] = With("/Staff/Edit"),
         ["ConsentTemplates/NewDraft"] = To("/ConsentTemplates"),
         ["ConsentTemplates/Retire"] = To("/ConsentTemplates"),
+        ["Exports/Fhir"] = With("/Patients/Details"),
+        ["Research/Export"] = To("/Research"),
+        ["Research/KeyFile"] = To("/Research"),
         ["Audit/Export"] = To("/Audit"),
         ["Audit/Verify"] = To("/Audit"),
         ["Audit/Reveal"] = (id, db) => Task.FromResult<string?>(long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var _) ? $"/Audit/Entry/{id}" : "/Audit"),
@@ -58,6 +62,7 @@ public static class FormReturns
         ["Manage/ChangePassword"] = To("/Manage"),
         ["Manage/DisableTwoFactor"] = To("/Manage"),
         ["Manage/NewRecoveryCodes"] = To("/Manage"),
+        ["Manage/ResetAuthenticator"] = To("/Manage"),
         ["Account/Logout"] = To("/"),
     };
 
