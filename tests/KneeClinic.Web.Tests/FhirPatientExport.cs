@@ -91,6 +91,16 @@ public sealed class FhirPatientExport
         var entry = Assert.Single(audit);
         Assert.Equal(hana.Id, entry.PatientId);
         Assert.DoesNotContain("Novak", entry.NewValues!, StringComparison.Ordinal);
+
+        // An administrator, who has no patient pages, exports the same patient from the consent records.
+        var admin = await clinic.SignedInAsync(Roles.Administrator);
+        var records = await admin.GetAsync("/ConsentRecords");
+        var row = records.Document.QuerySelectorAll("#consent-records tbody tr").Single(r => r.TextContent.Contains("DEMO-0008", StringComparison.Ordinal));
+        var fromRecords = await admin.SubmitAsync(records, $"form.export-fhir[action='/Exports/Fhir/{hana.Id}']");
+        Assert.Equal(HttpStatusCode.OK, fromRecords.Status);
+        Assert.NotNull(row.QuerySelector("form.export-fhir"));
+        Assert.Single(JsonSerializer.Deserialize<Bundle>(fromRecords.Text, FhirExport.Json)!.Entry, e => e.Resource is FhirPatient);
+        Assert.Equal(2, await clinic.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.Exported && e.PatientId == hana.Id)));
     }
 
     [Fact]

@@ -72,6 +72,7 @@ public sealed class ConsentRecordsController(ClinicDbContext db, AuditReads read
         {
             Patient = Core.Patients.Patient.ListName(x.FamilyName, x.GivenName),
             Mrn = x.Mrn.Value,
+            PatientId = x.PatientId,
             ObtainedBy = x.ObtainedBy,
             ValidUntil = x.Row.SignedAt is { } signed ? ConsentDocument.ValidUntil(signed, options.Value.ConsentValidityDays) : null,
             Now = now,
@@ -116,6 +117,7 @@ public sealed record ConsentRecordRow(Guid Id, string DocumentNumber, string Tem
     /// <summary>"Family, Given".</summary>
     public string Patient { get; init; } = "";
     public string Mrn { get; init; } = "";
+    public Guid PatientId { get; init; }
 
     /// <summary>The clinician who recorded the signing, whose signature on the form means "obtained consent".</summary>
     public string? ObtainedBy { get; init; }
