@@ -74,6 +74,12 @@ public sealed class OutcomeReportPage
         });
         var adipose = (await session.GetAsync("/Outcomes")).Document.QuerySelector("#outcomes-adipose")!;
         Assert.Equal("1", adipose.QuerySelector("[data-adverse-events]")!.TextContent);
+
+        // Each view of the report is in the audit trail, under the reader, with no patient.
+        var views = await clinic.QueryAsync(db => db.AuditEntries.Where(e => e.Entity == "OutcomeReport").ToListAsync());
+        Assert.Equal(2, views.Count);
+        Assert.All(views, v => Assert.Equal((KneeClinic.Core.Audit.AuditAction.Viewed, (Guid?)null), (v.Action, v.PatientId)));
+        Assert.All(views, v => Assert.NotNull(v.UserId));
     }
 
     [Fact]

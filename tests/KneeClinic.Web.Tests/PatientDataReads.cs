@@ -33,7 +33,7 @@ public sealed class PatientDataReads(ClinicFactory factory, ITestOutputHelper ou
         ["Staff.*"] = "staff accounts, no patient",
         ["ConsentTemplates.*"] = "consent wording; previews are filled in with a made-up patient",
         ["Patients.Create"] = "an empty form for a new patient",
-        ["Outcomes.Index"] = "counts and shares over all cases; no patient is named or listed",
+        ["Outcomes.Index"] = "counts and shares over all cases; no patient is named or listed (its view is recorded without one)",
         ["Research.Index"] = "the number of injected cases and the two download forms; the downloads are POSTs, each audited",
     };
 
