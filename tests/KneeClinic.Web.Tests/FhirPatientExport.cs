@@ -55,6 +55,8 @@ public sealed class FhirPatientExport
         var consent = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<FhirConsent>());
         Assert.Equal((FhirConsent.ConsentState.Active, "treatment", subject), (consent.Status, consent.Scope.Coding[0].Code, consent.Patient.Reference));
         var document = Resolve<DocumentReference>((ResourceReference)consent.Source);
+        Assert.EndsWith($"/ConsentTemplates/Preview/{await clinic.QueryAsync(db => db.ConsentDocuments.Where(d => d.Id == Guid.Parse(consent.Id)).Select(d => d.TemplateVersionId).SingleAsync())}",
+            consent.Policy[0].Uri);
         var stored = await clinic.QueryAsync(db => db.ConsentDocuments.SingleAsync(d => d.Id == Guid.Parse(consent.Id)));
         Assert.Equal(stored.DocumentNumber.ToString(), document.Identifier[0].Value);
         Assert.Equal(2, document.Content.Count);

@@ -96,7 +96,9 @@ public sealed class FhirExport(ClinicDbContext db, ScanStore scans, IOptions<Cli
         return new ResourceReference(Urn(id));
     }
 
-    private string System(string what) => $"{(clinic.Value.PublicBaseUrl is { Length: > 0 } b ? b.TrimEnd('/') : "http://localhost:5080")}/identifiers/{what}";
+    private string Site => clinic.Value.PublicBaseUrl is { Length: > 0 } b ? b.TrimEnd('/') : "http://localhost:5080";
+
+    private string System(string what) => $"{Site}/identifiers/{what}";
 
     private FhirPatient PatientOf(Core.Patients.Patient p)
     {
@@ -176,6 +178,8 @@ public sealed class FhirExport(ClinicDbContext db, ScanStore scans, IOptions<Cli
         Patient = subject,
         DateTimeElement = new FhirDateTime(d.Signature?.SignedAt ?? d.GeneratedAt),
         PolicyRule = new CodeableConcept { Text = $"{policy ?? "Consent form"} ({d.Language.Tag}): investigational cell injection into the knee" },
+        // The exact wording the patient signed: that template version's page in the clinic's own system.
+        Policy = [new FhirConsent.PolicyComponent { Authority = Site, Uri = $"{Site}/ConsentTemplates/Preview/{d.TemplateVersionId}" }],
         Source = document,
         Identifier = [new Identifier(System("consent-documents"), d.DocumentNumber.ToString())],
     };
