@@ -28,6 +28,8 @@ public sealed class UnknownAccounts(IMemoryCache cache, IOptions<IdentityOptions
     private readonly Lock _timing = new();
     private readonly double[] _realFailureMs = new double[31];
     private int _realFailures;
+    private readonly double[] _overshootMs = new double[31];
+    private int _delays;
 
     /// <summary>How long a wrong password for a real account took: the median of the last 31 is what unknown names wait to.</summary>
     public void RealFailureTook(TimeSpan elapsed)
@@ -35,12 +37,15 @@ public sealed class UnknownAccounts(IMemoryCache cache, IOptions<IdentityOptions
         lock (_timing) _realFailureMs[_realFailures++ % _realFailureMs.Length] = elapsed.TotalMilliseconds;
     }
 
-    private double TypicalRealFailureMs()
+    private double TypicalRealFailureMs() => Median(_realFailureMs, _realFailures);
+
+    /// <summary>The median of the last values kept in a ring of <paramref name="count"/> written so far; 0 before any.</summary>
+    private double Median(double[] ring, int count)
     {
         lock (_timing)
         {
-            if (_realFailures == 0) return 0;
-            var recent = _realFailureMs[..Math.Min(_realFailures, _realFailureMs.Length)];
+            if (count == 0) return 0;
+            var recent = ring[..Math.Min(count, ring.Length)];
             Array.Sort(recent);
             return recent[recent.Length / 2];
         }
@@ -54,9 +59,17 @@ public sealed class UnknownAccounts(IMemoryCache cache, IOptions<IdentityOptions
         var result = SignIn(normalizedName, password, hasher, out var hashed);
         if (hashed)
         {
-            var wait = TypicalRealFailureMs() - Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            // A delay ends late (timer resolution, a busy thread pool), and always late: without taking that off, unknown
+            // names would answer a steady few milliseconds after real ones under load.
+            var wait = TypicalRealFailureMs() - Stopwatch.GetElapsedTime(started).TotalMilliseconds - Median(_overshootMs, _delays);
             // Wall-clock time, not the app's clock: this is about how long the answer takes, not what time it is.
-            if (wait >= 1) await Task.Delay(TimeSpan.FromMilliseconds(wait));
+            if (wait >= 1)
+            {
+                var delayed = Stopwatch.GetTimestamp();
+                await Task.Delay(TimeSpan.FromMilliseconds(wait));
+                var overshoot = Stopwatch.GetElapsedTime(delayed).TotalMilliseconds - wait;
+                lock (_timing) _overshootMs[_delays++ % _overshootMs.Length] = overshoot;
+            }
         }
         return result;
     }
