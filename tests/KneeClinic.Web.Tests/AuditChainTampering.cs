@@ -281,9 +281,16 @@ public sealed class AuditChainTampering(ClinicFactory factory, ITestOutputHelper
         var key = Path.Combine(clinic.DataDirectory, AuditOptions.GeneratedKeyFile);
         Assert.True(File.Exists(key));
         // The head written at start, by the hosted writer.
-        for (var i = 0; i < 100 && !File.Exists(clinic.HeadsFile); i++) await Task.Delay(50);
+        // Read as the app reads it: the writer holds the file's exclusive lock while it appends, and the reader waits for it.
+        var heads = clinic.Services.GetRequiredService<AuditHeads>();
+        var lines = await heads.ReadAsync();
+        for (var i = 0; i < 100 && lines.Count == 0; i++)
+        {
+            await Task.Delay(50);
+            lines = await heads.ReadAsync();
+        }
         Assert.True(File.Exists(clinic.HeadsFile));
-        var first = AuditHead.Read(1, (await File.ReadAllLinesAsync(clinic.HeadsFile))[0], clinic.Services.GetRequiredService<AuditKeyRing>());
+        var first = lines[0];
         Assert.True(first.Valid, first.Problem);
         if (!OperatingSystem.IsWindows())
         {

@@ -13,6 +13,7 @@ namespace KneeClinic.Web.Tests;
 /// A sign-in for a user name no account has cannot be told from one for a real account with a wrong password: not by
 /// its answer, not by its time (the app's own password hashing, as shipped), not by the lockout.
 /// </summary>
+[Collection(nameof(TimedAlone))]
 public sealed class UnknownAccountSignIn(SecureClinicFactory factory, ITestOutputHelper output) : IClassFixture<SecureClinicFactory>
 {
     private const string Wrong = "The email or password is not right, or the account is disabled.";
@@ -86,3 +87,10 @@ public sealed class UnknownAccountSignIn(SecureClinicFactory factory, ITestOutpu
     /// <summary>Each session from its own address, so the per-client sign-in limit is not what answers.</summary>
     private string NextAddress() => $"198.18.{Interlocked.Increment(ref _address) / 250}.{_address % 250 + 1}";
 }
+
+/// <summary>
+/// Tests that compare response times run after the others, alone: with every other test class running beside them on
+/// two cores, what they would measure is the test runner's load, not the app.
+/// </summary>
+[CollectionDefinition(nameof(TimedAlone), DisableParallelization = true)]
+public sealed class TimedAlone;
