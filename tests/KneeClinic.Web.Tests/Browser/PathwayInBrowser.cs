@@ -79,7 +79,16 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
     {
         var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLoad(object? sender, IPage _) => loaded.TrySetResult();
+        // What the browser asked for and got while waiting, to tell a click that sent nothing from a slow answer.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var traffic = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void OnRequest(object? sender, IRequest r) => traffic.Enqueue($"{started.ElapsedMilliseconds} ms: {r.Method} {new Uri(r.Url).AbsolutePath}");
+        void OnResponse(object? sender, IResponse r) => traffic.Enqueue($"{started.ElapsedMilliseconds} ms: {r.Status} {new Uri(r.Url).AbsolutePath}");
+        void OnFailed(object? sender, IRequest r) => traffic.Enqueue($"{started.ElapsedMilliseconds} ms: failed {new Uri(r.Url).AbsolutePath} {r.Failure}");
         page.Load += OnLoad;
+        page.Request += OnRequest;
+        page.Response += OnResponse;
+        page.RequestFailed += OnFailed;
         try
         {
             await target.ClickAsync();
@@ -87,11 +96,15 @@ public abstract class PathwayInBrowser(BrowserClinicFactory factory, ITestOutput
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"No new page came after clicking {target}; still on {page.Url}. Shown: {await ErrorsAsync()}");
+            Assert.Fail($"No new page came after clicking {target}; still on {page.Url}. Shown: {await ErrorsAsync()}. " +
+                $"Requests: {(traffic.IsEmpty ? "none" : string.Join("; ", traffic))}");
         }
         finally
         {
             page.Load -= OnLoad;
+            page.Request -= OnRequest;
+            page.Response -= OnResponse;
+            page.RequestFailed -= OnFailed;
         }
     }
 
