@@ -78,6 +78,12 @@ public static class DatabaseSetup
         Type.GetType($"{migrationsAssembly}.CompiledModel.ClinicDbContextModel, {migrationsAssembly}")
             ?.GetProperty("Instance")?.GetValue(null) as IModel;
 
+    /// <summary>The SQLite connection string and its connections' settings; null on SQL Server.</summary>
+    public static (string ConnectionString, SqliteBusyTimeout Connections)? SqliteSettings(IServiceProvider services) =>
+        services.GetRequiredService<ConfiguredDatabase>() is { Provider: DatabaseProvider.Sqlite, SqliteBusyTimeout: { } connections } database
+            ? (database.ConnectionString, connections)
+            : null;
+
     /// <summary>The provider and connection string, worked out from configuration once rather than for every context.</summary>
     private sealed record ConfiguredDatabase(DatabaseProvider Provider, string ConnectionString, SqliteBusyTimeout? SqliteBusyTimeout)
     {
