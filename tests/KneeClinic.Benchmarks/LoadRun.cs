@@ -484,7 +484,7 @@ public static class LoadRun
             int Number(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
             var work = Path.GetFullPath(Get("--work", "/tmp/kneeclinic-load"));
             return new Options(work, Path.GetFullPath(Get("--app", Path.Combine(work, "app"))),
-                Number("--patients", 50_000), Number("--seed", 42), Number("--seconds", 15), Number("--warmup", 3), Number("--connections", 32),
+                Number("--patients", 50_000), Number("--seed", 42), Number("--seconds", 15), Number("--warmup", 8), Number("--connections", 32),
                 Number("--port", 5180), Number("--deep-row", 48_000), Get("--search", "mar"),
                 Get("--clinician", "clinician1@seed.kneeclinic.test"), Password, Get("--only", ""));
         }

@@ -3,7 +3,7 @@
 # (seed-demo, kept in the work folder for later runs), starts the app in Production mode on loopback,
 # signs in, and drives each page with wrk. Prints a table and exits 1 when a target is missed.
 #
-#   tests/KneeClinic.Benchmarks/load.sh [--patients 50000] [--seed 42] [--seconds 15] [--warmup 3] [--connections 32]
+#   tests/KneeClinic.Benchmarks/load.sh [--patients 50000] [--seed 42] [--seconds 15] [--warmup 8] [--connections 32]
 #                                       [--work /tmp/kneeclinic-load] [--deep-row 48000] [--search mar]
 #                                       [--only "case page,search"]   (just those pages, beside the static file)
 #

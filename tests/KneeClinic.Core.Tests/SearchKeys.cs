@@ -48,6 +48,7 @@ public sealed class SearchKeys
         var patient = new Patient(Mrn.Of("K-2"), "Anne-Marie", "Müller", new DateOnly(1970, 1, 1), Sex.Female, CaseBuilder.Now);
         Assert.Equal(["anne", "marie", "muller"], patient.NameWords.Select(w => w.Word).Order());
         Assert.All(patient.NameWords, w => Assert.Equal(patient.Id, w.PatientId));
+        Assert.All(patient.NameWords, w => Assert.Equal("muller anne-marie", w.SearchName));
         var kept = patient.NameWords.Single(w => w.Word == "anne");
 
         patient.Update("Anne", "Østergård", new DateOnly(1970, 1, 1), Sex.Female, null, null, null);
@@ -55,6 +56,9 @@ public sealed class SearchKeys
         Assert.Equal(["anne", "ostergard"], patient.NameWords.Select(w => w.Word).Order());
         // A word the name still has is the same row, not removed and added again.
         Assert.Same(kept, patient.NameWords.Single(w => w.Word == "anne"));
+        // Every word, kept or new, sorts as the new name: the search lists its patients in that order.
+        Assert.All(patient.NameWords, w => Assert.Equal(patient.SearchName, w.SearchName));
+        Assert.Equal("ostergard anne", kept.SearchName);
     }
 }
 

@@ -32,8 +32,8 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
             + "date('1960-01-01', '+' || (i % 5) || ' days'), 'Unknown', '', 0, '" + Guid.NewGuid().ToString().ToUpperInvariant() + "' FROM named"));
 #pragma warning restore EF1003
         await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO \"PatientNameWords\" (\"PatientId\", \"Word\") SELECT \"Id\", lower(\"FamilyName\") FROM \"Patients\" WHERE \"Mrn\" LIKE 'CN-%' "
-            + "UNION ALL SELECT \"Id\", lower(\"GivenName\") FROM \"Patients\" WHERE \"Mrn\" LIKE 'CN-%'"));
+            "INSERT INTO \"PatientNameWords\" (\"PatientId\", \"Word\", \"SearchName\") SELECT \"Id\", lower(\"FamilyName\"), \"SearchName\" FROM \"Patients\" WHERE \"Mrn\" LIKE 'CN-%' "
+            + "UNION ALL SELECT \"Id\", lower(\"GivenName\"), \"SearchName\" FROM \"Patients\" WHERE \"Mrn\" LIKE 'CN-%'"));
         output.WriteLine($"seeded {Patients:N0} patients in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:N0} ms");
 
         // "mar": 10,000 patients. The page is read in the name index's order, each row checked on the (PatientId, Word) key.
@@ -46,7 +46,7 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         Assert.Contains(plan, step => step.StartsWith("SCAN p USING ", StringComparison.Ordinal) && step.Contains("INDEX IX_Patients_SearchName_Id"));
         Assert.Contains(plan, step => step.Contains("USING COVERING INDEX sqlite_autoindex_PatientNameWords_1 (PatientId=? AND Word>? AND Word<?)"));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE"));
-        Assert.DoesNotContain(plan, step => step.Contains("IX_PatientNameWords_Word_PatientId"));
+        Assert.DoesNotContain(plan, step => step.Contains("IX_PatientNameWords_Word_SearchName_PatientId"));
 
         // Its pages go on in order, back, and to the end (read backwards in the same index).
         var next = await session.SubmitAsync(mar, "form[data-page=Next]");
@@ -71,15 +71,18 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         Assert.Equal(bornExpected[..20], Mrns(byBirth));
         Assert.Equal(bornExpected[20..40], Mrns(await session.SubmitAsync(byBirth, "form[data-page=Next]")));
 
-        // "zq": 50 patients, one family name in one stretch of the list. Picked from the index of words and sorted (50 rows),
-        // never a walk of the list up to the z's.
-        var (zq, zqSql) = await SearchAsync(session, ("Name", "zq"));
+        // "zq": 50 patients, one family name in one stretch of the list. The page is read from the index of words, which
+        // holds each word's patients with their search names (50 entries sorted), never a walk of the list up to the z's;
+        // then its 20 patients are read by id.
+        var (zq, _) = await SearchAsync(session, ("Name", "zq"));
+        var zqCommands = PagingSql.Commands(factory);
         Assert.Contains("50 patients", zq.Document.QuerySelector("#patient-count")!.TextContent);
         var zqExpected = await ExpectedAsync("SELECT \"Mrn\" AS \"Value\" FROM \"Patients\" WHERE \"FamilyName\" = 'Zquist' ORDER BY \"SearchName\", \"Id\"");
         Assert.Equal(zqExpected[..20], Mrns(zq));
-        var zqPlan = await PlanAsync(zqSql);
-        Assert.Contains(zqPlan, step => step.Contains("USING COVERING INDEX IX_PatientNameWords_Word_PatientId (Word>? AND Word<?)"));
-        Assert.DoesNotContain(zqPlan, step => step.StartsWith("SCAN p", StringComparison.Ordinal));
+        var zqPlan = await PlanAsync(WordPageSql());
+        Assert.Contains(zqPlan, step => step.Contains("USING COVERING INDEX IX_PatientNameWords_Word_SearchName_PatientId (Word>? AND Word<?)"));
+        Assert.DoesNotContain(zqPlan, step => step.Contains("Patients"));
+        Assert.DoesNotContain(zqCommands, c => c.Contains("FROM \"Patients\"") && c.Contains("ORDER BY"));
         var zqLast = await session.SubmitAsync(zq, "form[data-page=Last]");
         Assert.Equal(zqExpected[^20..], Mrns(zqLast));
 
@@ -87,12 +90,20 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         var (both, _) = await SearchAsync(session, ("Name", "maria zqu"));
         Assert.Contains("50 patients", both.Document.QuerySelector("#patient-count")!.TextContent);
         Assert.Equal(zqExpected[..20], Mrns(both));
-        // And two common words ("mar fam0": 2,450 patients, i % 40 of 0 or 1 but no Zquist) page in order too.
+        // And two common words ("mar fam0": 2,450 patients, i % 40 of 0 or 1 but no Zquist), fewer than the 3,000 the index
+        // of words pages, page in order too: on, back, and from the end.
         var (common, _) = await SearchAsync(session, ("Name", "mar fam0"));
         var commonExpected = await ExpectedAsync("SELECT \"Mrn\" AS \"Value\" FROM \"Patients\" WHERE \"GivenName\" LIKE 'mar%' AND \"FamilyName\" LIKE 'fam0%' ORDER BY \"SearchName\", \"Id\"");
+        Assert.Equal(2_450, commonExpected.Count);
         Assert.Contains("more than 1,000 patients", common.Document.QuerySelector("#patient-count")!.TextContent);
         Assert.Equal(commonExpected[..20], Mrns(common));
-        Assert.Equal(commonExpected[20..40], Mrns(await session.SubmitAsync(common, "form[data-page=Next]")));
+        Assert.Contains(await PlanAsync(WordPageSql()), step => step.Contains("IX_PatientNameWords_Word_SearchName_PatientId (Word>? AND Word<?)"));
+        var commonNext = await session.SubmitAsync(common, "form[data-page=Next]");
+        Assert.Equal(commonExpected[20..40], Mrns(commonNext));
+        Assert.Equal(commonExpected[..20], Mrns(await session.SubmitAsync(commonNext, "form[data-page=Previous]")));
+        var commonLast = await session.SubmitAsync(commonNext, "form[data-page=Last]");
+        Assert.Equal(commonExpected[^20..], Mrns(commonLast));
+        Assert.Equal(commonExpected[^40..^20], Mrns(await session.SubmitAsync(commonLast, "form[data-page=Previous]")));
     }
 
     /// <summary>
@@ -110,9 +121,14 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         var count = Features.Patients.PatientSearch.MatchingIds(db, words).Distinct().Take(1001).ToQueryString();
         var fromWords = Features.Patients.PatientSearch.FromWordIndex(db, patients, words).OrderBy(p => p.SearchName).ThenBy(p => p.Id).Take(21).ToQueryString();
         var inOrder = Features.Patients.PatientSearch.CheckedInOrder(db, patients, words).OrderBy(p => p.SearchName).ThenBy(p => p.Id).Take(21).ToQueryString();
+        var wordPage = Features.Patients.PatientSearch.WordHits(db, words).OrderBy(h => h.SearchName).ThenBy(h => h.PatientId).Take(21).ToQueryString();
         output.WriteLine(count);
         output.WriteLine(fromWords);
         output.WriteLine(inOrder);
+        output.WriteLine(wordPage);
+        Assert.Contains("SELECT DISTINCT [p].[SearchName], [p].[PatientId]", wordPage);
+        Assert.DoesNotContain("[Patients]", wordPage);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(wordPage, "EXISTS"));
 
         Assert.Contains("SELECT DISTINCT TOP(", count);
         Assert.DoesNotContain("[Patients]", count);
@@ -120,7 +136,7 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(fromWords, "EXISTS"));
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(inOrder, "EXISTS").Count);
         Assert.DoesNotContain(" IN (", inOrder);
-        Assert.All(new[] { count, fromWords, inOrder }, sql => Assert.DoesNotContain("LIKE", sql));
+        Assert.All(new[] { count, fromWords, inOrder, wordPage }, sql => Assert.DoesNotContain("LIKE", sql));
     }
 
     /// <summary>A search submitted (warmed once: the first compiles its queries), and the SQL of its page.</summary>
@@ -136,8 +152,10 @@ public sealed class CommonNameSearch(SqlLoggingClinicFactory factory, Xunit.Abst
             .Select(l => l[(l.IndexOf('(') + 1)..l.IndexOf("ms)", StringComparison.Ordinal)]).ToList();
         output.WriteLine($"search {string.Join(", ", fields.Select(f => f.Name))}: {took.TotalMilliseconds:N1} ms over HTTP; SQL {string.Join(" + ", sql)} ms");
         foreach (var command in PagingSql.Commands(factory)) output.WriteLine(command);
-        return (page, PageSql());
+        return (page, Assert.Single(PagingSql.Commands(factory), c => c.Contains("ORDER BY") && c.Contains("LIMIT") && !c.Contains("AuditEntries")));
     }
+
+    private string WordPageSql() => Assert.Single(PagingSql.Commands(factory), c => c.Contains("FROM \"PatientNameWords\"") && c.Contains("ORDER BY") && c.Contains("LIMIT"));
 
     private string PageSql() => Assert.Single(PagingSql.Commands(factory), c => c.Contains("FROM \"Patients\"") && c.Contains("ORDER BY") && c.Contains("LIMIT"));
 

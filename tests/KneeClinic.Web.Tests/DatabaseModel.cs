@@ -183,6 +183,25 @@ public sealed class DatabaseModel(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task NameWordsStoredBeforeTheyKeptTheirPatientsSearchNameTakeItInTheMigration()
+    {
+        await using var app = App("Sqlite");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = await MigratedToJustBeforeAsync(app, scope, "NameWordsSortByName");
+        var (zoe, chloe) = (Guid.NewGuid(), Guid.NewGuid());
+        await InsertAsync(db, "Patients", ("Id", zoe), ("Mrn", "OLD-1"), ("SearchName", "muller-overgard zoe"));
+        await InsertAsync(db, "Patients", ("Id", chloe), ("Mrn", "OLD-2"), ("SearchName", "lefevre chloe"));
+        foreach (var (patient, word) in new[] { (zoe, "muller"), (zoe, "overgard"), (zoe, "zoe"), (chloe, "lefevre"), (chloe, "chloe") })
+            await InsertAsync(db, "PatientNameWords", ("PatientId", patient), ("Word", word));
+
+        await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+
+        var words = await db.PatientNameWords.Select(w => new { w.PatientId, w.SearchName }).ToListAsync();
+        Assert.Equal(5, words.Count);
+        Assert.All(words, w => Assert.Equal(w.PatientId == zoe ? "muller-overgard zoe" : "lefevre chloe", w.SearchName));
+    }
+
+    [Fact]
     public async Task PatientsWithAPhoneFromBeforeThePhoneSearchGetItsKeyAtStart()
     {
         await using var app = App("Sqlite");

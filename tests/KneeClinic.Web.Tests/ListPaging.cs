@@ -54,7 +54,7 @@ public sealed class ListPaging(SqlLoggingClinicFactory factory, Xunit.Abstractio
         {
             await PagingSql.CopyAsync(factory, "Patients", patientId, count, ("Mrn", $"printf('C{tag}-%05d', n.i + {from})"));
             await factory.QueryAsync(db => db.Database.ExecuteSqlAsync(
-                $"INSERT INTO \"PatientNameWords\" (\"PatientId\", \"Word\") SELECT \"Id\", {"count" + tag.ToLowerInvariant()} FROM \"Patients\" p WHERE \"Mrn\" LIKE {"C" + tag + "-%"} AND NOT EXISTS (SELECT 1 FROM \"PatientNameWords\" w WHERE w.\"PatientId\" = p.\"Id\")"));
+                $"INSERT INTO \"PatientNameWords\" (\"PatientId\", \"Word\", \"SearchName\") SELECT \"Id\", {"count" + tag.ToLowerInvariant()}, \"SearchName\" FROM \"Patients\" p WHERE \"Mrn\" LIKE {"C" + tag + "-%"} AND NOT EXISTS (SELECT 1 FROM \"PatientNameWords\" w WHERE w.\"PatientId\" = p.\"Id\")"));
             await PagingSql.CopyAsync(factory, "Cases", caseId, count);
             await PagingSql.CopyAsync(factory, "ConsentDocuments", documentId, count, ("DocumentNumber", $"printf('KC-T-{tag}%05d', n.i + {from})"));
             await PagingSql.CopyAsync(factory, "AuditEntries", auditId, count, ("Id", "NULL"),

@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("59e985b5-760c-4a06-9442-385b13222336"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("d93f6fa6-68e8-4ed1-b0b6-1acd00211185"), entityTypeCount: 30)
         {
         }
 

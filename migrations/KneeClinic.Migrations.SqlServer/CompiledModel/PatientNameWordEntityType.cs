@@ -21,7 +21,7 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
                 "KneeClinic.Core.Patients.PatientNameWord",
                 typeof(PatientNameWord),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 3,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -44,12 +44,20 @@ namespace KneeClinic.Migrations.SqlServer.CompiledModel
                 maxLength: 250);
             word.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
+            var searchName = runtimeEntityType.AddProperty(
+                "SearchName",
+                typeof(string),
+                propertyInfo: typeof(PatientNameWord).GetProperty("SearchName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PatientNameWord).GetField("<SearchName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 250);
+            searchName.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
             var key = runtimeEntityType.AddKey(
                 new[] { patientId, word });
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { word, patientId });
+                new[] { word, searchName, patientId });
 
             return runtimeEntityType;
         }

@@ -618,9 +618,14 @@ namespace KneeClinic.Migrations.SqlServer.Migrations
                         .HasMaxLength(250)
                         .HasColumnType("nvarchar(250)");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("nvarchar(250)");
+
                     b.HasKey("PatientId", "Word");
 
-                    b.HasIndex("Word", "PatientId");
+                    b.HasIndex("Word", "SearchName", "PatientId");
 
                     b.ToTable("PatientNameWords");
                 });

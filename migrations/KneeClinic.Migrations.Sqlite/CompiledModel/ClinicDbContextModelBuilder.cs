@@ -11,7 +11,7 @@ namespace KneeClinic.Migrations.Sqlite.CompiledModel
     public partial class ClinicDbContextModel
     {
         private ClinicDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2ac7c6e9-7bcb-4ea7-a139-504266d80c25"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("dbf35901-8fad-47ae-8687-fa48473e8c40"), entityTypeCount: 30)
         {
         }
 

@@ -607,9 +607,14 @@ namespace KneeClinic.Migrations.Sqlite.Migrations
                         .HasMaxLength(250)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("PatientId", "Word");
 
-                    b.HasIndex("Word", "PatientId");
+                    b.HasIndex("Word", "SearchName", "PatientId");
 
                     b.ToTable("PatientNameWords");
                 });

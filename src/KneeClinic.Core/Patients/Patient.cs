@@ -110,22 +110,32 @@ public sealed class Patient : Aggregate
     {
         var words = SearchKey.Words(SearchName).ToHashSet(StringComparer.Ordinal);
         _nameWords.RemoveAll(w => !words.Contains(w.Word));
+        foreach (var kept in _nameWords) kept.SortsAs(SearchName);
         foreach (var word in words.Where(w => !_nameWords.Exists(n => n.Word == w)))
-            _nameWords.Add(new PatientNameWord(Id, word));
+            _nameWords.Add(new PatientNameWord(Id, word, SearchName));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>One word of a patient's name as the search compares it (<see cref="SearchKey.Words"/>).</summary>
+/// <summary>
+/// One word of a patient's name as the search compares it (<see cref="SearchKey.Words"/>), with the patient's search
+/// name beside it: the index of words then holds a search's patients in the order the list shows them, so a page of
+/// them is read from it without looking each patient up first.
+/// </summary>
 public sealed class PatientNameWord
 {
     private PatientNameWord() { }
 
-    public PatientNameWord(Guid patientId, string word) => (PatientId, Word) = (patientId, word);
+    public PatientNameWord(Guid patientId, string word, string searchName) => (PatientId, Word, SearchName) = (patientId, word, searchName);
 
     public Guid PatientId { get; private set; }
     public string Word { get; private set; } = "";
+
+    /// <summary>The patient's <see cref="Patient.SearchName"/>, kept with it when the name changes.</summary>
+    public string SearchName { get; private set; } = "";
+
+    internal void SortsAs(string searchName) => SearchName = searchName;
 }
 
 public static class PatientRules

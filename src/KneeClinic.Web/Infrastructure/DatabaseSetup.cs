@@ -260,7 +260,7 @@ public static class DatabaseSetup
                 .Where(p => after == null || p.Id.CompareTo(after.Value) > 0).OrderBy(p => p.Id).Take(500)
                 .Select(p => new { p.Id, p.SearchName }).ToListAsync();
             if (batch.Count == 0) return filled;
-            db.PatientNameWords.AddRange(batch.SelectMany(p => SearchKey.Words(p.SearchName).Distinct().Select(w => new PatientNameWord(p.Id, w))));
+            db.PatientNameWords.AddRange(batch.SelectMany(p => SearchKey.Words(p.SearchName).Distinct().Select(w => new PatientNameWord(p.Id, w, p.SearchName))));
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
             after = batch[^1].Id;

@@ -35,7 +35,8 @@ internal sealed class PatientNameWordConfiguration : IEntityTypeConfiguration<Pa
     {
         b.HasKey(w => new { w.PatientId, w.Word });
         b.Property(w => w.Word).HasMaxLength(Patient.SearchNameMaxLength);
-        // The search: the patients with a word in a range ("smi" <= word < "smj").
-        b.HasIndex(w => new { w.Word, w.PatientId });
+        b.Property(w => w.SearchName).HasMaxLength(Patient.SearchNameMaxLength);
+        // The search: the patients with a word in a range ("smi" <= word < "smj"), with the name they are listed by.
+        b.HasIndex(w => new { w.Word, w.SearchName, w.PatientId });
     }
 }

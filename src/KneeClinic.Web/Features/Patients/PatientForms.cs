@@ -124,8 +124,13 @@ public static class PatientSearch
             // ("mar" at 50,000 patients: 0.5 to 1 ms, where looking each candidate up in Patients took 2 ms).
             var byName = form.DateOfBirth is null && string.IsNullOrWhiteSpace(form.Mrn);
             matches = byName
-                ? await Keyset.CountUpToAsync(MatchingIds(db, words).Distinct(), Pager.CountCap)
+                ? await Keyset.CountUpToAsync(MatchingIds(db, words).Distinct(), WordIndexCap)
                 : await Keyset.CountUpToAsync(FromWordIndex(db, query, words), Pager.CountCap);
+            // By name alone, up to a few thousand matches: the page comes from the index of words, which holds each
+            // word's patients in list order ("mar" at 50,000 patients, 1,185 of them: 0.2 ms, against 1.5 ms walking the
+            // list and checking each patient). Past that, walking the list finds a page's worth sooner.
+            if (byName && matches <= WordIndexCap)
+                return new PatientSearchResult(form, await PageFromWordIndexAsync(db, words, form), matches);
 
             // Then the page, two ways, chosen by that count. A page is 20 rows in (search name, id) order.
             // - Few matches (up to the cap): the candidates come from the index of words and are sorted; at most 1,000
@@ -149,6 +154,49 @@ public static class PatientSearch
             p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
                 db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)));
         return new PatientSearchResult(form, page, matches);
+    }
+
+    /// <summary>Up to this many patients found by name, a page is read from the index of words (see <see cref="PageFromWordIndexAsync"/>).</summary>
+    public const int WordIndexCap = 3000;
+
+    /// <summary>A patient found by name, as the index of words holds it.</summary>
+    internal sealed class NameHit
+    {
+        public string SearchName { get; init; } = "";
+        public Guid PatientId { get; init; }
+    }
+
+    /// <summary>
+    /// A page of the patients with a word starting with each typed word, in list order, from the (Word, SearchName,
+    /// PatientId) index: the first word's range read and sorted by name, the other words checked on the (PatientId, Word)
+    /// key; then the page's own patients (20 at most) read by id.
+    /// </summary>
+    private static async Task<KeysetPage<PatientRow>> PageFromWordIndexAsync(ClinicDbContext db, List<NameWord> words, PatientSearchForm form)
+    {
+        var found = WordHits(db, words);
+        var order = Keyset.OrderBy(found, h => h.SearchName).ThenBy(h => h.PatientId);
+        var ids = await Keyset.PageAsync(found, order, h => h.PatientId, Guid.TryParse, form, PageSize, h => h.PatientId);
+        var page = ids.Rows.ToList();
+        var rows = (await db.Patients.AsNoTracking().Where(p => page.Contains(p.Id))
+                .Select(p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
+                    db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)))
+                .ToListAsync())
+            .ToDictionary(r => r.Id);
+        // (A patient removed between the two reads is left out.)
+        return new KeysetPage<PatientRow>([.. page.Where(rows.ContainsKey).Select(id => rows[id])], ids.HasPrevious, ids.HasNext, ids.CursorLost);
+    }
+
+    /// <summary>The patients with a word starting with each typed word, each once, as the index of words holds them.</summary>
+    internal static IQueryable<NameHit> WordHits(ClinicDbContext db, List<NameWord> words)
+    {
+        var (from, before) = (words[0].From, words[0].Before);
+#pragma warning disable CA1309 // string.Compare is how LINQ spells SQL's >= and < on text
+        var hits = db.PatientNameWords.Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0);
+        foreach (var (other, otherBefore) in words.Skip(1))
+            hits = hits.Where(w => db.PatientNameWords.Any(o => o.PatientId == w.PatientId && string.Compare(o.Word, other) >= 0 && string.Compare(o.Word, otherBefore) < 0));
+#pragma warning restore CA1309
+        // A patient with two words that start alike ("Mara Marsh" for "mar") is one hit.
+        return hits.Select(w => new NameHit { SearchName = w.SearchName, PatientId = w.PatientId }).Distinct();
     }
 
     /// <summary>A typed word, and the first text after every word that starts with it (see <see cref="SearchKey.After"/>).</summary>
