@@ -43,7 +43,6 @@ public static class Startup
         services.AddScoped<Features.Exports.FhirExport>();
         services.AddScoped<Features.Research.ResearchExport>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditReads>());
-        services.AddHostedService<SqliteCheckpoints>();
         services.AddSingleton<Features.Audit.AuditRecordTypes>();
         // The audit trail is signed with keys kept outside the database, and its signed heads written outside it too.
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateOnStart();

@@ -15,50 +15,33 @@ namespace KneeClinic.Web.Infrastructure;
 /// closes its connection around every query: so it is set once per pooled connection (known by its native handle),
 /// not once per query, which was one statement more for each statement a page ran.
 /// </para>
-/// <para>
-/// While <see cref="SqliteCheckpoints"/> runs (the web app), a connection also stops checkpointing the write-ahead log
-/// itself: otherwise the commit that takes the log past its limit copies it into the database file there and then,
-/// and every page view waiting on that commit (the audit trail's group commit) waits for the copy too.
-/// </para>
 /// </summary>
 public sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionInterceptor
 {
-    private readonly string _busy = $"PRAGMA busy_timeout = {milliseconds};";
-    private volatile bool _checkpointsInBackground;
-
-    /// <summary>Set while a background task checkpoints the log: from then on each connection, at its next open, leaves checkpoints to it.</summary>
-    public bool CheckpointsInBackground { get => _checkpointsInBackground; set => _checkpointsInBackground = value; }
-
-    // For each pooled connection (by its native handle), whether its settings were made with checkpoints left to the
-    // background task; a connection first set up before that task started is set up once more.
+    private readonly string _pragma = $"PRAGMA busy_timeout = {milliseconds};";
     private readonly ConditionalWeakTable<object, object> _set = [];
-    private static readonly object Plain = new(), InBackground = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (Settings(connection, out var handle, out var mode) is not { } pragma) return;
+        if (!FirstUse(connection, out var handle)) return;
         using var command = connection.CreateCommand();
-        command.CommandText = pragma;
+        command.CommandText = _pragma;
         command.ExecuteNonQuery();
-        if (handle is not null) _set.AddOrUpdate(handle, mode);
+        _set.TryAdd(handle!, handle!);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (Settings(connection, out var handle, out var mode) is not { } pragma) return;
+        if (!FirstUse(connection, out var handle)) return;
         await using var command = connection.CreateCommand();
-        command.CommandText = pragma;
+        command.CommandText = _pragma;
         await command.ExecuteNonQueryAsync(cancellationToken);
-        if (handle is not null) _set.AddOrUpdate(handle, mode);
+        _set.TryAdd(handle!, handle!);
     }
 
-    /// <summary>The statement that sets this connection up, or null when it already is.</summary>
-    private string? Settings(DbConnection connection, out object? handle, out object mode)
+    private bool FirstUse(DbConnection connection, out object? handle)
     {
-        var background = _checkpointsInBackground;
-        mode = background ? InBackground : Plain;
         handle = (connection as SqliteConnection)?.Handle;
-        if (handle is not null && _set.TryGetValue(handle, out var done) && (done == InBackground || !background)) return null;
-        return background ? _busy + " PRAGMA wal_autocheckpoint = 0;" : _busy;
+        return handle is null || !_set.TryGetValue(handle, out _);
     }
 }
