@@ -51,13 +51,48 @@ public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, I
     /// is described, if at all, by ids in <paramref name="filter"/>). The entry names no one patient, even when the list
     /// holds one: a list is not a look at one patient's record.
     /// </summary>
-    public Task ListedAsync(string page, IEnumerable<Guid> patients, object? filter = null)
+    /// <para>
+    /// A part of the page that comes back the same from view to view (<paramref name="kept"/>: the dashboard's work lists)
+    /// is written to the trail once, as a <see cref="ListPages.KeptList"/> entry whose id is a digest of its patients, and
+    /// each view names that entry (<c>"Kept"</c>) instead of repeating a few hundred ids: the same patients, a tenth of the
+    /// writing. Each instance writes such a list once after it starts, before the first view that names it.
+    /// </para>
+    public async Task ListedAsync(string page, IEnumerable<Guid> patients, object? filter = null, IEnumerable<Guid>? kept = null)
     {
         var ids = patients.Distinct().ToList();
-        var details = filter is null
-            ? JsonSerializer.Serialize(new { Patients = ids })
-            : JsonSerializer.Serialize(new { Patients = ids, Filter = filter });
-        return RecordAsync(AuditEntry.Event(AuditAction.Viewed, page, "", details: details));
+        var keptList = kept is null ? null : await KeptListAsync([.. kept.Distinct().Order()]);
+        var details = JsonSerializer.Serialize(new { Patients = ids, Kept = keptList, Filter = filter }, Omitted);
+        await RecordAsync(AuditEntry.Event(AuditAction.Viewed, page, "", details: details));
+    }
+
+    private static readonly JsonSerializerOptions Omitted = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    private const int MaxKeptLists = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _keptLists = new();
+
+    /// <summary>The id of the kept list of these patients, written to the trail first if this instance has not yet written it.</summary>
+    private async Task<string?> KeptListAsync(List<Guid> patients)
+    {
+        if (patients.Count == 0) return null;
+        var bytes = new byte[patients.Count * 16];
+        for (var i = 0; i < patients.Count; i++) patients[i].TryWriteBytes(bytes.AsSpan(i * 16, 16));
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var entry = AuditEntry.Event(AuditAction.Viewed, ListPages.KeptList, id, details: JsonSerializer.Serialize(new { Patients = patients }));
+        // Bounded: past this many lists (each change to the data makes new work lists), forgetting them all costs one more
+        // write of each list still shown.
+        if (_keptLists.Count > MaxKeptLists) _keptLists.Clear();
+        var write = _keptLists.GetOrAdd(id, _ => new Lazy<Task>(() => RecordAsync(entry)));
+        try
+        {
+            await write.Value;
+        }
+        catch
+        {
+            // Not written: the next view writes it again (this one fails, as a view that cannot be recorded does).
+            _keptLists.TryRemove(new KeyValuePair<string, Lazy<Task>>(id, write));
+            throw;
+        }
+        return id;
     }
 
     /// <summary>The record names under which list pages record their views (<see cref="ListedAsync"/>).</summary>
@@ -71,7 +106,10 @@ public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, I
         /// <summary>One entry of the trail, opened in the viewer (its values revealed or not).</summary>
         public const string AuditEntry = "AuditTrailEntry";
 
-        public static readonly IReadOnlyList<string> All = [Patients, Dashboard, ConsentRecords, AuditTrail, AuditEntry];
+        /// <summary>Patients a page showed that later views of it name by this entry's id (see <see cref="ListedAsync"/>).</summary>
+        public const string KeptList = "KeptPatientList";
+
+        public static readonly IReadOnlyList<string> All = [Patients, Dashboard, ConsentRecords, AuditTrail, AuditEntry, KeptList];
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -46,9 +46,11 @@ public sealed class DashboardPage
     /// <summary>See <see cref="WorklistGroups.Version"/>.</summary>
     public string WorklistVersion { get; init; } = "";
 
-    /// <summary>The patients the page lists, in every group.</summary>
-    public IEnumerable<Guid> PatientIds() => Cases.Rows.Select(c => c.PatientId)
-        .Concat(Shown(Overdue).Select(v => v.PatientId)).Concat(Shown(DueNow).Select(v => v.PatientId))
+    /// <summary>The patients on the page of cases.</summary>
+    public IEnumerable<Guid> CasePatientIds() => Cases.Rows.Select(c => c.PatientId);
+
+    /// <summary>The patients the work lists show (kept between views, the same until the data changes or the day does).</summary>
+    public IEnumerable<Guid> WorklistPatientIds() => Shown(Overdue).Select(v => v.PatientId).Concat(Shown(DueNow).Select(v => v.PatientId))
         .Concat(Shown(DueThisWeek).Select(v => v.PatientId)).Concat(Shown(OpenEvents).Select(e => e.PatientId))
         .Concat(Shown(Awaiting).Select(a => a.PatientId));
 
@@ -135,8 +137,9 @@ public sealed class DashboardController(ClinicDbContext db, UserManager<ClinicUs
             Awaiting = groups.Awaiting,
             WorklistVersion = groups.Version,
         };
-        // Every view is recorded, with every patient on the page, though the work lists' HTML may come from the cache.
-        await reads.ListedAsync(AuditReads.ListPages.Dashboard, dashboard.PatientIds());
+        // Every view is recorded, with every patient on the page, though the work lists' HTML may come from the cache. The
+        // work lists' patients (a few hundred, the same from view to view) are written to the trail once and named after.
+        await reads.ListedAsync(AuditReads.ListPages.Dashboard, dashboard.CasePatientIds(), kept: dashboard.WorklistPatientIds());
         return View(dashboard);
     }
 }
