@@ -132,12 +132,14 @@ public static class PatientSearch
             if (byName && matches <= WordIndexCap)
                 return new PatientSearchResult(form, await PageFromWordIndexAsync(db, words, form), matches);
 
-            // Then the page, two ways, chosen by that count. A page is 20 rows in (search name, id) order.
+            // With a date of birth or an MRN start as well, the page two ways, chosen by that count. A page is 20 rows in
+            // (search name, id) order.
             // - Few matches (up to the cap): the candidates come from the index of words and are sorted; at most 1,000
             //   lookups and a small sort, where reading the list in order would read every patient to find a rare name
             //   ("zq" found nobody in 0.05 ms this way, 150 ms walking the list, at 50,000 patients).
-            // - Many (more than the cap): the list is read in the order of its (SearchName, Id) index and each patient is
-            //   checked on the (PatientId, Word) key until the page is full, with no sort. A common start ("mar", 2% of
+            // - Many (more than the cap; by name alone, more than WordIndexCap): the list is read in the order of its
+            //   (SearchName, Id) index and each patient is checked on the (PatientId, Word) key until the page is full,
+            //   with no sort. A common start ("mar", 2% of
             //   patients) fills page 1 after a few hundred rows, where collecting and sorting all of its patients looked
             //   each of them up (1.3 ms against 4.4 ms for "mar", 2.9 ms against 28 ms for "o", one patient in ten).
             // (A common name found only in one stretch of the list, a family name shared by thousands, is still read up to
@@ -177,27 +179,19 @@ public static class PatientSearch
         var order = Keyset.OrderBy(found, h => h.SearchName).ThenBy(h => h.PatientId);
         var ids = await Keyset.PageAsync(found, order, h => h.PatientId, Guid.TryParse, form, PageSize, h => h.PatientId);
         var page = ids.Rows.ToList();
-        var rows = (await db.Patients.AsNoTracking().Where(p => page.Contains(p.Id))
+        var rows = (await db.Patients.AsNoTracking().Where(p => EF.Parameter(page).Contains(p.Id))
                 .Select(p => new PatientRow(p.Id, p.Mrn, p.GivenName, p.FamilyName, p.DateOfBirth,
                     db.Cases.Where(Core.Cases.Case.Open).Count(c => c.PatientId == p.Id)))
                 .ToListAsync())
             .ToDictionary(r => r.Id);
-        // (A patient removed between the two reads is left out.)
+        // (Its 20 ids are one parameter, a JSON array. A patient removed between the two reads is left out.)
         return new KeysetPage<PatientRow>([.. page.Where(rows.ContainsKey).Select(id => rows[id])], ids.HasPrevious, ids.HasNext, ids.CursorLost);
     }
 
     /// <summary>The patients with a word starting with each typed word, each once, as the index of words holds them.</summary>
-    internal static IQueryable<NameHit> WordHits(ClinicDbContext db, List<NameWord> words)
-    {
-        var (from, before) = (words[0].From, words[0].Before);
-#pragma warning disable CA1309 // string.Compare is how LINQ spells SQL's >= and < on text
-        var hits = db.PatientNameWords.Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0);
-        foreach (var (other, otherBefore) in words.Skip(1))
-            hits = hits.Where(w => db.PatientNameWords.Any(o => o.PatientId == w.PatientId && string.Compare(o.Word, other) >= 0 && string.Compare(o.Word, otherBefore) < 0));
-#pragma warning restore CA1309
-        // A patient with two words that start alike ("Mara Marsh" for "mar") is one hit.
-        return hits.Select(w => new NameHit { SearchName = w.SearchName, PatientId = w.PatientId }).Distinct();
-    }
+    // A patient with two words that start alike ("Mara Marsh" for "mar") is one hit.
+    internal static IQueryable<NameHit> WordHits(ClinicDbContext db, List<NameWord> words) =>
+        MatchingWords(db, words).Select(w => new NameHit { SearchName = w.SearchName, PatientId = w.PatientId }).Distinct();
 
     /// <summary>A typed word, and the first text after every word that starts with it (see <see cref="SearchKey.After"/>).</summary>
     internal sealed record NameWord(string From, string Before);
@@ -217,14 +211,19 @@ public static class PatientSearch
     }
 
     /// <summary>The ids of the patients with a word starting with each typed word (an id once per matching first word).</summary>
-    internal static IQueryable<Guid> MatchingIds(ClinicDbContext db, List<NameWord> words)
+    internal static IQueryable<Guid> MatchingIds(ClinicDbContext db, List<NameWord> words) => MatchingWords(db, words).Select(w => w.PatientId);
+
+    /// <summary>
+    /// The words in the first typed word's range whose patients have a word starting with each other typed word: each
+    /// other word is checked per candidate on the (PatientId, Word) key, so a common word ("pat") is never read in full.
+    /// </summary>
+    private static IQueryable<PatientNameWord> MatchingWords(ClinicDbContext db, List<NameWord> words)
     {
         var (from, before) = (words[0].From, words[0].Before);
-        var ids = db.PatientNameWords.Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0).Select(w => w.PatientId);
-        // Each other word is checked per candidate on the (PatientId, Word) key, so a common word ("pat") is never read in full.
+        var found = db.PatientNameWords.Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, before) < 0);
         foreach (var (other, otherBefore) in words.Skip(1))
-            ids = ids.Where(id => db.PatientNameWords.Any(w => w.PatientId == id && string.Compare(w.Word, other) >= 0 && string.Compare(w.Word, otherBefore) < 0));
-        return ids;
+            found = found.Where(w => db.PatientNameWords.Any(o => o.PatientId == w.PatientId && string.Compare(o.Word, other) >= 0 && string.Compare(o.Word, otherBefore) < 0));
+        return found;
     }
 
     /// <summary>The patients with a word starting with each typed word, each checked on the (PatientId, Word) key.</summary>
