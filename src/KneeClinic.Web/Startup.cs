@@ -37,6 +37,7 @@ public static class Startup
         // Page views and downloads are written to the audit trail together, one transaction for all waiting at once.
         services.AddSingleton<AuditReads>();
         services.AddMemoryCache();
+        services.AddSingleton<ReferenceData>();
         services.AddSingleton<UnknownAccounts>();
         services.AddScoped<Features.Dashboard.Worklists>();
         services.AddScoped<Features.Outcomes.OutcomeFigures>();

@@ -45,7 +45,7 @@ public sealed class ListPaging(SqlLoggingClinicFactory factory, Xunit.Abstractio
                 PagingSql.Clear(factory);
                 var page = await open();
                 Assert.Equal(HttpStatusCode.OK, page.Status);
-                counts[name] = PagingSql.Commands(factory).Count;
+                counts[name] = PagingSql.PageCommands(factory).Count;
             }
             return counts;
         }

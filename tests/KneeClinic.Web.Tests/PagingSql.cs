@@ -48,6 +48,18 @@ internal static partial class PagingSql
             .Select(l => l[(l.IndexOf("commandText=", StringComparison.Ordinal) + "commandText=".Length)..l.LastIndexOf(" {OriginalFormat}=", StringComparison.Ordinal)])
     ];
 
+    /// <summary>
+    /// The commands of the page itself, since <see cref="Clear"/>: without the two reads a request makes or skips by the
+    /// moment rather than by the page, where the data stands (read again at most every tenth of a second, see
+    /// <c>DataChanges</c>) and the sign-in check (read again after a change).
+    /// </summary>
+    public static List<string> PageCommands(ClinicFactory factory) =>
+        [.. Commands(factory).Where(c => !IsWhereTheDataStands(c) && !c.Contains("\"SecurityStamp\" = @stamp", StringComparison.Ordinal))];
+
+    /// <summary>The read of the last change's sequence number in the audit trail.</summary>
+    public static bool IsWhereTheDataStands(string sql) =>
+        sql.Contains("MAX(\"a0\".\"Sequence\")", StringComparison.Ordinal) && sql.Contains("'Created'", StringComparison.Ordinal);
+
     /// <summary>SQLite's plan for <paramref name="sql"/> (its parameters unbound: SQLite plans without their values).</summary>
     public static async Task<List<string>> PlanAsync(ClinicFactory factory, string sql)
     {

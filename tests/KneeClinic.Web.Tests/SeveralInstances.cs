@@ -1,5 +1,6 @@
 using System.Net;
 using KneeClinic.Core.Staff;
+using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using static KneeClinic.Web.Tests.WebSession;
@@ -71,5 +72,39 @@ public sealed class SeveralInstances
         var tampered = await onB.Client.PostAsync("/Patients/Create", new FormUrlEncodedContent(
             [new("Mrn", "NET-3"), new("__RequestVerificationToken", "CfDJ8not-a-token")]));
         Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+    }
+
+    [Fact]
+    public async Task ASignOutOnOneInstanceEndsCopiesOfTheSessionOnTheOtherWithinATenthOfASecond()
+    {
+        await using var a = new ClinicFactory();
+        await using var b = new ClinicInstance(a.DataDirectory);
+        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        await a.CreateUserAsync(email, Roles.Clinician);
+        var cookies = new CookieContainer();
+        using var onA = new WebSession(a.CreateDefaultClient(new CookieContainerHandler(cookies)));
+        Assert.Equal(HttpStatusCode.Redirect, (await onA.LogInAsync(email, ClinicFactory.Password)).Status);
+        var copied = cookies.GetCookieHeader(a.Server.BaseAddress);
+        // B has checked this session, and keeps what it read of the account.
+        Assert.Equal(HttpStatusCode.OK, await OnAsync(b, copied));
+        Assert.Equal(HttpStatusCode.OK, await OnAsync(b, copied));
+
+        var page = await onA.GetAsync("/Patients");
+        Assert.Equal("/Account/Login", (await onA.SubmitAsync(page, "form[action='/Account/Logout']")).Location);
+        // A sees it at once; B, which learns of A's changes from the database, within DataChanges.MostStale.
+        Assert.Equal(HttpStatusCode.Redirect, await OnAsync(a, copied));
+        await Task.Delay(DataChanges.MostStale * 2);
+        Assert.Equal(HttpStatusCode.Redirect, await OnAsync(b, copied));
+    }
+
+    /// <summary>A signed-in page asked of one instance with the given cookies only.</summary>
+    private static async Task<HttpStatusCode> OnAsync(ClinicFactory instance, string cookie)
+    {
+        using var client = instance.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Manage");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 }

@@ -27,11 +27,13 @@ public static class DatabaseSetup
         services.AddSingleton(sp => ConfiguredDatabase.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
         // Contexts come from a pool: their options (provider, interceptors, warnings) are built once, not on every
         // request. The audit interceptor is shared by them and finds the signed-in user through the request.
+        // DataChanges learns of each change this instance commits, for what is kept in memory until the data changes.
         services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<DataChanges>();
         services.AddDbContextPool<ClinicDbContext>((sp, options) =>
         {
             UseConfiguredProvider(options, sp.GetRequiredService<ConfiguredDatabase>());
-            options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<DataChanges>());
         });
         return services;
     }

@@ -5,14 +5,16 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace KneeClinic.Web.Infrastructure;
 
 /// <summary>
-/// The sign-in cookie is checked against the database on every request: its security stamp must still be the
-/// account's, which changes when the account is disabled, its roles change or its password changes, so those end every
-/// session at its next request. The check reads that one column; the cookie's claims were made at sign-in and stay
+/// The sign-in cookie is checked on every request: its security stamp must still be the account's, which changes when
+/// the account is disabled, its roles change or its password changes, so those end every session at its next request
+/// (on another instance, within a tenth of a second). The check reads that one column, and keeps what it read until
+/// the next change saved (<see cref="DataChanges"/>); the cookie's claims were made at sign-in and stay
 /// right until the stamp changes, so they are not rebuilt (Identity's own validator would read the user, roles and
 /// claims again on every request). The cookie is renewed on every request, so the idle limit counts from the last one.
 /// When the database cannot be reached, that check must still end on the generic error page: authentication
@@ -43,6 +45,14 @@ public static class SignInCheck
         }
     }
 
+    /// <summary>
+    /// How long what the check read of an account is used while the audit trail records no change: an account changed
+    /// outside the app (straight in the database, which the trail does not see) is checked again within this time.
+    /// </summary>
+    public static readonly TimeSpan OutsideChangeSeenWithin = TimeSpan.FromSeconds(5);
+
+    private sealed record Account(string Stamp, bool TwoFactorEnabled, bool MustChangePassword, long? LastChange);
+
     private static async Task<bool> StampIsCurrentAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
@@ -51,18 +61,31 @@ public static class SignInCheck
             || context.Principal.FindFirst(claims.SecurityStampClaimType)?.Value is not { } stamp)
             return false;
         var db = services.GetRequiredService<ClinicDbContext>();
-        // The same read says whether the account has two-factor login, which the administrators' filter needs on every
-        // page of theirs: turning it on or off changes the stamp, so it is as current as the stamp is.
-        // So does whether an administrator has reset the password, which must then be changed before anything else.
-        var account = await db.Users.Where(u => u.Id == userId && u.SecurityStamp == stamp)
-            .Select(u => new
+        // What was read of the account is kept while no change has been saved since (every change to an account, its
+        // roles or its tokens writes the audit trail), so a busy session costs no statement per request; a change on
+        // this instance is seen by the next request, on another within DataChanges.MostStale.
+        // Where the data stands is read first: a change committed after it is then always read again next time.
+        var lastChange = await services.GetRequiredService<DataChanges>().LastChangeAsync(db, context.HttpContext.RequestAborted);
+        var cache = services.GetRequiredService<IMemoryCache>();
+        var key = (typeof(SignInCheck), userId);
+        if (!cache.TryGetValue(key, out Account? account) || account!.Stamp != stamp || account.LastChange != lastChange)
+        {
+            // The same read says whether the account has two-factor login, which the administrators' filter needs on
+            // every page of theirs: turning it on or off changes the stamp, so it is as current as the stamp is.
+            // So does whether an administrator has reset the password, which must then be changed before anything else.
+            account = await db.Users.Where(u => u.Id == userId && u.SecurityStamp == stamp)
+                .Select(u => new Account(stamp, u.TwoFactorEnabled,
+                    db.UserTokens.Any(t => t.UserId == u.Id && t.LoginProvider == SingleUseAuthenticatorTokenProvider.TokenLoginProvider
+                        && t.Name == PasswordChange.TokenName),
+                    lastChange))
+                .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            if (account is null)
             {
-                u.TwoFactorEnabled,
-                MustChangePassword = db.UserTokens.Any(t => t.UserId == u.Id && t.LoginProvider == SingleUseAuthenticatorTokenProvider.TokenLoginProvider
-                    && t.Name == PasswordChange.TokenName),
-            })
-            .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (account is null) return false;
+                cache.Remove(key);
+                return false;
+            }
+            cache.Set(key, account, OutsideChangeSeenWithin);
+        }
         context.HttpContext.Items[TwoFactorKey] = account.TwoFactorEnabled;
         context.HttpContext.Items[MustChangePasswordKey] = account.MustChangePassword;
         return true;

@@ -28,7 +28,7 @@ public static class CaseFormWrites
     public static async Task<IActionResult> AgainAsync(Controller page, Guid caseId, CaseStep step, string failedForm, Action<CasePage> keepForm)
     {
         var services = page.HttpContext.RequestServices;
-        var found = await CasePage.LoadAsync(services.GetRequiredService<ClinicDbContext>(), caseId,
+        var found = await CasePage.LoadAsync(services.GetRequiredService<ClinicDbContext>(), services.GetRequiredService<ReferenceData>(), caseId,
             services.GetRequiredService<IOptions<ClinicOptions>>().Value, services.GetRequiredService<ClinicClock>());
         if (found is null) return page.NotFound();
         // The page shows the case again, read afresh: a view like any other.

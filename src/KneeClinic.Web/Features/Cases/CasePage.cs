@@ -22,7 +22,8 @@ public sealed class CasePage
     public required string PatientName { get; init; }
     public required Mrn PatientMrn { get; init; }
     public required DateOnly PatientDateOfBirth { get; init; }
-    public required IReadOnlyDictionary<string, string> StaffNames { get; init; }
+    /// <summary>Every staff account, by id, for the names of those the page mentions.</summary>
+    public required IReadOnlyDictionary<string, StaffMember> Staff { get; init; }
     public required IReadOnlyList<TimelineStep> Timeline { get; init; }
 
     /// <summary>The step page shown; none on the overview.</summary>
@@ -73,9 +74,9 @@ public sealed class CasePage
     /// <summary>The languages of the published short forms, for patients who read neither language of the written form.</summary>
     public IReadOnlyList<ConsentLanguage> ShortFormLanguages { get; init; } = [];
 
-    public string StaffName(string? id) => id is not null && StaffNames.TryGetValue(id, out var name) ? name : "—";
+    public string StaffName(string? id) => id is not null && Staff.TryGetValue(id, out var member) ? member.DisplayName : "—";
 
-    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, Guid id, ClinicOptions clinic, ClinicClock clock)
+    public static async Task<CasePage?> LoadAsync(ClinicDbContext db, ReferenceData reference, Guid id, ClinicOptions clinic, ClinicClock clock)
     {
         var now = clock.Now;
         var today = clock.Today;
@@ -92,31 +93,13 @@ public sealed class CasePage
         var visits = await db.FollowUpVisits.AsNoTracking().Where(v => v.CaseId == id).OrderBy(v => v.DueOn).ToListAsync();
         var events = await db.AdverseEvents.AsNoTracking().Where(e => e.CaseId == id).OrderByDescending(e => e.OnsetOn).ToListAsync();
 
-        var staffIds = new[] { c.AssignedClinicianId, c.Screening.DecidedById, injection?.ClinicianId }
-            .Concat(products.SelectMany(p => new[] { p.Harvest?.OperatorId, p.Receipt?.ReceivedById, p.Processing?.OperatorId, p.Processing?.VerifierId, p.DiscardedById }))
-            .Concat(visits.Select(v => v.ClinicianId)).Concat(events.SelectMany(e => new[] { e.ReportedById, e.EnteredInErrorById }))
-            .OfType<string>().Distinct().ToList();
-        // The names of the staff the page mentions and the active clinicians it offers as operator or verifier, in one
-        // read of the staff accounts.
-        var people = await db.Users.AsNoTracking()
-            .Select(u => new
-            {
-                u.Id,
-                u.DisplayName,
-                ActiveClinician = u.DisabledAt == null
-                    && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Clinician)),
-            })
-            .Where(u => u.ActiveClinician || staffIds.Contains(u.Id))
-            .ToListAsync();
-        var staff = people.Where(u => staffIds.Contains(u.Id)).ToDictionary(u => u.Id, u => u.DisplayName);
-        var clinicians = people.Where(u => u.ActiveClinician).OrderBy(u => u.DisplayName).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
+        // The names of the staff the page mentions and the active clinicians it offers as operator or verifier, and the
+        // languages of the published written forms for this case's cell source and of the published short forms: kept
+        // in memory until something changes.
+        var staff = await reference.StaffAsync(db);
+        var clinicians = (await reference.ActiveCliniciansAsync(db)).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
         var s = c.Screening;
-        // The languages of the published written forms for this case's cell source, and of the published short forms,
-        // from one read of the published versions (a handful of rows).
-        var published = await db.ConsentTemplateVersions
-            .Where(v => v.Status == Core.Consent.TemplateVersionStatus.Published)
-            .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new { v.Language, t.CellSource, t.Kind })
-            .Distinct().ToListAsync();
+        var published = await reference.PublishedFormsAsync(db);
         var languages = published.Where(x => x.CellSource == c.CellSource).Select(x => x.Language).Distinct().Order().ToList();
         var shortFormLanguages = published.Where(x => x.Kind == Core.Consent.TemplateKind.ShortForm).Select(x => x.Language).Distinct().Order().ToList();
         DateOnly Day(DateTimeOffset at) => clock.DateOf(at);
@@ -143,7 +126,7 @@ public sealed class CasePage
             PatientName = Patient.ListName(found.FamilyName, found.GivenName),
             PatientMrn = found.Mrn,
             PatientDateOfBirth = found.DateOfBirth,
-            StaffNames = staff,
+            Staff = staff,
             Timeline = Stages.Timeline(c.Stage, c.CellSource),
             Checkup = new CheckupForm
             {
@@ -171,11 +154,8 @@ public sealed class CasePage
 
     private static DateTime ToTheMinute(DateTime local) => local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
 
-    public static async Task<List<SelectListItem>> ActiveCliniciansAsync(ClinicDbContext db) =>
-        (await db.Users.Where(u => u.DisabledAt == null
-                && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Clinician)))
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync())
-        .OrderBy(u => u.DisplayName).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
+    public static async Task<List<SelectListItem>> ActiveCliniciansAsync(ClinicDbContext db, ReferenceData reference) =>
+        [.. (await reference.ActiveCliniciansAsync(db)).Select(u => new SelectListItem(u.DisplayName, u.Id))];
 
     /// <summary>What the clinician should do next on this case.</summary>
     public string NextAction => Case.Stage is CaseStage.Consented or CaseStage.ProductObtained or CaseStage.ProductReleased

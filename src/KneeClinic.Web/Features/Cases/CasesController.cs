@@ -16,7 +16,7 @@ namespace KneeClinic.Web.Features.Cases;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class CasesController(ClinicDbContext db, AuditReads reads, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, ClinicClock clock) : Controller
+public sealed class CasesController(ClinicDbContext db, ReferenceData reference, AuditReads reads, UserManager<ClinicUser> users, IOptions<ClinicOptions> clinic, ClinicClock clock) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Create(Guid patientId)
@@ -82,7 +82,7 @@ public sealed class CasesController(ClinicDbContext db, AuditReads reads, UserMa
 
     private async Task<IActionResult> ShowAsync(Guid id, CaseStep? step)
     {
-        if (await CasePage.LoadAsync(db, id, clinic.Value, clock) is not { } page) return NotFound();
+        if (await CasePage.LoadAsync(db, reference, id, clinic.Value, clock) is not { } page) return NotFound();
         await reads.RecordAsync(AuditEntry.Event(AuditAction.Viewed, nameof(Case), id.ToString(), page.Case.PatientId));
         // The injection record opens only after a time-out that still stands.
         if (step == CaseStep.Injection && page.Done is null && page.Case.NextStep == PathwayStep.Injection
@@ -104,5 +104,5 @@ public sealed class CasesController(ClinicDbContext db, AuditReads reads, UserMa
         return View("Create", form);
     }
 
-    private Task<List<SelectListItem>> ActiveCliniciansAsync() => CasePage.ActiveCliniciansAsync(db);
+    private Task<List<SelectListItem>> ActiveCliniciansAsync() => CasePage.ActiveCliniciansAsync(db, reference);
 }

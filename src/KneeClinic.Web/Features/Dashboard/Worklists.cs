@@ -27,13 +27,14 @@ public sealed record WorklistGroups(IReadOnlyList<OverdueVisit> Overdue, IReadOn
 /// Each list walks an index of its dates and checks every row's case (open, and the clinician's): at 50,000 patients
 /// that is 5-20 ms a list, 50 ms a dashboard, while the page of cases beside them takes under 1 ms. So the lists are
 /// kept in memory per clinician and day, with the sequence number of the last change in the audit trail they were
-/// read at. Every change the app saves writes that trail in the same transaction, so a request reads the last
-/// change's number first (one index lookup per kind of change) and reads the lists again whenever it moved: a visit
-/// recorded, an event resolved or a case reassigned on any instance shows on the next dashboard of every instance.
+/// read at. Every change the app saves writes that trail in the same transaction, so a request takes the last
+/// change's number first (<see cref="DataChanges"/>) and reads the lists again whenever it moved: a visit recorded, an
+/// event resolved or a case reassigned shows on the next dashboard of this instance, and of every other within a
+/// tenth of a second.
 /// A change made outside the app (a restore, an operator's SQL) shows within <see cref="MostStale"/>.
 /// </para>
 /// </summary>
-public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<ClinicOptions> options, ClinicClock clock)
+public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<ClinicOptions> options, ClinicClock clock, DataChanges changes)
 {
     /// <summary>How long lists are kept even when no change was recorded.</summary>
     public static readonly TimeSpan MostStale = TimeSpan.FromMinutes(1);
@@ -44,7 +45,7 @@ public sealed class Worklists(ClinicDbContext db, IMemoryCache cache, IOptions<C
     public async Task<WorklistGroups> ForAsync(string? clinicianId, DateOnly today)
     {
         // Read before the lists: a change committed in between is then in the lists already, never missing from them.
-        var lastChange = await LastChange.ReadAsync(db);
+        var lastChange = await changes.LastChangeAsync(db);
         var key = (typeof(Worklists), clinicianId ?? "");
         if (cache.TryGetValue(key, out Kept? kept) && kept!.LastChange == lastChange && kept.Today == today) return kept.Groups;
 

@@ -17,13 +17,13 @@ public sealed record OutcomeFiguresAsOf(IReadOnlyList<OutcomeGroup> Groups, Date
 /// <see cref="OutcomeReport"/>, which does all the counting. At 50,000 patients that is a few hundred thousand small
 /// rows, so the report is kept in memory until the data changes (<see cref="LastChange"/>) or the day does.
 /// </summary>
-public sealed class OutcomeFigures(ClinicDbContext db, IMemoryCache cache, IOptions<ClinicOptions> options, ClinicClock clock)
+public sealed class OutcomeFigures(ClinicDbContext db, IMemoryCache cache, IOptions<ClinicOptions> options, ClinicClock clock, DataChanges changes)
 {
     private sealed record Kept(long? LastChange, OutcomeFiguresAsOf Figures);
 
     public async Task<OutcomeFiguresAsOf> ReadAsync(CancellationToken cancellationToken)
     {
-        var lastChange = await LastChange.ReadAsync(db, cancellationToken);
+        var lastChange = await changes.LastChangeAsync(db, cancellationToken);
         var today = clock.Today;
         if (cache.TryGetValue(typeof(OutcomeFigures), out Kept? kept) && kept!.LastChange == lastChange && kept.Figures.Today == today)
             return kept.Figures;
