@@ -5,6 +5,7 @@ using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace KneeClinic.Web.Infrastructure;
 
@@ -18,8 +19,27 @@ namespace KneeClinic.Web.Infrastructure;
 /// reading it again (one indexed statement, a few times a second at most, whatever the load).
 /// </para>
 /// </summary>
-public sealed class DataChanges : DbTransactionInterceptor, ISaveChangesInterceptor
+public sealed class DataChanges(IMemoryCache cache) : DbTransactionInterceptor, ISaveChangesInterceptor
 {
+    /// <summary>How long a figure kept by <see cref="KeptAsync"/> is used at most: a change made outside the app (straight in the database, which the audit trail does not see) shows within this time.</summary>
+    public static readonly TimeSpan OutsideChangeSeenWithin = TimeSpan.FromMinutes(1);
+
+    private sealed record Kept<T>(long? LastChange, T Value);
+
+    /// <summary>
+    /// What <paramref name="read"/> reads, kept in memory under <paramref name="key"/> until the next change saved: read
+    /// again only once the data has changed (here at once, elsewhere within <see cref="MostStale"/>).
+    /// </summary>
+    public async Task<T> KeptAsync<T>(ClinicDbContext db, object key, Func<Task<T>> read)
+    {
+        // Where the data stands is taken before the read: a change committed in between makes the next request read again.
+        var lastChange = await LastChangeAsync(db);
+        if (cache.TryGetValue(key, out Kept<T>? kept) && kept!.LastChange == lastChange) return kept.Value;
+        var value = await read();
+        cache.Set(key, new Kept<T>(lastChange, value), OutsideChangeSeenWithin);
+        return value;
+    }
+
     /// <summary>The longest a change made on another instance goes unseen here.</summary>
     public static readonly TimeSpan MostStale = TimeSpan.FromMilliseconds(100);
 

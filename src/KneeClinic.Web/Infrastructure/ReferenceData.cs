@@ -3,7 +3,6 @@ using KneeClinic.Core.Consent;
 using KneeClinic.Core.Data;
 using KneeClinic.Core.Staff;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace KneeClinic.Web.Infrastructure;
 
@@ -15,18 +14,12 @@ public sealed record PublishedForm(ConsentLanguage Language, CellSource? CellSou
 
 /// <summary>
 /// The few rows nearly every case page reads and that seldom change: the staff accounts (names, and who can be chosen
-/// as a clinician) and the published consent forms. They are kept in memory as of the last change saved
-/// (<see cref="DataChanges"/>), so a page reads them again only after something changed; a change made outside the
-/// app (straight in the database) shows within <see cref="OutsideChangeSeenWithin"/>.
+/// as a clinician) and the published consent forms, kept in memory until the next change (<see cref="DataChanges"/>).
 /// </summary>
-public sealed class ReferenceData(IMemoryCache cache, DataChanges changes)
+public sealed class ReferenceData(DataChanges changes)
 {
-    public static readonly TimeSpan OutsideChangeSeenWithin = TimeSpan.FromMinutes(1);
-
-    private sealed record Kept<T>(long? LastChange, T Value);
-
     /// <summary>Every staff account, by id.</summary>
-    public Task<IReadOnlyDictionary<string, StaffMember>> StaffAsync(ClinicDbContext db) => KeptAsync(db, typeof(StaffMember), async () =>
+    public Task<IReadOnlyDictionary<string, StaffMember>> StaffAsync(ClinicDbContext db) => changes.KeptAsync(db, (typeof(ReferenceData), typeof(StaffMember)), async () =>
         (IReadOnlyDictionary<string, StaffMember>)(await db.Users.AsNoTracking()
             .Select(u => new StaffMember(u.Id, u.DisplayName, u.DisabledAt == null
                 && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Clinician))))
@@ -37,19 +30,9 @@ public sealed class ReferenceData(IMemoryCache cache, DataChanges changes)
         [.. (await StaffAsync(db)).Values.Where(u => u.ActiveClinician).OrderBy(u => u.DisplayName, StringComparer.CurrentCulture).ThenBy(u => u.Id, StringComparer.Ordinal)];
 
     /// <summary>The language, cell source and kind of every published consent form version (a handful of rows).</summary>
-    public Task<IReadOnlyList<PublishedForm>> PublishedFormsAsync(ClinicDbContext db) => KeptAsync(db, typeof(PublishedForm), async () =>
+    public Task<IReadOnlyList<PublishedForm>> PublishedFormsAsync(ClinicDbContext db) => changes.KeptAsync(db, (typeof(ReferenceData), typeof(PublishedForm)), async () =>
         (IReadOnlyList<PublishedForm>)await db.ConsentTemplateVersions
             .Where(v => v.Status == TemplateVersionStatus.Published)
             .Join(db.ConsentTemplates, v => v.TemplateId, t => t.Id, (v, t) => new PublishedForm(v.Language, t.CellSource, t.Kind))
             .Distinct().ToListAsync());
-
-    private async Task<T> KeptAsync<T>(ClinicDbContext db, Type key, Func<Task<T>> read)
-    {
-        // Where the data stands is taken before the read: a change committed in between makes the next page read again.
-        var lastChange = await changes.LastChangeAsync(db);
-        if (cache.TryGetValue((typeof(ReferenceData), key), out Kept<T>? kept) && kept!.LastChange == lastChange) return kept.Value;
-        var value = await read();
-        cache.Set((typeof(ReferenceData), key), new Kept<T>(lastChange, value), OutsideChangeSeenWithin);
-        return value;
-    }
 }

@@ -84,7 +84,7 @@ public static class PatientSearch
 {
     public const int PageSize = 20;
 
-    public static async Task<PatientSearchResult> RunAsync(ClinicDbContext db, PatientSearchForm form)
+    public static async Task<PatientSearchResult> RunAsync(ClinicDbContext db, DataChanges changes, PatientSearchForm form)
     {
         var query = db.Patients.AsNoTracking().IgnoreAutoIncludes();
         if (!string.IsNullOrWhiteSpace(form.Mrn))
@@ -146,8 +146,12 @@ public static class PatientSearch
             // that stretch: the walk costs what lies before it, less than the table.)
             query = matches > Pager.CountCap ? CheckedInOrder(db, query, words) : FromWordIndex(db, query, words);
         }
-        else
+        else if (form.IsFiltered)
             matches = await Keyset.CountUpToAsync(query, Pager.CountCap);
+        else
+            // The whole list: the same figure for every page and every user until a patient is added, so it is kept (at
+            // 50,000 patients, counting up to the cap read 1,001 index entries on every page of the list).
+            matches = await changes.KeptAsync(db, typeof(PatientSearch), () => Keyset.CountUpToAsync(query, Pager.CountCap));
 
         // By the search name ("family given" without accents or case), then id: a unique order the index holds.
         var order = Keyset.OrderBy(query, p => p.SearchName).ThenBy(p => p.Id);

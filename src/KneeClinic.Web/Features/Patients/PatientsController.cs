@@ -12,7 +12,7 @@ namespace KneeClinic.Web.Features.Patients;
 
 [Authorize(Policy = Startup.ClinicalPolicy)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class PatientsController(ClinicDbContext db, AuditReads reads, ClinicClock clock) : Controller
+public sealed class PatientsController(ClinicDbContext db, DataChanges changes, AuditReads reads, ClinicClock clock) : Controller
 {
     /// <summary>
     /// The list. Search terms are posted, never put in the address, because names and dates of birth are PHI; the
@@ -20,7 +20,7 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
     /// </summary>
     [HttpGet]
     public async Task<IActionResult> Index(string? after, string? before, bool last = false) =>
-        await ListedAsync(await PatientSearch.RunAsync(db, new PatientSearchForm { After = after, Before = before, Last = last }));
+        await ListedAsync(await PatientSearch.RunAsync(db, changes, new PatientSearchForm { After = after, Before = before, Last = last }));
 
     [HttpPost]
     [ActionName("Index")]
@@ -33,7 +33,7 @@ public sealed class PatientsController(ClinicDbContext db, AuditReads reads, Cli
                 $"To search by phone, type at least the last {PhoneKey.MinimumDigits} digits of the number. To search by name, type letters.");
         if (!ModelState.IsValid)
             return View(new PatientSearchResult(form, KeysetPage.Empty<PatientRow>(), 0));
-        return await ListedAsync(await PatientSearch.RunAsync(db, form));
+        return await ListedAsync(await PatientSearch.RunAsync(db, changes, form));
     }
 
     /// <summary>The list shown, its view recorded with the patients on it (not what was searched for).</summary>
