@@ -40,8 +40,9 @@ public sealed class AuditRecordTypeQueries(SqlLoggingClinicFactory factory) : IC
         while (factory.Logs.Lines.TryDequeue(out _)) { }
         await admin.GetAsync("/Audit");
         // Again within the refresh: the count and the page are the only reads of the trail, besides the page's own view
-        // written to it (one row, after the chain's tail is read).
-        var trail = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand") && l.Contains("\"AuditEntries\"")).ToList();
+        // written to it (one row, after the chain's tail is read) and the read of where the data stands, which any
+        // request may make (at most every tenth of a second).
+        var trail = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand") && l.Contains("\"AuditEntries\"") && !PagingSql.IsWhereTheDataStands(l)).ToList();
         Assert.Single(trail, l => l.Contains("INSERT INTO \"AuditEntries\""));
         Assert.InRange(trail.Count(l => !l.Contains("INSERT INTO")), 2, 3);
     }

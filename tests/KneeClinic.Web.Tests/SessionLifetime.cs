@@ -69,6 +69,26 @@ public sealed class SessionLifetime(ClinicFactory factory, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task TheCookieIsIssuedAgainOnceItIsAMinuteOldNotWithEveryPage()
+    {
+        using var session = await factory.SignedInAsync(Roles.Clinician);
+        static bool Renewed(WebSession.Page page) =>
+            page.Response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("KneeClinic.Auth=", StringComparison.Ordinal));
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var soon = await session.GetAsync("/Patients");
+        Assert.False(Renewed(soon));
+        // Twenty minutes from the sign-in, less the 30 s gone (the cookie carries its expiry to the second).
+        Assert.InRange(int.Parse(soon.Document.Body!.GetAttribute("data-session-seconds")!, System.Globalization.CultureInfo.InvariantCulture), 1169, 1170);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(45));
+        var later = await session.GetAsync("/Patients");
+        Assert.True(Renewed(later));
+        Assert.Equal("1200", later.Document.Body!.GetAttribute("data-session-seconds"));
+        Assert.False(Renewed(await session.GetAsync("/Patients")));
+    }
+
+    [Fact]
     public async Task TwentyOneIdleMinutesEndTheSessionWhileNineteenDoNot()
     {
         using var session = await factory.SignedInAsync(Roles.Clinician);

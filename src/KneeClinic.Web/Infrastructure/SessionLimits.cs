@@ -42,11 +42,12 @@ public static class SessionLimits
     private const string EndsAtKey = "KneeClinic.SessionEndsAt";
 
     /// <summary>
-    /// Seconds until this request's session ends if nothing more is sent: the idle limit (the cookie is renewed on
-    /// every request) or the absolute limit, whichever comes first; null when the request is not signed in.
+    /// Seconds until this request's session ends if nothing more is sent: the idle limit (as the cookie carries it, or
+    /// from now when this request renews it) or the absolute limit, whichever comes first, to the nearest second (a
+    /// cookie carries its expiry to the second); null when not signed in.
     /// </summary>
     public static int? SecondsLeft(HttpContext context) => context.Items[EndsAtKey] is DateTimeOffset endsAt
-        ? (int)Math.Max(0, (endsAt - Now(context)).TotalSeconds)
+        ? (int)Math.Max(0, Math.Round((endsAt - Now(context)).TotalSeconds))
         : null;
 
     private static DateTimeOffset EndsAt(CookieValidatePrincipalContext context)
@@ -55,7 +56,8 @@ public static class SessionLimits
         var now = Now(context.HttpContext);
         var signedInAt = DateTimeOffset.Parse(context.Properties.GetString(SignedInAtKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
         var absolute = signedInAt + security.AbsoluteSessionLimit;
-        var idle = now + security.IdleSessionLimit;
+        // Renewed by this request, the cookie lasts the idle limit from now; otherwise until the expiry it carries.
+        var idle = context.ShouldRenew || context.Properties.ExpiresUtc is not { } expires ? now + security.IdleSessionLimit : expires;
         return absolute < idle ? absolute : idle;
     }
 

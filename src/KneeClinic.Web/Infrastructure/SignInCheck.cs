@@ -16,7 +16,8 @@ namespace KneeClinic.Web.Infrastructure;
 /// (on another instance, within a tenth of a second). The check reads that one column, and keeps what it read until
 /// the next change saved (<see cref="DataChanges"/>); the cookie's claims were made at sign-in and stay
 /// right until the stamp changes, so they are not rebuilt (Identity's own validator would read the user, roles and
-/// claims again on every request). The cookie is renewed on every request, so the idle limit counts from the last one.
+/// claims again on every request). The cookie is renewed once it is a minute old (<see cref="RenewAfter"/>), so the idle
+/// limit counts from the last request, to within that minute.
 /// When the database cannot be reached, that check must still end on the generic error page: authentication
 /// remembers its result for the whole request, so a failure thrown inside it would fail the error page too.
 /// The failure is therefore kept aside, the request treated as signed out, and the failure thrown again just
@@ -36,7 +37,7 @@ public static class SignInCheck
                 await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
                 return;
             }
-            context.ShouldRenew = true;
+            context.ShouldRenew = RenewalDue(context);
         }
         catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
@@ -44,6 +45,17 @@ public static class SignInCheck
             context.HttpContext.Items[Failure] = ExceptionDispatchInfo.Capture(e);
         }
     }
+
+    /// <summary>
+    /// A cookie is issued again, its idle limit counted from that request, once it is this old: not on every request,
+    /// which encrypted and sent a new cookie with every page. The idle limit is then counted from a request at most
+    /// this long before the last one; the session's time left, as pages show it, is the cookie's own.
+    /// </summary>
+    public static readonly TimeSpan RenewAfter = TimeSpan.FromMinutes(1);
+
+    private static bool RenewalDue(CookieValidatePrincipalContext context) =>
+        context.Properties.IssuedUtc is not { } issued
+        || context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - issued >= RenewAfter;
 
     /// <summary>
     /// How long what the check read of an account is used while the audit trail records no change: an account changed
