@@ -62,8 +62,16 @@ public static class LoadRun
                 pages = [.. pages.Where(p => p.MinShare == 0 || only.Split(',').Any(o => p.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
 
             var results = new List<Result>();
-            foreach (var page in pages)
+            var (adminCookie, clinicianCookie) = (admin.CookieHeader, clinician.CookieHeader);
+            foreach (var listed in pages)
             {
+                // The app issues the sign-in cookie again once it is a minute old, and a browser keeps the new one; wrk
+                // sends one cookie throughout, so each page starts with a fresh one (a page's run is under a minute).
+                await admin.GetAsync("/Manage");
+                await clinician.GetAsync("/Manage");
+                var page = listed.Cookie == adminCookie ? listed with { Cookie = admin.CookieHeader }
+                    : listed.Cookie == clinicianCookie ? listed with { Cookie = clinician.CookieHeader }
+                    : listed;
                 await CheckAsync(baseUrl, page);
                 memory.Reset();
                 // A few seconds of the same load first, not counted: the code each page runs is compiled again, optimised,
