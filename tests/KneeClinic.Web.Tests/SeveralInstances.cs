@@ -47,14 +47,12 @@ public sealed class SeveralInstances
     {
         await using var a = new ClinicFactory();
         await using var b = new ClinicInstance(a.DataDirectory);
-        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
-        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
-        await a.CreateUserAsync(email, Roles.Clinician);
+        var email = await StartWithAClinicianAsync(a, b);
 
         // One browser: its cookies go to whichever instance nginx picks.
         var cookies = new CookieContainer();
-        using var onA = new WebSession(a.CreateDefaultClient(new CookieContainerHandler(cookies)));
-        using var onB = new WebSession(b.CreateDefaultClient(new CookieContainerHandler(cookies)));
+        using var onA = Browser(a, cookies);
+        using var onB = Browser(b, cookies);
 
         Assert.Equal(HttpStatusCode.Redirect, (await onA.LogInAsync(email, ClinicFactory.Password)).Status);
         var dashboard = await onB.GetAsync("/Dashboard");
@@ -79,11 +77,9 @@ public sealed class SeveralInstances
     {
         await using var a = new ClinicFactory();
         await using var b = new ClinicInstance(a.DataDirectory);
-        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
-        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
-        await a.CreateUserAsync(email, Roles.Clinician);
+        var email = await StartWithAClinicianAsync(a, b);
         var cookies = new CookieContainer();
-        using var onA = new WebSession(a.CreateDefaultClient(new CookieContainerHandler(cookies)));
+        using var onA = Browser(a, cookies);
         Assert.Equal(HttpStatusCode.Redirect, (await onA.LogInAsync(email, ClinicFactory.Password)).Status);
         var copied = cookies.GetCookieHeader(a.Server.BaseAddress);
         // B has checked this session, and keeps what it read of the account.
@@ -97,6 +93,19 @@ public sealed class SeveralInstances
         await Task.Delay(DataChanges.MostStale * 2);
         Assert.Equal(HttpStatusCode.Redirect, await OnAsync(b, copied));
     }
+
+    /// <summary>Starts both instances together and makes a clinician's account; returns its email.</summary>
+    private static async Task<string> StartWithAClinicianAsync(ClinicFactory a, ClinicFactory b)
+    {
+        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
+        var email = $"clinician-{Guid.NewGuid():N}@clinic.test";
+        await a.CreateUserAsync(email, Roles.Clinician);
+        return email;
+    }
+
+    /// <summary>A browser's requests to one instance, with the cookies it shares with its requests to others.</summary>
+    private static WebSession Browser(ClinicFactory instance, CookieContainer cookies) =>
+        new(instance.CreateDefaultClient(new CookieContainerHandler(cookies)));
 
     /// <summary>A signed-in page asked of one instance with the given cookies only.</summary>
     private static async Task<HttpStatusCode> OnAsync(ClinicFactory instance, string cookie)

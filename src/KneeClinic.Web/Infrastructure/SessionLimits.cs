@@ -43,11 +43,11 @@ public static class SessionLimits
 
     /// <summary>
     /// Seconds until this request's session ends if nothing more is sent: the idle limit (as the cookie carries it, or
-    /// from now when this request renews it) or the absolute limit, whichever comes first, to the nearest second (a
-    /// cookie carries its expiry to the second); null when not signed in.
+    /// from now when this request renews it) or the absolute limit, whichever comes first, in whole seconds (a cookie
+    /// carries its expiry to the second, so that is up to a second less than the idle limit); null when not signed in.
     /// </summary>
     public static int? SecondsLeft(HttpContext context) => context.Items[EndsAtKey] is DateTimeOffset endsAt
-        ? (int)Math.Max(0, Math.Round((endsAt - Now(context)).TotalSeconds))
+        ? (int)Math.Max(0, (endsAt - Now(context)).TotalSeconds)
         : null;
 
     private static DateTimeOffset EndsAt(CookieValidatePrincipalContext context)
