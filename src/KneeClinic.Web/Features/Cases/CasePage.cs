@@ -97,7 +97,7 @@ public sealed class CasePage
         // languages of the published written forms for this case's cell source and of the published short forms: kept
         // in memory until something changes.
         var staff = await reference.StaffAsync(db);
-        var clinicians = (await reference.ActiveCliniciansAsync(db)).Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList();
+        var clinicians = await ActiveCliniciansAsync(db, reference);
         var s = c.Screening;
         var published = await reference.PublishedFormsAsync(db);
         var languages = published.Where(x => x.CellSource == c.CellSource).Select(x => x.Language).Distinct().Order().ToList();
