@@ -81,6 +81,38 @@ public sealed class AuditGroupCommit(ClinicFactory factory, Xunit.Abstractions.I
     }
 
     [Fact]
+    public async Task ABatchLongerThanOneInsertIsWrittenInOneChainStepAndReadsBackAsASaveWritesIt()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var patientId = Guid.NewGuid();
+        var at = factory.Clock.GetUtcNow();
+        // More rows than one INSERT of SQL Server's would hold (2,000 parameters), all in one transaction.
+        var views = Enumerable.Range(0, 300)
+            .Select(i => AuditEntry.Event(AuditAction.Viewed, "GroupCommitTest", $"{marker}-{i:D3}", patientId, $$"""{"Row":{{i}}}""", "user-id", "viewer@clinic.test"))
+            .ToList();
+
+        await factory.QueryAsync(async db =>
+        {
+            await AuditAppend.WriteAsync(db, views, new SystemActor(), at, factory.Services.GetRequiredService<AuditKeyRing>());
+            return 0;
+        });
+
+        var written = await factory.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.PatientId == patientId).OrderBy(e => e.Sequence).ToListAsync());
+        Assert.Equal(300, written.Count);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"{marker}-{i:D3}"), written.Select(e => e.EntityId));
+        Assert.Equal(written[0].Sequence + 299, written[^1].Sequence);
+        Assert.All(written, e =>
+        {
+            Assert.Equal(AuditChain.Truncate(at), e.At);
+            Assert.Equal(AuditAction.Viewed, e.Action);
+            Assert.Equal("viewer@clinic.test", e.UserName);
+            Assert.NotNull(e.Hash);
+        });
+        Assert.Equal("""{"Row":299}""", written[^1].NewValues);
+        Assert.True((await factory.QueryAsync(db => factory.Services.GetRequiredService<AuditHeads>().VerifyAsync(db))).Intact);
+    }
+
+    [Fact]
     public async Task AFailedWriteFailsTheRequestsWaitingOnItAndOnlyThose()
     {
         var marker = Guid.NewGuid().ToString("N");

@@ -2,6 +2,7 @@ using System.Net;
 using KneeClinic.Core.Audit;
 using KneeClinic.Core.Staff;
 using KneeClinic.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static KneeClinic.Web.Tests.WebSession;
 
@@ -37,13 +38,15 @@ public sealed class AuditRecordTypeQueries(SqlLoggingClinicFactory factory) : IC
         var retired = await admin.SubmitAsync(first, "#audit-filter", Fields(("Entity", "RetiredRecord")));
         Assert.Single(retired.Document.QuerySelectorAll("#audit-entries tbody tr"));
 
+        var viewsBefore = await factory.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Entity == AuditReads.ListPages.AuditTrail));
         while (factory.Logs.Lines.TryDequeue(out _)) { }
         await admin.GetAsync("/Audit");
-        // Again within the refresh: the count and the page are the only reads of the trail, besides the page's own view
-        // written to it (one row, after the chain's tail is read) and the read of where the data stands, which any
-        // request may make (at most every tenth of a second).
+        // Again within the refresh: the count and the page are the only reads of the trail, besides the read of the chain's
+        // tail before the page's own view is written to it and the read of where the data stands, which any request may
+        // make (at most every tenth of a second). (The view is inserted by the audit writer itself, not through EF Core's
+        // logged commands: it is counted in the trail instead.)
         var trail = factory.Logs.Lines.Where(l => l.Contains("Executed DbCommand") && l.Contains("\"AuditEntries\"") && !PagingSql.IsWhereTheDataStands(l)).ToList();
-        Assert.Single(trail, l => l.Contains("INSERT INTO \"AuditEntries\""));
-        Assert.InRange(trail.Count(l => !l.Contains("INSERT INTO")), 2, 3);
+        Assert.InRange(trail.Count, 2, 3);
+        Assert.Equal(viewsBefore + 1, await factory.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Entity == AuditReads.ListPages.AuditTrail)));
     }
 }

@@ -1,3 +1,4 @@
+using KneeClinic.Core.Audit;
 using KneeClinic.Core.Data;
 using KneeClinic.Web.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -77,6 +78,35 @@ public sealed class DatabaseModel(ITestOutputHelper output)
             using var reader = new StringReader(trigger);
             parser.Parse(reader, out var triggerErrors);
             Assert.Empty(triggerErrors.Select(e => $"line {e.Line}: {e.Message}"));
+        }
+    }
+
+    [Fact]
+    public async Task TheSqlServerInsertOfABatchOfViewsParsesAndStaysUnderTheParameterLimit()
+    {
+        await using var app = App("SqlServer");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
+        var views = Enumerable.Range(0, 300).Select(i => AuditEntry.Event(AuditAction.Viewed, "Patient", $"view-{i}", Guid.NewGuid(), "{}")).ToList();
+
+        var commands = AuditAppend.Commands(db, views).ToList();
+
+        // 300 rows of 14 columns would be 4,200 parameters: SQL Server takes at most 2,100 in one command.
+        Assert.True(commands.Count > 1);
+        Assert.All(commands, c => Assert.InRange(c.Parameters.Count, 1, 2100));
+        Assert.Equal(300, commands.Sum(c => System.Text.RegularExpressions.Regex.Matches(c.CommandText, @"\(@p").Count));
+        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        foreach (var command in commands)
+        {
+            Assert.StartsWith("INSERT INTO [AuditEntries] (", command.CommandText);
+            Assert.Contains("[Sequence]", command.CommandText);
+            Assert.Contains("[Hash]", command.CommandText);
+            // The row id is the database's own.
+            Assert.DoesNotContain("[Id]", command.CommandText);
+            using var reader = new StringReader(command.CommandText);
+            parser.Parse(reader, out var errors);
+            Assert.Empty(errors.Select(e => $"line {e.Line}: {e.Message}"));
+            command.Dispose();
         }
     }
 

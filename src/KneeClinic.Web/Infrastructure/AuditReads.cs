@@ -9,11 +9,12 @@ namespace KneeClinic.Web.Infrastructure;
 /// Records who viewed or downloaded what, by group commit. Each save of the trail takes the chain's lock (the tail's
 /// sequence number and hash), so a transaction per page view made concurrent readers queue one behind another. Here a
 /// request hands its event over and waits; one writer takes every event waiting at that moment, writes them in one
-/// transaction under one lock (numbered and chained as any save is, by <see cref="AuditInterceptor"/>), commits, and only
+/// transaction under one lock (numbered and chained as any save is; see <see cref="AuditAppend"/>), commits, and only
 /// then lets each request go on: a page is answered only once its view is durable, and a failed write fails the page as
 /// before. Changes, and events recorded with a change or a sign-in, keep their own transaction (<see cref="AuditRecording"/>).
 /// </summary>
-public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, ILogger<AuditReads> logger) : BackgroundService
+public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, TimeProvider clock, AuditKeyRing keys, ILogger<AuditReads> logger)
+    : BackgroundService
 {
     /// <summary>At most this many events in one transaction, so a crowd of readers still gets answers in steady steps.</summary>
     public const int MaxBatch = 256;
@@ -182,9 +183,8 @@ public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, I
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        // One transaction, one chain lock: the interceptor numbers, stamps and hashes the whole batch in order.
-        db.AuditEntries.AddRange(batch.Select(p => p.Entry));
-        await db.SaveChangesAsync();
+        // One transaction, one chain lock: the batch numbered, stamped and hashed in order, and inserted many rows at a time.
+        await AuditAppend.WriteAsync(db, [.. batch.Select(p => p.Entry)], actor, clock.GetUtcNow(), keys);
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _written, batch.Count);
     }
