@@ -9,8 +9,8 @@ namespace KneeClinic.Core.Audit;
 
 /// <summary>
 /// Appends a batch of events (page views, downloads) to the trail in one transaction and one chain step, as plain
-/// INSERTs. The events change no other row, so nothing needs EF Core's change tracking: a batch of 13 views took 2.7 ms
-/// of processor time through EF Core's save and 1.4 ms this way (docs/performance.md). Entries are stamped, numbered and hashed
+/// INSERTs. The events change no other row, so nothing needs EF Core's change tracking: a batch of 13 views took 3.3 ms
+/// and 437 KB through EF Core's save, 1.0 ms and 187 KB this way (AuditWriteBenchmark, docs/performance.md). Entries are stamped, numbered and hashed
 /// exactly as <see cref="AuditInterceptor"/> does for a save, under the same lock of the chain's tail, and each value
 /// goes through its column's own type mapping, so they read back as a save would have written them.
 /// </summary>
