@@ -37,14 +37,7 @@ public static class AuditAppend
         return context.Database.CreateExecutionStrategy().ExecuteAsync(async cancellation =>
         {
             await using var transaction = await context.Database.BeginTransactionAsync(cancellation);
-            var (sequence, hash) = await AuditChain.LockTailAsync(context, cancellation);
-            var at = AuditChain.Truncate(now);
-            foreach (var entry in events)
-            {
-                entry.Stamp(at, actor, null);
-                entry.Seal(++sequence, hash, keys);
-                hash = entry.Hash;
-            }
+            await AuditChain.SealAsync(context, events, AuditChain.Truncate(now), actor, keys, cancellation);
             await insert.ExecuteAsync(context.Database.GetDbConnection(), transaction.GetDbTransaction(), events, cancellation);
             await transaction.CommitAsync(cancellation);
         }, cancellationToken);
@@ -92,11 +85,11 @@ public static class AuditAppend
             // One row per statement, prepared once and run for each row with its own values.
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = _into + Row(insert, null);
+            insert.CommandText = _into + Placeholders(0);
             foreach (var entry in events)
             {
                 insert.Parameters.Clear();
-                Row(insert, entry);
+                AddValues(insert, entry, 0);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -109,25 +102,29 @@ public static class AuditAppend
                 command.Transaction = transaction;
                 var text = new StringBuilder(_into);
                 for (var row = first; row < Math.Min(events.Count, first + _rowsPerCommand); row++)
-                    text.Append(row == first ? "" : ", ").Append(Row(command, events[row]));
+                {
+                    var offset = (row - first) * _columns.Length;
+                    text.Append(row == first ? "" : ", ").Append(Placeholders(offset));
+                    AddValues(command, events[row], offset);
+                }
                 command.CommandText = text.ToString();
                 yield return command;
             }
         }
 
-        /// <summary>Adds a row's values to <paramref name="command"/> (none for <c>null</c>) and returns its "(@p0, @p1, ...)".</summary>
-        private string Row(DbCommand command, AuditEntry? entry)
+        /// <summary>A row's parameter names, from the <paramref name="offset"/>th of the command's: "(@p0, @p1, ...)".</summary>
+        private string Placeholders(int offset) => "(" + string.Join(", ", Enumerable.Range(offset, _columns.Length).Select(Name)) + ")";
+
+        /// <summary>Adds <paramref name="entry"/>'s values to <paramref name="command"/>, named from the <paramref name="offset"/>th.</summary>
+        private void AddValues(DbCommand command, AuditEntry entry, int offset)
         {
-            var names = new string[_columns.Length];
             for (var column = 0; column < _columns.Length; column++)
             {
                 var (property, mapping) = _columns[column];
-                var at = entry is null ? column : command.Parameters.Count;
-                names[column] = _parameterPrefix + at.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (entry is not null)
-                    command.Parameters.Add(mapping.CreateParameter(command, names[column], property.PropertyInfo!.GetValue(entry), property.IsNullable));
+                command.Parameters.Add(mapping.CreateParameter(command, Name(offset + column), property.PropertyInfo!.GetValue(entry), property.IsNullable));
             }
-            return "(" + string.Join(", ", names) + ")";
         }
+
+        private string Name(int index) => _parameterPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -58,6 +58,24 @@ public static class AuditChain
         return tail is null ? (0, null) : (tail.Sequence, tail.Hash);
     }
 
+    /// <summary>
+    /// Links <paramref name="entries"/>, in order, onto the chain's tail, read under its lock (<see cref="LockTailAsync"/>):
+    /// each event is stamped at <paramref name="at"/> with <paramref name="actor"/> where it names no user or address of its
+    /// own (an entry describing a row change is already stamped), then numbered and hashed with the ring's current key.
+    /// Call it inside the transaction that writes them.
+    /// </summary>
+    internal static async Task SealAsync(DbContext context, IEnumerable<AuditEntry> entries, DateTimeOffset at, IAuditActor actor,
+        AuditKeyRing keys, CancellationToken cancellationToken)
+    {
+        var (sequence, hash) = await LockTailAsync(context, cancellationToken);
+        foreach (var entry in entries)
+        {
+            if (!entry.DescribesRowChange) entry.Stamp(at, actor, null);
+            entry.Seal(++sequence, hash, keys);
+            hash = entry.Hash;
+        }
+    }
+
     /// <summary>Times are kept to the millisecond, which both providers store exactly, so a hash read back matches.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);

@@ -73,13 +73,7 @@ public sealed class AuditInterceptor(IAuditActor actor, TimeProvider clock, Audi
         if (pending.Count == 0) return;
         if (context.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit entries are chained only inside a transaction; save through ClinicDbContext.SaveChangesAsync.");
-        var (sequence, hash) = await AuditChain.LockTailAsync(context, cancellationToken);
-        foreach (var audit in pending)
-        {
-            if (!audit.DescribesRowChange) audit.Stamp(at, actor, null);
-            audit.Seal(++sequence, hash, keys);
-            hash = audit.Hash;
-        }
+        await AuditChain.SealAsync(context, pending, at, actor, keys, cancellationToken);
     }
 
     private static AuditEntry? Describe(EntityEntry entry)

@@ -183,7 +183,7 @@ public sealed class AuditReads(IServiceScopeFactory scopes, IAuditActor actor, T
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
-        // One transaction, one chain lock: the batch numbered, stamped and hashed in order, and inserted many rows at a time.
+        // One transaction, one chain lock: the batch numbered, stamped and hashed in order, and inserted without change tracking.
         await AuditAppend.WriteAsync(db, [.. batch.Select(p => p.Entry)], actor, clock.GetUtcNow(), keys);
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _written, batch.Count);
